@@ -1,0 +1,21 @@
+namespace FgcReturns.Core.Collections;
+
+public enum CollectionStatus { Scheduled, Open, Closed }
+
+/// <summary>One published definition version collected for one reporting period.</summary>
+public sealed class Collection
+{
+    public int Id { get; init; }
+    public required string SurveyId { get; set; }
+    public required string DefinitionVersion { get; set; }
+
+    /// <summary>Reporting period label, e.g. "2025-26".</summary>
+    public required string Period { get; set; }
+    public DateOnly PeriodStart { get; set; }
+    public DateOnly PeriodEnd { get; set; }
+    public DateOnly OpensOn { get; set; }
+    public DateOnly Deadline { get; set; }
+    public CollectionStatus Status { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public string Title { get; set; } = "";
+}

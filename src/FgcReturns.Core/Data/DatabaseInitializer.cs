@@ -1,0 +1,52 @@
+using FgcReturns.Core.Demo;
+using FgcReturns.Core.Identity;
+using FgcReturns.Core.ReferenceData;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FgcReturns.Core.Data;
+
+/// <summary>Start-up work on the database: migrations (when asked), reference data, roles, demo data.</summary>
+public static class DatabaseInitializer
+{
+    /// <summary>Extra seeding steps registered by features (e.g. demo collections), run in registration order.</summary>
+    public delegate Task SeedStep(IServiceProvider services, CancellationToken ct);
+
+    public static async Task InitialiseAsync(IServiceProvider root, CancellationToken ct = default)
+    {
+        await using var scope = root.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var options = services.GetRequiredService<DatabaseOptions>();
+        var db = services.GetRequiredService<FgcDbContext>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
+
+        if (options.ApplyMigrations)
+        {
+            await db.Database.MigrateAsync(ct);
+        }
+        else if ((await db.Database.GetPendingMigrationsAsync(ct)).Any())
+        {
+            throw new InvalidOperationException(
+                "The database has migrations that have not been applied. Run 'dotnet run --project src/FgcReturns.Cli -- migrate' " +
+                "or set Database__ApplyMigrations=true.");
+        }
+
+        await ReferenceDataSeeder.SeedAsync(db, ct);
+        await DemoUserSeeder.SeedRolesAsync(services.GetRequiredService<RoleManager<IdentityRole>>());
+
+        foreach (var step in services.GetServices<SeedStep>())
+        {
+            await step(services, ct);
+        }
+
+        var demo = services.GetRequiredService<DemoOptions>();
+        if (demo.Seed)
+        {
+            await DemoUserSeeder.SeedAsync(services.GetRequiredService<UserManager<FgcUser>>(), demo.Password, services.GetRequiredService<TimeProvider>());
+            logger.LogInformation("Demo accounts (password from Demo:Password): {Accounts}",
+                string.Join(", ", DemoUserSeeder.Accounts.Select(a => $"{a.Email} ({a.Role}{(a.LaCode is null ? "" : ", LA " + a.LaCode)})")));
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using FgcReturns.Core.Postgres;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace FgcReturns.Core.Data;
+
+public static class Extensions
+{
+    public const string ConnectionStringName = "Fgc";
+
+    /// <summary>
+    /// Registers the DbContext. With no connection string in Development, starts (or reuses) a private
+    /// PostgreSQL cluster under .data/postgres and turns migrations on for it.
+    /// </summary>
+    public static IServiceCollection AddFgcData(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (!environment.IsDevelopment())
+            {
+                throw new InvalidOperationException(
+                    "No database is configured: give a PostgreSQL connection string in the setting ConnectionStrings__Fgc.");
+            }
+
+            var path = options.PrivateClusterPath ?? Path.Combine(RepositoryRoot(environment.ContentRootPath), ".data", "postgres");
+            var cluster = PrivatePostgresCluster.StartOrReuse(path);
+            services.AddSingleton(cluster);
+            connectionString = cluster.ConnectionString("fgc_returns");
+            options.ApplyMigrations = true;
+            configuration[$"ConnectionStrings:{ConnectionStringName}"] = connectionString;
+        }
+
+        services.AddSingleton(options);
+        services.AddDbContextFactory<FgcDbContext>(o => o
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention());
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<FgcDbContext>>().CreateDbContext());
+        return services;
+    }
+
+    /// <summary>The folder holding FgcReturns.sln above <paramref name="start"/>, or <paramref name="start"/> itself.</summary>
+    public static string RepositoryRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "FgcReturns.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return start;
+    }
+}

@@ -1,0 +1,29 @@
+using FgcReturns.Core.Audit;
+using FgcReturns.Core.Collections;
+using FgcReturns.Core.Identity;
+using FgcReturns.Core.ReferenceData;
+using FgcReturns.Core.Returns;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace FgcReturns.Core.Data;
+
+public sealed class FgcDbContext(DbContextOptions<FgcDbContext> options) : IdentityDbContext<FgcUser>(options)
+{
+    public DbSet<Region> Regions => Set<Region>();
+    public DbSet<LocalAuthority> LocalAuthorities => Set<LocalAuthority>();
+    public DbSet<StatisticalNeighbour> StatisticalNeighbours => Set<StatisticalNeighbour>();
+    public DbSet<ChildPopulation> ChildPopulations => Set<ChildPopulation>();
+    public DbSet<LaCodeHistory> LaCodeHistory => Set<LaCodeHistory>();
+    public DbSet<SurveyDefinitionRecord> SurveyDefinitions => Set<SurveyDefinitionRecord>();
+    public DbSet<Collection> Collections => Set<Collection>();
+    public DbSet<LaReturn> Returns => Set<LaReturn>();
+    public DbSet<ReturnSubmission> ReturnSubmissions => Set<ReturnSubmission>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(FgcDbContext).Assembly);
+    }
+}

@@ -1,0 +1,36 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FgcReturns.Core.Jobs;
+
+public static class Extensions
+{
+    public const string HangfireSchema = "hangfire";
+
+    /// <summary>Hangfire on the portal's PostgreSQL database in its own schema; the server only when enabled.</summary>
+    public static IServiceCollection AddFgcJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        services.AddSingleton(options);
+        services.AddHangfire((sp, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(
+                storage => storage.UseNpgsqlConnection(configuration.GetConnectionString(Data.Extensions.ConnectionStringName)),
+                new PostgreSqlStorageOptions
+                {
+                    SchemaName = HangfireSchema,
+                    PrepareSchemaIfNecessary = true,
+                    QueuePollInterval = options.QueuePollInterval,
+                }));
+        if (options.ServerEnabled)
+        {
+            services.AddHangfireServer(o => o.WorkerCount = 2);
+        }
+
+        return services;
+    }
+}

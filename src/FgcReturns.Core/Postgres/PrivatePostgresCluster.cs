@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace FgcReturns.Core.Postgres;
+
+/// <summary>
+/// A private PostgreSQL cluster on 127.0.0.1 started from the machine's own server binaries,
+/// for local runs and tests. PostgreSQL refuses to run as root, so as root it runs as the postgres OS user.
+/// </summary>
+public sealed class PrivatePostgresCluster : IDisposable
+{
+    public const string InstallHint =
+        "PostgreSQL server binaries were not found: install them with 'apt-get install postgresql', " +
+        "or give a connection string in the setting ConnectionStrings__Fgc.";
+
+    private readonly string binDir;
+    private bool stopped;
+
+    private PrivatePostgresCluster(string dataDirectory, string socketDirectory, string binDir, int port, bool ownsProcess)
+    {
+        DataDirectory = dataDirectory;
+        SocketDirectory = socketDirectory;
+        this.binDir = binDir;
+        Port = port;
+        OwnsProcess = ownsProcess;
+    }
+
+    public string DataDirectory { get; }
+    public string SocketDirectory { get; }
+    public int Port { get; }
+
+    /// <summary>False when an already running cluster was reused.</summary>
+    public bool OwnsProcess { get; }
+
+    public string ConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database={database};Include Error Detail=true";
+
+    /// <summary>Starts the cluster in <paramref name="dataDirectory"/>, creating it if needed, or reuses it if it is already running.</summary>
+    public static PrivatePostgresCluster StartOrReuse(string dataDirectory, bool forTests = false)
+    {
+        var bin = FindBinDirectory() ?? throw new InvalidOperationException(InstallHint);
+        dataDirectory = Path.GetFullPath(dataDirectory);
+        var socketDir = Path.Combine(Path.GetTempPath(), "fgc-pg-" + ShortHash(dataDirectory));
+        Directory.CreateDirectory(socketDir);
+        var runAsPostgres = Environment.UserName == "root" || Environment.IsPrivilegedProcess;
+
+        if (File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
+        {
+            var runningPort = RunningPort(dataDirectory);
+            if (runningPort is int port && CanConnect(port))
+            {
+                return new PrivatePostgresCluster(dataDirectory, socketDir, bin, port, ownsProcess: false);
+            }
+        }
+        else
+        {
+            Directory.CreateDirectory(dataDirectory);
+            if (runAsPostgres)
+            {
+                Chown(dataDirectory);
+            }
+
+            Run(bin, runAsPostgres, "initdb", "-D", dataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
+        }
+
+        if (runAsPostgres)
+        {
+            Chown(socketDir);
+        }
+
+        var chosenPort = FreePort();
+        var options = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"-c listen_addresses=127.0.0.1 -p {chosenPort} -k {socketDir} -c max_connections=300"));
+        if (forTests)
+        {
+            options.Append(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+        }
+
+        var log = Path.Combine(dataDirectory, "server.log");
+        Run(bin, runAsPostgres, "pg_ctl", "-D", dataDirectory, "-l", log, "-w", "-t", "60", "-o", options.ToString(), "start");
+        return new PrivatePostgresCluster(dataDirectory, socketDir, bin, chosenPort, ownsProcess: true);
+    }
+
+    public static string? FindBinDirectory()
+    {
+        var configured = Environment.GetEnvironmentVariable("FGC_PG_BINDIR");
+        if (!string.IsNullOrWhiteSpace(configured) && File.Exists(Path.Combine(configured, "initdb")))
+        {
+            return configured;
+        }
+
+        try
+        {
+            var psi = new ProcessStartInfo("pg_config", "--bindir") { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var p = Process.Start(psi);
+            if (p is not null)
+            {
+                var dir = p.StandardOutput.ReadToEnd().Trim();
+                p.WaitForExit();
+                if (p.ExitCode == 0 && File.Exists(Path.Combine(dir, "initdb")))
+                {
+                    return dir;
+                }
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // pg_config is not installed; fall through to the Debian layout.
+        }
+
+        const string debianRoot = "/usr/lib/postgresql";
+        if (!Directory.Exists(debianRoot))
+        {
+            return null;
+        }
+
+        return Directory.GetDirectories(debianRoot)
+            .Select(d => (Dir: Path.Combine(d, "bin"), Version: int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0))
+            .Where(x => File.Exists(Path.Combine(x.Dir, "initdb")))
+            .OrderByDescending(x => x.Version)
+            .Select(x => x.Dir)
+            .FirstOrDefault();
+    }
+
+    public void Stop()
+    {
+        if (stopped || !OwnsProcess)
+        {
+            return;
+        }
+
+        stopped = true;
+        var runAsPostgres = Environment.UserName == "root" || Environment.IsPrivilegedProcess;
+        try
+        {
+            Run(binDir, runAsPostgres, "pg_ctl", "-D", DataDirectory, "-m", "fast", "-w", "stop");
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped.
+        }
+    }
+
+    public void Dispose() => Stop();
+
+    private static int? RunningPort(string dataDirectory)
+    {
+        var pidFile = Path.Combine(dataDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile))
+        {
+            return null;
+        }
+
+        try
+        {
+            // Line 4 of postmaster.pid is the port.
+            var lines = File.ReadAllLines(pidFile);
+            return lines.Length > 3 && int.TryParse(lines[3], NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static bool CanConnect(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static void Chown(string path) => RunProcess("chown", ["-R", "postgres:postgres", path]);
+
+    private static void Run(string binDir, bool runAsPostgres, string tool, params string[] args)
+    {
+        var exe = Path.Combine(binDir, tool);
+        if (runAsPostgres)
+        {
+            RunProcess("runuser", ["-u", "postgres", "--", exe, .. args]);
+        }
+        else
+        {
+            RunProcess(exe, args);
+        }
+    }
+
+    private static void RunProcess(string file, IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {file}.");
+        // Read both streams asynchronously: pg_ctl leaves the server holding no pipe, but initdb can fill one.
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"'{file} {string.Join(' ', psi.ArgumentList)}' failed with exit code {process.ExitCode}: {stderr.Result.Trim()} {stdout.Result.Trim()}");
+        }
+    }
+
+    private static string ShortHash(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
+}

@@ -1,0 +1,109 @@
+using System.Threading.RateLimiting;
+using FgcReturns.Core.Data;
+using FgcReturns.Core.Identity;
+using FgcReturns.Core.Postgres;
+using FgcReturns.Web.Components;
+using FgcReturns.Web.Endpoints;
+using Hangfire;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Identity;
+
+namespace FgcReturns.Web;
+
+public static class Extensions
+{
+    public const string SignInRateLimitPolicy = "sign-in";
+
+    public static IServiceCollection AddWeb(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddHttpContextAccessor();
+
+        // Identity cookies. An external OpenID Connect provider (e.g. DfE Sign-in) is added as another scheme
+        // on this same builder (AddOpenIdConnect) and linked to FgcUser through Identity's external logins.
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/sign-in";
+            o.LogoutPath = "/account/sign-out";
+            o.AccessDeniedPath = "/account/access-denied";
+            o.Cookie.Name = "fgc-returns";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+
+            // A signed-in user without the role gets a plain 403 page, not a redirect dance.
+            o.Events.OnRedirectToAccessDenied = ctx =>
+            {
+                ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+        });
+
+        // Deactivated users are signed out at their next request.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Administrator, p => p.RequireRole(Roles.Administrator))
+            .AddPolicy(Roles.Analyst, p => p.RequireRole(Roles.Analyst, Roles.Administrator))
+            .AddPolicy(Roles.LaDataLead, p => p.RequireRole(Roles.LaDataLead));
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Sign-in attempts are limited per client address, on top of Identity's per-account lockout.
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+                HttpMethods.IsPost(ctx.Request.Method) && ctx.Request.Path.StartsWithSegments("/account/sign-in")
+                    ? RateLimitPartition.GetFixedWindowLimiter(
+                        ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+                    : RateLimitPartition.GetNoLimiter("other"));
+        });
+
+        services.AddHealthChecks().AddDbContextCheck<FgcDbContext>("database", tags: ["ready"]);
+        return services;
+    }
+
+    public static WebApplication UseWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error/500", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        if (app.Services.GetService<PrivatePostgresCluster>() is { } cluster)
+        {
+            app.Lifetime.ApplicationStopped.Register(cluster.Stop);
+        }
+
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.Use(async (ctx, next) =>
+        {
+            ctx.Response.Headers.XContentTypeOptions = "nosniff";
+            ctx.Response.Headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+            ctx.Response.Headers.XFrameOptions = "DENY";
+            await next();
+        });
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHangfireDashboard("/admin/jobs", new DashboardOptions
+        {
+            // Authorisation is the endpoint policy below; Hangfire's default filter would allow only local requests.
+            Authorization = [],
+            DashboardTitle = "FGC Returns jobs",
+        }).RequireAuthorization(Roles.Administrator);
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
