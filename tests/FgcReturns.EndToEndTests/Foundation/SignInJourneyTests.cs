@@ -1,0 +1,61 @@
+using Microsoft.Playwright;
+
+namespace FgcReturns.EndToEndTests.Foundation;
+
+public sealed class SignInJourneyTests(PortalFixture portal) : IClassFixture<PortalFixture>
+{
+    [Fact]
+    public async Task SignIn_DataLead_SeesTheirLaThenSignsOut()
+    {
+        // Arrange
+        var page = await portal.NewPageAsync();
+
+        // Act
+        await page.SignInAsync("lead.medway@fgc.example");
+
+        // Assert
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Medway");
+
+        // Act
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+        // Assert
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("You have signed out");
+        await page.GotoAsync("/local-authorities/887");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/sign-in"));
+    }
+
+    [Fact]
+    public async Task SignIn_WrongPassword_ShowsErrorSummary()
+    {
+        // Arrange
+        var page = await portal.NewPageAsync();
+
+        // Act
+        await page.SignInAsync("lead.leicester@fgc.example", "wrong-password");
+
+        // Assert
+        var summary = page.Locator(".govuk-error-summary");
+        await Assertions.Expect(summary).ToContainTextAsync("There is a problem");
+        await Assertions.Expect(summary.GetByRole(AriaRole.Link)).ToHaveTextAsync("Enter a correct email address and password");
+        await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("^Error: "));
+    }
+
+    [Fact]
+    public async Task Axe_SignInAndHomePages_HaveNoViolations()
+    {
+        // Arrange
+        var page = await portal.NewPageAsync();
+        await page.GotoAsync("/account/sign-in");
+
+        // Act
+        var signInViolations = await page.AccessibilityViolationsAsync();
+        await page.SignInAsync("lead.leicestershire@fgc.example");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Leicestershire");
+        var homeViolations = await page.AccessibilityViolationsAsync();
+
+        // Assert
+        signInViolations.ShouldBeEmpty();
+        homeViolations.ShouldBeEmpty();
+    }
+}
