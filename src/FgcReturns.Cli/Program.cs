@@ -1,1 +1,59 @@
-return 0;
+using System.Globalization;
+using FgcReturns.Core.SurveyDefinitions;
+
+return Cli.Run(args, Console.Out, Console.Error);
+
+internal static class Cli
+{
+    private const string Usage = """
+        Usage:
+          fgc definitions check <folder>   Check every survey definition (*.yaml) under the folder.
+
+        Exit codes: 0 all valid, 1 problems found, 2 wrong usage.
+        """;
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        switch (args)
+        {
+            case ["definitions", "check", var folder]:
+                return CheckDefinitions(folder, output);
+            case ["-h" or "--help" or "help", ..]:
+                output.WriteLine(Usage);
+                return 0;
+            default:
+                error.WriteLine(args.Length == 0 ? "No command given." : $"Unknown command: {string.Join(' ', args)}");
+                error.WriteLine(Usage);
+                return 2;
+        }
+    }
+
+    private static int CheckDefinitions(string folder, TextWriter output)
+    {
+        var result = SurveyDefinitionLoader.LoadFolder(folder);
+        foreach (var problem in result.Problems)
+        {
+            output.WriteLine(problem.ToString());
+        }
+
+        if (result.Problems.Count == 0 && result.Definitions.Count == 0)
+        {
+            output.WriteLine($"No survey definitions (*.yaml) were found in {folder}.");
+            return 1;
+        }
+
+        if (result.Problems.Count == 0)
+        {
+            var count = result.Definitions.Count;
+            output.WriteLine(count == 1
+                ? "The survey definition is valid."
+                : string.Create(CultureInfo.InvariantCulture, $"All {count} survey definitions are valid."));
+            return 0;
+        }
+
+        var files = result.Problems.Select(p => p.File).Distinct(StringComparer.Ordinal).Count();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Found {result.Problems.Count} {(result.Problems.Count == 1 ? "problem" : "problems")} in {files} {(files == 1 ? "file" : "files")}. {result.Definitions.Count} valid survey {(result.Definitions.Count == 1 ? "definition" : "definitions")}."));
+        return 1;
+    }
+}
