@@ -39,6 +39,28 @@ export function focusElement(element) {
   }
 }
 
+// Retry button of the reconnect display (Components/Layout/ReconnectUi.razor).
+document.addEventListener('click', async (event) => {
+  const target = event.target instanceof Element ? event.target.closest('[data-app-reconnect-retry]') : null;
+  const blazor = window.Blazor;
+  if (!target || !blazor) {
+    return;
+  }
+  const modal = document.getElementById('components-reconnect-modal');
+  const paused = modal && (modal.classList.contains('components-reconnect-paused')
+    || modal.classList.contains('components-reconnect-resume-failed'));
+  try {
+    const ok = paused && typeof blazor.resumeCircuit === 'function'
+      ? await blazor.resumeCircuit()
+      : await blazor.reconnect();
+    if (!ok) {
+      location.reload();
+    }
+  } catch {
+    // Server still unreachable: Blazor keeps showing the failed state.
+  }
+});
+
 let subscribed = false;
 
 function subscribeToEnhancedLoad() {
