@@ -1,0 +1,84 @@
+// Initialises GOV.UK Frontend's JavaScript components (buttons, error summary, radios,
+// checkboxes, service navigation, skip link, ...) on first load and again after each Blazor
+// enhanced navigation. Load with <script type="module" src="js/govuk-init.js"></script>.
+//
+// govuk-frontend marks each initialised root element with data-<module>-init and throws an
+// InitError if it is initialised twice; we call initAll() again over the whole document and
+// ignore those errors, so already-initialised elements are left alone and new ones start.
+// Interactive components can also import this module and call init(element) for their subtree.
+import { initAll } from '../govuk/govuk-frontend.min.js';
+
+function markBodySupported() {
+  // GOV.UK's template adds these classes with an inline script; enhanced navigation syncs
+  // <body> attributes from the server's HTML, which drops them, so put them back.
+  const body = document.body;
+  if (!body) {
+    return;
+  }
+  body.classList.add('js-enabled');
+  if ('noModule' in HTMLScriptElement.prototype) {
+    body.classList.add('govuk-frontend-supported');
+  }
+}
+
+function onError(error) {
+  if (error && error.name === 'InitError') {
+    return; // already initialised: expected when re-running after enhanced navigation
+  }
+  console.error(error);
+}
+
+export function init(scope) {
+  markBodySupported();
+  initAll({ scope: scope instanceof Element ? scope : document.body, onError });
+}
+
+export function focusElement(element) {
+  if (element instanceof HTMLElement) {
+    element.focus();
+  }
+}
+
+// Retry button of the reconnect display (Components/Layout/ReconnectUi.razor).
+document.addEventListener('click', async (event) => {
+  const target = event.target instanceof Element ? event.target.closest('[data-app-reconnect-retry]') : null;
+  const blazor = window.Blazor;
+  if (!target || !blazor) {
+    return;
+  }
+  const modal = document.getElementById('components-reconnect-modal');
+  const paused = modal && (modal.classList.contains('components-reconnect-paused')
+    || modal.classList.contains('components-reconnect-resume-failed'));
+  try {
+    const ok = paused && typeof blazor.resumeCircuit === 'function'
+      ? await blazor.resumeCircuit()
+      : await blazor.reconnect();
+    if (!ok) {
+      location.reload();
+    }
+  } catch {
+    // Server still unreachable: Blazor keeps showing the failed state.
+  }
+});
+
+let subscribed = false;
+
+function subscribeToEnhancedLoad() {
+  if (subscribed) {
+    return true;
+  }
+  const blazor = window.Blazor;
+  if (blazor && typeof blazor.addEventListener === 'function') {
+    blazor.addEventListener('enhancedload', () => init());
+    subscribed = true;
+  }
+  return subscribed;
+}
+
+init();
+
+// blazor.web.js is a classic script and normally runs before this (deferred) module; if it is
+// loaded later, try again once the page has loaded.
+if (!subscribeToEnhancedLoad()) {
+  window.addEventListener('load', subscribeToEnhancedLoad, { once: true });
+}
