@@ -215,6 +215,12 @@ internal sealed class DefinitionFileParser(string path, string text)
             Add(ex.Start, $"The file is not valid YAML: {TrimYamlMessage(message)}");
             return _file;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 18 throws this (with no position) for some unclosed brackets.
+            Add(Mark.Empty, "The file is not valid YAML: check that every bracket [ { and quote is closed.");
+            return _file;
+        }
 
         CheckFields(root, SurveyFields, "a survey definition");
         var surveyId = RequiredText(root, "survey_id", "The survey definition");
