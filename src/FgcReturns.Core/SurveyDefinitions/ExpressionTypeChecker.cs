@@ -27,7 +27,7 @@ internal sealed record ItemTarget(Question Question, string? Row, string? Column
         var question = find(parts[0]);
         if (question is null)
         {
-            error = $"'{parts[0]}' is not a question in this survey.";
+            error = $"refers to '{parts[0]}', which is not a question in this survey.";
             return null;
         }
 

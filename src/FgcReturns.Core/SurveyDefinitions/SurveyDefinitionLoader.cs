@@ -634,7 +634,8 @@ internal sealed class DefinitionFileParser(string path, string text)
                 {
                     foreach (var error in expression!.TypeCheck(lookup))
                     {
-                        Add(Locate(assertNode, error.Offset), $"{what}: {error.Message}");
+                        var joiner = error.Message.StartsWith("refers to", StringComparison.Ordinal) ? " " : ": ";
+                        Add(Locate(assertNode, error.Offset), what + joiner + error.Message);
                     }
                 }
             }

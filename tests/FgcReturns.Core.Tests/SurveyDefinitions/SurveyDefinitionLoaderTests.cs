@@ -74,7 +74,7 @@ public class SurveyDefinitionLoaderTests
         var problems = Problems(Edit("assert: accepted <= offered", "assert: accepted <= ofered"));
 
         var problem = problems.ShouldHaveSingleItem();
-        problem.Message.ShouldBe("Rule E01: 'ofered' is not a question in this survey.");
+        problem.Message.ShouldBe("Rule E01 refers to 'ofered', which is not a question in this survey.");
         (problem.Line, problem.Column).ShouldBe((46, 25));
     }
 
@@ -103,7 +103,7 @@ public class SurveyDefinitionLoaderTests
 
         var problem = Problems(text).ShouldHaveSingleItem();
 
-        problem.Message.ShouldBe("Rule E01: 'acepted' is not a question in this survey.");
+        problem.Message.ShouldBe("Rule E01 refers to 'acepted', which is not a question in this survey.");
         (problem.Line, problem.Column).ShouldBe((48, 22));
     }
 
