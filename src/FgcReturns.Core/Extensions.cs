@@ -1,7 +1,10 @@
+using FgcReturns.Core.Collections;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Demo;
 using FgcReturns.Core.Identity;
 using FgcReturns.Core.Jobs;
+using FgcReturns.Core.Returns;
+using FgcReturns.Core.SurveyDefinitions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +27,21 @@ public static class Extensions
         services.AddFgcData(configuration, environment);
         services.AddFgcIdentity();
         services.AddFgcJobs(configuration);
+        services.AddSurveyDefinitions(DefinitionsPath(configuration, environment));
+        services.AddScoped<ReturnService>();
+
+        // Start-up steps, in order: record definition hashes (fails on a changed published file), then demo data.
+        services.AddSingleton<DatabaseInitializer.SeedStep>((sp, ct) =>
+            DefinitionRegistry.SyncAsync(sp.GetRequiredService<FgcDbContext>(), sp.GetRequiredService<SurveyDefinitionCatalog>(), sp.GetRequiredService<TimeProvider>(), ct));
+        services.AddSingleton<DatabaseInitializer.SeedStep>((sp, ct) => sp.GetRequiredService<DemoOptions>().Seed
+            ? DemoCollectionSeeder.SeedAsync(sp.GetRequiredService<FgcDbContext>(), sp.GetRequiredService<SurveyDefinitionCatalog>(), sp.GetRequiredService<TimeProvider>(), ct)
+            : Task.CompletedTask);
         return services;
     }
+
+    /// <summary>The survey-definitions folder: the setting SurveyDefinitions:Path, else the repository's own.</summary>
+    private static string DefinitionsPath(IConfiguration configuration, IHostEnvironment environment) =>
+        configuration["SurveyDefinitions:Path"] is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Data.Extensions.RepositoryRoot(environment.ContentRootPath), "survey-definitions");
 }

@@ -13,7 +13,7 @@ public sealed class FgcWebFactory(string connectionString, bool migrate = false,
 {
     public string ConnectionString { get; } = connectionString;
 
-    public TestClock Clock { get; } = clock ?? new TestClock(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.FromHours(1)));
+    public TestClock Clock { get; } = clock ?? new TestClock(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
 
     /// <summary>The address browsers use when hosted on Kestrel.</summary>
     public Uri ServerAddress

@@ -129,3 +129,12 @@ internal sealed class FgcUserConfiguration : IEntityTypeConfiguration<FgcUser>
         b.Property(u => u.DisplayName).HasMaxLength(200);
     }
 }
+
+internal sealed class PendingUploadConfiguration : IEntityTypeConfiguration<PendingUpload>
+{
+    public void Configure(EntityTypeBuilder<PendingUpload> b)
+    {
+        b.HasOne<LaReturn>().WithMany().HasForeignKey(u => u.ReturnId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(u => u.Values).HasJsonbConversion();
+    }
+}

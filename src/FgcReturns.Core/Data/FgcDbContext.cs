@@ -20,6 +20,7 @@ public sealed class FgcDbContext(DbContextOptions<FgcDbContext> options) : Ident
     public DbSet<LaReturn> Returns => Set<LaReturn>();
     public DbSet<ReturnSubmission> ReturnSubmissions => Set<ReturnSubmission>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<PendingUpload> PendingUploads => Set<PendingUpload>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

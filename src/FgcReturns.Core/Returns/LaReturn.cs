@@ -28,6 +28,9 @@ public sealed class LaReturn
     public DateTimeOffset? AcceptedAt { get; set; }
     public string? AcceptedBy { get; set; }
     public string? AnalystComment { get; set; }
+
+    /// <summary>An analyst reopened the return, so the LA may edit it after the deadline.</summary>
+    public bool ReopenedByAnalyst { get; set; }
     public DateTimeOffset? LastModifiedAt { get; set; }
     public string? LastModifiedBy { get; set; }
 
@@ -54,4 +57,16 @@ public sealed class ReturnSubmission
     public required string DeclarationName { get; init; }
     public required string DeclarationRole { get; init; }
     public DateTimeOffset SubmittedAt { get; init; }
+}
+
+/// <summary>A parsed, checked upload waiting for the data lead to confirm it; nothing is applied until then.</summary>
+public sealed class PendingUpload
+{
+    public Guid Id { get; init; }
+    public int ReturnId { get; init; }
+    public required string UserId { get; init; }
+    public required string FileName { get; init; }
+    public Dictionary<string, string?> Values { get; init; } = [];
+    public uint BaseRowVersion { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
 }

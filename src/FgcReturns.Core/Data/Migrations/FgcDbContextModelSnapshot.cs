@@ -513,6 +513,10 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("query_count");
 
+                    b.Property<bool>("ReopenedByAnalyst")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reopened_by_analyst");
+
                     b.Property<uint>("RowVersion")
                         .IsConcurrencyToken()
                         .ValueGeneratedOnAddOrUpdate()
@@ -549,6 +553,49 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasDatabaseName("ix_returns_collection_id_la_code");
 
                     b.ToTable("returns", (string)null);
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Returns.PendingUpload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("BaseRowVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("base_row_version");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_name");
+
+                    b.Property<int>("ReturnId")
+                        .HasColumnType("integer")
+                        .HasColumnName("return_id");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Values")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("values");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pending_uploads");
+
+                    b.HasIndex("ReturnId")
+                        .HasDatabaseName("ix_pending_uploads_return_id");
+
+                    b.ToTable("pending_uploads", (string)null);
                 });
 
             modelBuilder.Entity("FgcReturns.Core.Returns.ReturnSubmission", b =>
@@ -879,6 +926,16 @@ namespace FgcReturns.Core.Data.Migrations
                     b.Navigation("Collection");
 
                     b.Navigation("LocalAuthority");
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Returns.PendingUpload", b =>
+                {
+                    b.HasOne("FgcReturns.Core.Returns.LaReturn", null)
+                        .WithMany()
+                        .HasForeignKey("ReturnId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pending_uploads_returns_return_id");
                 });
 
             modelBuilder.Entity("FgcReturns.Core.Returns.ReturnSubmission", b =>
