@@ -29,6 +29,7 @@ public static class Extensions
         services.AddFgcJobs(configuration);
         services.AddSurveyDefinitions(DefinitionsPath(configuration, environment));
         services.AddScoped<ReturnService>();
+        services.AddScoped<ReturnUploadService>();
 
         // Start-up steps, in order: record definition hashes (fails on a changed published file), then demo data.
         services.AddSingleton<DatabaseInitializer.SeedStep>((sp, ct) =>

@@ -67,6 +67,6 @@ public sealed class PendingUpload
     public required string UserId { get; init; }
     public required string FileName { get; init; }
     public Dictionary<string, string?> Values { get; init; } = [];
-    public uint BaseRowVersion { get; init; }
+    public uint BaseRowVersion { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
 }
