@@ -14,14 +14,14 @@ internal static class CsvUploadReader
     public static UploadParseResult Read(byte[] bytes, SurveyDefinition definition)
     {
         var text = Decode(bytes);
-        var badLines = new HashSet<int>();
+        var badData = false;
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             HasHeaderRecord = false,
             IgnoreBlankLines = true,
             DetectColumnCountChanges = false,
             MissingFieldFound = null,
-            BadDataFound = args => badLines.Add(args.Context.Parser?.RawRow ?? 0),
+            BadDataFound = _ => badData = true,
         };
 
         var valueKeys = ValueKeyIndex.For(definition);
@@ -33,9 +33,15 @@ internal static class CsvUploadReader
 
         using var reader = new StringReader(text);
         using var parser = new CsvParser(reader, config);
-        while (parser.Read())
+        while (true)
         {
-            var line = StartLine(parser);
+            badData = false;
+            if (!parser.Read())
+            {
+                break;
+            }
+
+            var line = StartLine(parser, text);
             var fields = Trimmed(parser.Record ?? []);
             if (fields.Count == 0 || (fields.Count == 1 && fields[0].Length == 0))
             {
@@ -61,7 +67,7 @@ internal static class CsvUploadReader
             }
 
             dataLines++;
-            if (badLines.Remove(parser.RawRow) || badLines.Remove(line))
+            if (badData)
             {
                 problems.Add(new UploadProblem(location, "This line could not be read: check its quotes. Put a value in double quotes only when it contains a comma, like \"1,234\"."));
                 continue;
@@ -136,10 +142,15 @@ internal static class CsvUploadReader
     }
 
     /// <summary>The line a record starts on (a quoted value may run over several lines).</summary>
-    private static int StartLine(CsvParser parser)
+    private static int StartLine(CsvParser parser, string text)
     {
-        var raw = parser.RawRecord.TrimEnd('\r', '\n');
-        return parser.RawRow - raw.Count(c => c == '\n');
+        var start = (int)Math.Clamp(parser.CharCount - parser.RawRecord.Length, 0, text.Length);
+        while (start < text.Length && text[start] is '\r' or '\n')
+        {
+            start++;
+        }
+
+        return 1 + text.AsSpan(0, start).Count('\n');
     }
 
     private static string Decode(byte[] bytes)
