@@ -103,6 +103,7 @@ public static class Extensions
             DashboardTitle = "FGC Returns jobs",
         }).RequireAuthorization(Roles.Administrator);
         app.MapAccountEndpoints();
+        app.MapDefinitionDownloads();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
