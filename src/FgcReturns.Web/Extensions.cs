@@ -104,6 +104,7 @@ public static class Extensions
         }).RequireAuthorization(Roles.Administrator);
         app.MapAccountEndpoints();
         app.MapReturnDownloads();
+        app.MapDefinitionDownloads();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
