@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using ClosedXML.Excel;
+using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Uploads;
 using static FgcReturns.Core.Tests.Uploads.UploadTestSupport;
 
@@ -98,6 +99,28 @@ public sealed class ReturnUploadReaderTests
         }
 
         result.Values.Where(kv => !current.ContainsKey(kv.Key)).ShouldAllBe(kv => kv.Value == "");
+    }
+
+    [Fact]
+    public void Read_TemplateOfEveryDefinitionInTheRepo_ReadsBackWithoutProblems()
+    {
+        // Arrange
+        var loaded = SurveyDefinitionLoader.LoadFolder(Path.Combine(RepoRoot(), "survey-definitions"));
+        loaded.Problems.ShouldBeEmpty();
+
+        foreach (var definition in loaded.Definitions)
+        {
+            using var stream = new MemoryStream();
+            new ReturnTemplateWriter().Write(stream, definition, Medway, new Dictionary<string, string?>());
+
+            // Act
+            var result = new ReturnUploadReader().Read(
+                new MemoryStream(stream.ToArray()), "t.xlsx", stream.Length, definition, MedwayExpectation with { DefinitionVersion = definition.Version });
+
+            // Assert
+            result.Problems.ShouldBeEmpty(definition.ToString());
+            result.Values.Count.ShouldBe(definition.Questions.SelectMany(q => q.ValueKeys).Count(), definition.ToString());
+        }
     }
 
     [Fact]
