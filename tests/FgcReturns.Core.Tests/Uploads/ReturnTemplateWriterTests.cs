@@ -1,4 +1,5 @@
 using ClosedXML.Excel;
+using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Uploads;
 using static FgcReturns.Core.Tests.Uploads.UploadTestSupport;
 
@@ -214,5 +215,25 @@ public sealed class ReturnTemplateWriterTests
         name.Length.ShouldBeLessThanOrEqualTo(31);
         name.IndexOfAny(['[', ']', ':', '*', '?', '/', '\\']).ShouldBe(-1);
         name.ShouldBe("Children who what and where A");
+    }
+
+    [Fact]
+    public void SectionSheetNames_SameTitleTwiceOrReservedName_AreMadeUnique()
+    {
+        // Arrange
+        Section Section(string key, string title) => new()
+        {
+            Key = key,
+            Title = title,
+            Questions = [new Question { Key = key + "_q", Label = "Q", Type = QuestionType.Count }],
+        };
+        var definition = new SurveyDefinition(
+            "s", "1.0", DefinitionStatus.Draft, "T", "financial_year", "", [Section("a", "Referrals"), Section("b", "referrals"), Section("c", "Instructions")], [], [], "hash", "path");
+
+        // Act
+        var names = TemplateFormat.SectionSheetNames(definition);
+
+        // Assert
+        names.ShouldBe(["Referrals", "referrals (2)", "Instructions (2)"]);
     }
 }

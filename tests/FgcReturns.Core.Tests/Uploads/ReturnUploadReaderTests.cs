@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using ClosedXML.Excel;
+using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Uploads;
 using static FgcReturns.Core.Tests.Uploads.UploadTestSupport;
 
@@ -101,6 +102,28 @@ public sealed class ReturnUploadReaderTests
     }
 
     [Fact]
+    public void Read_TemplateOfEveryDefinitionInTheRepo_ReadsBackWithoutProblems()
+    {
+        // Arrange
+        var loaded = SurveyDefinitionLoader.LoadFolder(Path.Combine(RepoRoot(), "survey-definitions"));
+        loaded.Problems.ShouldBeEmpty();
+
+        foreach (var definition in loaded.Definitions)
+        {
+            using var stream = new MemoryStream();
+            new ReturnTemplateWriter().Write(stream, definition, Medway, new Dictionary<string, string?>());
+
+            // Act
+            var result = new ReturnUploadReader().Read(
+                new MemoryStream(stream.ToArray()), "t.xlsx", stream.Length, definition, MedwayExpectation with { DefinitionVersion = definition.Version });
+
+            // Assert
+            result.Problems.ShouldBeEmpty(definition.ToString());
+            result.Values.Count.ShouldBe(definition.Questions.SelectMany(q => q.ValueKeys).Count(), definition.ToString());
+        }
+    }
+
+    [Fact]
     public void Read_TemplateAfterSavingAgain_KeepsSheetProtection()
     {
         // Arrange
@@ -112,6 +135,62 @@ public sealed class ReturnUploadReaderTests
         // Assert
         workbook.Worksheets.Where(w => w.Name != "_meta").ShouldAllBe(w => w.IsProtected);
         ReadXlsx(filled).Values["fgcs_held"].ShouldBe("3");
+    }
+
+    [Fact]
+    public void Read_CellsAsExcelStoresThem_FormulasBooleansAndDatesAreReadAsShown()
+    {
+        // Arrange
+        var filled = Fill(Template(), t =>
+        {
+            t.Answer("referrals_children").FormulaA1 = "SUM(10,5)";
+            t.Answer("advocacy_offered").Style.NumberFormat.Format = "General";
+            t.Answer("advocacy_offered").SetValue(true);
+
+            // Excel changes the number format when a date is typed into a number cell.
+            t.Answer("fgcs_held").Style.NumberFormat.Format = "d mmmm yyyy";
+            t.Answer("fgcs_held").SetValue(new DateTime(2025, 3, 31, 0, 0, 0, DateTimeKind.Unspecified));
+            t.Answer("families_offered").FormulaA1 = "NOSUCHFUNCTION(1)";
+        });
+
+        // Act
+        var result = ReadXlsx(filled);
+
+        // Assert
+        result.Values["referrals_children"].ShouldBe("15");
+        result.Values["advocacy_offered"].ShouldBe("yes");
+        result.Problems.Select(p => p.ItemKey).ShouldBe(["families_offered", "fgcs_held"], ignoreOrder: true);
+        result.Problems.Single(p => p.ItemKey == "fgcs_held").Message.ShouldBe("'31 March 2025' is not a whole number. Type a number such as 12");
+        result.Problems.Single(p => p.ItemKey == "families_offered").Message.ShouldBe("The formula in this cell could not be worked out. Type the answer instead.");
+    }
+
+    [Fact]
+    public void Read_AnswerInRowWithoutKey_IsReported()
+    {
+        // Arrange
+        var filled = Fill(Template(), t => t.Workbook.Worksheet("Referrals").Cell("D40").SetValue(12));
+
+        // Act
+        var problem = ReadXlsx(filled).Problems.ShouldHaveSingleItem();
+
+        // Assert
+        problem.Location.ShouldBe("Sheet 'Referrals', cell D40");
+        problem.Message.ShouldStartWith("There is an answer here but no item key in column A");
+    }
+
+    [Fact]
+    public void Read_StreamThatFails_ReturnsAProblemInsteadOfThrowing()
+    {
+        // Arrange
+        var stream = new MemoryStream([1, 2, 3]);
+        stream.Dispose();
+
+        // Act
+        var result = new ReturnUploadReader().Read(stream, "return.xlsx", 3, Definition10, MedwayExpectation);
+
+        // Assert
+        result.IsRejected.ShouldBeTrue();
+        result.Problems.ShouldHaveSingleItem().Message.ShouldStartWith("The file could not be read.");
     }
 
     public static TheoryData<string, object, string> BadCells => new()
