@@ -1,6 +1,7 @@
 using FgcReturns.Core.Collections;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Demo;
+using FgcReturns.Core.Email;
 using FgcReturns.Core.Identity;
 using FgcReturns.Core.Jobs;
 using FgcReturns.Core.Returns;
@@ -28,6 +29,7 @@ public static class Extensions
         services.AddFgcIdentity();
         services.AddFgcJobs(configuration);
         services.AddSurveyDefinitions(DefinitionsPath(configuration, environment));
+        services.AddEmail(configuration, Data.Extensions.RepositoryRoot(environment.ContentRootPath));
         services.AddScoped<ReturnService>();
         services.AddScoped<ReturnUploadService>();
 

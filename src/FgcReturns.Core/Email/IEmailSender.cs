@@ -1,0 +1,34 @@
+namespace FgcReturns.Core.Email;
+
+/// <summary>Sends email: SMTP when configured, otherwise .eml files (Development). A seam at the outside boundary.</summary>
+public interface IEmailSender
+{
+    Task SendAsync(EmailMessage message, CancellationToken ct = default);
+}
+
+/// <summary>A plain-text email in GOV.UK Notify style: plain English, no images.</summary>
+public sealed record EmailMessage(string To, string Subject, string Body);
+
+public sealed class EmailOptions
+{
+    public const string Section = "Email";
+
+    public string FromAddress { get; set; } = "fgc-returns@foundations.org.uk";
+
+    public string FromName { get; set; } = "FGC Returns";
+
+    /// <summary>SMTP host; when empty, emails are written as .eml files to <see cref="PickupDirectory"/>.</summary>
+    public string? SmtpHost { get; set; }
+
+    public int SmtpPort { get; set; } = 587;
+
+    public string? SmtpUserName { get; set; }
+
+    public string? SmtpPassword { get; set; }
+
+    /// <summary>Where .eml files go when no SMTP host is set (git-ignored .data/emails by default).</summary>
+    public string? PickupDirectory { get; set; }
+
+    /// <summary>The portal's public address, for links in emails.</summary>
+    public string PortalBaseUrl { get; set; } = "http://localhost:5080";
+}
