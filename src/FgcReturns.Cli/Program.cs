@@ -1,5 +1,8 @@
 using System.Globalization;
+using FgcReturns.Core.Data;
+using FgcReturns.Core.ReferenceData;
 using FgcReturns.Core.SurveyDefinitions;
+using Microsoft.EntityFrameworkCore;
 
 return Cli.Run(args, Console.Out, Console.Error);
 
@@ -8,6 +11,8 @@ internal static class Cli
     private const string Usage = """
         Usage:
           fgc definitions check <folder>   Check every survey definition (*.yaml) under the folder.
+          fgc migrate                      Apply database migrations and load reference data into the database
+                                           given by the environment variable ConnectionStrings__Fgc.
 
         Exit codes: 0 all valid, 1 problems found, 2 wrong usage.
         """;
@@ -18,6 +23,8 @@ internal static class Cli
         {
             case ["definitions", "check", var folder]:
                 return CheckDefinitions(folder, output);
+            case ["migrate"]:
+                return Migrate(output, error);
             case ["-h" or "--help" or "help", ..]:
                 output.WriteLine(Usage);
                 return 0;
@@ -26,6 +33,29 @@ internal static class Cli
                 error.WriteLine(Usage);
                 return 2;
         }
+    }
+
+    private static int Migrate(TextWriter output, TextWriter error)
+    {
+        var connectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Fgc");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            error.WriteLine("Set the environment variable ConnectionStrings__Fgc to the PostgreSQL connection string to migrate.");
+            return 2;
+        }
+
+        var options = new DbContextOptionsBuilder<FgcDbContext>()
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention()
+            .Options;
+        using var db = new FgcDbContext(options);
+        var pending = db.Database.GetPendingMigrations().ToList();
+        db.Database.Migrate();
+        ReferenceDataSeeder.SeedAsync(db).GetAwaiter().GetResult();
+        output.WriteLine(pending.Count == 0
+            ? "The database was already up to date."
+            : string.Create(CultureInfo.InvariantCulture, $"Applied {pending.Count} {(pending.Count == 1 ? "migration" : "migrations")}: {string.Join(", ", pending)}."));
+        return 0;
     }
 
     private static int CheckDefinitions(string folder, TextWriter output)
