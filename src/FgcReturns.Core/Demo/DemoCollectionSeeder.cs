@@ -24,6 +24,7 @@ public static class DemoCollectionSeeder
 
         var definition = catalog.Get(SurveyId, "1.0") ?? throw new InvalidOperationException("FGC annual return 1.0 is missing.");
         var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
         var previous = new Collection
         {
             SurveyId = SurveyId,
@@ -44,8 +45,9 @@ public static class DemoCollectionSeeder
             Period = CollectionSetup.FinancialYearLabel(2025),
             PeriodStart = new DateOnly(2025, 4, 1),
             PeriodEnd = new DateOnly(2026, 3, 31),
-            OpensOn = new DateOnly(2026, 10, 1),
-            Deadline = new DateOnly(2026, 12, 18),
+            // Relative to today, so the demo always has an open collection with time left (25 days).
+            OpensOn = today.AddDays(-53),
+            Deadline = today.AddDays(25),
             Status = CollectionStatus.Open,
             CreatedAt = now,
             Title = "FGC annual return 2025-26",
