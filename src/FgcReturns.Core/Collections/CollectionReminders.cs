@@ -72,6 +72,7 @@ public sealed class CollectionReminders(
         var outstanding = await db.Returns.AsNoTracking()
             .Where(r => r.CollectionId == collection.Id && !Done.Contains(r.Status))
             .Where(r => !db.Set<ReminderSent>().Any(s => s.CollectionId == collection.Id && s.LaCode == r.LaCode && s.Milestone == milestone))
+            .OrderBy(r => r.LaCode)
             .Select(r => new { r.Id, r.LaCode, LaName = r.LocalAuthority!.Name, r.Status })
             .ToListAsync(ct);
         if (outstanding.Count == 0)
@@ -89,13 +90,14 @@ public sealed class CollectionReminders(
             .ToLookup(u => u.LaCode, StringComparer.Ordinal);
 
         var sent = 0;
+        var nobodyToTell = new List<string>();
         foreach (var ret in outstanding)
         {
             var recipients = leads[ret.LaCode].OrderBy(l => l.Email, StringComparer.Ordinal).ToList();
             if (recipients.Count == 0)
             {
                 // Nobody to tell yet; a lead added within the grace days still gets this reminder.
-                logger.LogWarning("No active data lead for LA {LaCode}: reminder {Milestone} for collection {CollectionId} not sent", ret.LaCode, milestone, collection.Id);
+                nobodyToTell.Add(ret.LaCode);
                 continue;
             }
 
@@ -123,7 +125,9 @@ public sealed class CollectionReminders(
             sent += recipients.Count;
         }
 
-        logger.LogInformation("Reminder {Milestone} for collection {CollectionId}: {Count} emails sent", milestone, collection.Id, sent);
+        logger.LogInformation(
+            "Reminder {Milestone} for collection {CollectionId}: {Count} emails sent; {Unreached} LAs have no active data lead ({LaCodes})",
+            milestone, collection.Id, sent, nobodyToTell.Count, string.Join(", ", nobodyToTell));
         return sent;
     }
 
