@@ -105,6 +105,7 @@ public static class Extensions
         app.MapAccountEndpoints();
         app.MapReturnDownloads();
         app.MapDefinitionDownloads();
+        app.MapCollectionExports();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -21,6 +21,7 @@ public sealed class FgcDbContext(DbContextOptions<FgcDbContext> options) : Ident
     public DbSet<ReturnSubmission> ReturnSubmissions => Set<ReturnSubmission>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<PendingUpload> PendingUploads => Set<PendingUpload>();
+    public DbSet<ReminderSent> RemindersSent => Set<ReminderSent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

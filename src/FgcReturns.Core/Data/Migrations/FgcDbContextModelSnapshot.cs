@@ -160,6 +160,50 @@ namespace FgcReturns.Core.Data.Migrations
                     b.ToTable("collections", (string)null);
                 });
 
+            modelBuilder.Entity("FgcReturns.Core.Collections.ReminderSent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CollectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("collection_id");
+
+                    b.Property<string>("LaCode")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("la_code");
+
+                    b.Property<int>("Milestone")
+                        .HasColumnType("integer")
+                        .HasColumnName("milestone");
+
+                    b.Property<int>("RecipientCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("recipient_count");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reminders_sent");
+
+                    b.HasIndex("LaCode")
+                        .HasDatabaseName("ix_reminders_sent_la_code");
+
+                    b.HasIndex("CollectionId", "LaCode", "Milestone")
+                        .IsUnique()
+                        .HasDatabaseName("ix_reminders_sent_collection_id_la_code_milestone");
+
+                    b.ToTable("reminders_sent", (string)null);
+                });
+
             modelBuilder.Entity("FgcReturns.Core.Data.SurveyDefinitionRecord", b =>
                 {
                     b.Property<string>("SurveyId")
@@ -855,6 +899,23 @@ namespace FgcReturns.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_collections_survey_definitions_survey_id_definition_version");
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Collections.ReminderSent", b =>
+                {
+                    b.HasOne("FgcReturns.Core.Collections.Collection", null)
+                        .WithMany()
+                        .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_reminders_sent_collections_collection_id");
+
+                    b.HasOne("FgcReturns.Core.ReferenceData.LocalAuthority", null)
+                        .WithMany()
+                        .HasForeignKey("LaCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_reminders_sent_local_authorities_la_code");
                 });
 
             modelBuilder.Entity("FgcReturns.Core.Identity.FgcUser", b =>

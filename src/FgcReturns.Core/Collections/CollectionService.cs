@@ -1,0 +1,408 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using FgcReturns.Core.Audit;
+using FgcReturns.Core.Data;
+using FgcReturns.Core.Identity;
+using FgcReturns.Core.Returns;
+using FgcReturns.Core.SurveyDefinitions;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace FgcReturns.Core.Collections;
+
+/// <summary>
+/// Creating and running collections: create, extend the deadline, close early, reopen (administrators only, checked
+/// here from the signed-in user), the scheduled open/close, and the analysts' list and chase-list dashboard.
+/// </summary>
+public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog catalog, TimeProvider clock)
+{
+    /// <summary>Field names used in <see cref="CollectionProblem.Field"/>, matching the form's element ids.</summary>
+    public static class Fields
+    {
+        public const string Definition = "definition";
+        public const string Period = "period";
+        public const string OpensOn = "opens-on";
+        public const string Deadline = "deadline";
+        public const string Title = "title";
+        public const string Collection = "collection";
+    }
+
+    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>Definition versions a collection may use: published ones only.</summary>
+    public IReadOnlyList<SurveyDefinition> UsableDefinitions() =>
+        catalog.All.Where(d => d.Status == DefinitionStatus.Published).OrderBy(d => d.SurveyId, StringComparer.Ordinal).ThenByDescending(d => d.SemanticVersion).ToList();
+
+    /// <summary>Every collection, newest period first, with how many returns are in and how many are expected.</summary>
+    public async Task<IReadOnlyList<CollectionSummary>> ListAsync(ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        if (!user.IsNational())
+        {
+            return [];
+        }
+
+        return await db.Collections.AsNoTracking()
+            .OrderByDescending(c => c.PeriodStart).ThenBy(c => c.SurveyId)
+            .Select(c => new CollectionSummary(
+                c,
+                db.Returns.Count(r => r.CollectionId == c.Id),
+                db.Returns.Count(r => r.CollectionId == c.Id && (r.Status == ReturnStatus.Submitted || r.Status == ReturnStatus.Accepted))))
+            .ToListAsync(ct);
+    }
+
+    public async Task<Collection?> GetAsync(ClaimsPrincipal user, int collectionId, CancellationToken ct = default) =>
+        user.IsNational() ? await db.Collections.AsNoTracking().SingleOrDefaultAsync(c => c.Id == collectionId, ct) : null;
+
+    /// <summary>Creates a collection on a published definition version and a not-started return for every LA.</summary>
+    public async Task<CollectionOutcome> CreateAsync(ClaimsPrincipal user, NewCollection request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!IsAdministrator(user))
+        {
+            return CollectionOutcome.Forbidden("Only administrators can create collections.");
+        }
+
+        var problems = new List<CollectionProblem>();
+        SurveyDefinition? definition = null;
+        if (string.IsNullOrWhiteSpace(request.SurveyId) || string.IsNullOrWhiteSpace(request.DefinitionVersion))
+        {
+            problems.Add(new(Fields.Definition, "Choose the survey definition version to collect"));
+        }
+        else if (catalog.Get(request.SurveyId, request.DefinitionVersion) is not { } found)
+        {
+            problems.Add(new(Fields.Definition, $"There is no survey definition {request.SurveyId} version {request.DefinitionVersion}"));
+        }
+        else if (found.Status != DefinitionStatus.Published)
+        {
+            problems.Add(new(Fields.Definition, found.Status == DefinitionStatus.Draft
+                ? $"{found.Title} version {found.Version} is a draft. A collection can only use a published version: publish it first, or choose a published version"
+                : $"{found.Title} version {found.Version} has been retired. Choose a published version"));
+        }
+        else
+        {
+            definition = found;
+        }
+
+        FinancialYear year = default;
+        if (string.IsNullOrWhiteSpace(request.Period))
+        {
+            problems.Add(new(Fields.Period, "Enter the reporting period"));
+        }
+        else if (!FinancialYear.TryParse(request.Period, out year))
+        {
+            problems.Add(new(Fields.Period, "Enter the reporting period as a financial year, for example 2026-27"));
+        }
+
+        if (request.OpensOn is null)
+        {
+            problems.Add(new(Fields.OpensOn, "Enter the opening date"));
+        }
+        else if (year != default && request.OpensOn < year.Start)
+        {
+            problems.Add(new(Fields.OpensOn, $"The opening date must be on or after the start of the reporting period, {LongDate(year.Start)}"));
+        }
+
+        if (request.Deadline is null)
+        {
+            problems.Add(new(Fields.Deadline, "Enter the deadline"));
+        }
+        else if (request.OpensOn is { } opens && request.Deadline <= opens)
+        {
+            problems.Add(new(Fields.Deadline, "The deadline must be after the opening date"));
+        }
+        else if (request.Deadline < Today)
+        {
+            problems.Add(new(Fields.Deadline, "The deadline must be today or in the future"));
+        }
+
+        var title = request.Title?.Trim() ?? "";
+        if (title.Length > 200)
+        {
+            problems.Add(new(Fields.Title, "The title must be 200 characters or fewer"));
+        }
+
+        if (definition is not null && year != default
+            && await db.Collections.AsNoTracking().FirstOrDefaultAsync(c => c.SurveyId == definition.SurveyId && c.Period == year.Label, ct) is { } existing)
+        {
+            problems.Add(DuplicateProblem(existing));
+        }
+
+        if (problems.Count > 0 || definition is null)
+        {
+            return CollectionOutcome.Refused(problems);
+        }
+
+        var now = clock.GetUtcNow();
+        var collection = new Collection
+        {
+            SurveyId = definition.SurveyId,
+            DefinitionVersion = definition.Version,
+            Period = year.Label,
+            PeriodStart = year.Start,
+            PeriodEnd = year.End,
+            OpensOn = request.OpensOn!.Value,
+            Deadline = request.Deadline!.Value,
+            Status = request.OpensOn <= Today ? CollectionStatus.Open : CollectionStatus.Scheduled,
+            CreatedAt = now,
+            Title = title.Length > 0 ? title : $"{definition.Title} {year.Label}",
+        };
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.Collections.Add(collection);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // Someone created the same period between our check and our insert.
+            await transaction.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            var other = await db.Collections.AsNoTracking().FirstAsync(c => c.SurveyId == collection.SurveyId && c.Period == collection.Period, ct);
+            return CollectionOutcome.Refused([DuplicateProblem(other)]);
+        }
+
+        await CollectionSetup.EnsureReturnsAsync(db, collection.Id, ct);
+        db.AuditEvents.Add(Audit(user, collection, "CollectionCreated", now, null, collection.Title, new
+        {
+            collectionId = collection.Id,
+            surveyId = collection.SurveyId,
+            definitionVersion = collection.DefinitionVersion,
+            period = collection.Period,
+            opensOn = IsoDate(collection.OpensOn),
+            deadline = IsoDate(collection.Deadline),
+            status = collection.Status.ToString(),
+        }));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return CollectionOutcome.Done(collection);
+    }
+
+    /// <summary>Moves the deadline later; a closed collection is reopened instead.</summary>
+    public async Task<CollectionOutcome> ExtendDeadlineAsync(ClaimsPrincipal user, int collectionId, DateOnly? newDeadline, CancellationToken ct = default)
+    {
+        if (!IsAdministrator(user))
+        {
+            return CollectionOutcome.Forbidden("Only administrators can extend a deadline.");
+        }
+
+        var collection = await db.Collections.SingleOrDefaultAsync(c => c.Id == collectionId, ct);
+        if (collection is null)
+        {
+            return CollectionOutcome.NotFound;
+        }
+
+        var problem = collection.Status == CollectionStatus.Closed
+            ? "This collection is closed. Reopen it to set a new deadline"
+            : newDeadline is null ? "Enter the new deadline"
+            : newDeadline <= collection.Deadline ? $"The new deadline must be after the current deadline, {LongDate(collection.Deadline)}"
+            : null;
+        if (problem is not null)
+        {
+            return CollectionOutcome.Refused([new(Fields.Deadline, problem)]);
+        }
+
+        var old = collection.Deadline;
+        collection.Deadline = newDeadline!.Value;
+        db.AuditEvents.Add(Audit(user, collection, "DeadlineExtended", clock.GetUtcNow(), IsoDate(old), IsoDate(collection.Deadline), new { collectionId }));
+        await db.SaveChangesAsync(ct);
+        return CollectionOutcome.Done(collection);
+    }
+
+    /// <summary>Closes a collection before its deadline: LAs can no longer change their returns.</summary>
+    public async Task<CollectionOutcome> CloseAsync(ClaimsPrincipal user, int collectionId, CancellationToken ct = default)
+    {
+        if (!IsAdministrator(user))
+        {
+            return CollectionOutcome.Forbidden("Only administrators can close a collection.");
+        }
+
+        var collection = await db.Collections.SingleOrDefaultAsync(c => c.Id == collectionId, ct);
+        if (collection is null)
+        {
+            return CollectionOutcome.NotFound;
+        }
+
+        if (collection.Status == CollectionStatus.Closed)
+        {
+            return CollectionOutcome.Refused([new(Fields.Collection, "This collection is already closed")]);
+        }
+
+        var old = collection.Status;
+        collection.Status = CollectionStatus.Closed;
+        db.AuditEvents.Add(Audit(user, collection, "CollectionClosed", clock.GetUtcNow(), old.ToString(), collection.Status.ToString(), new { collectionId, reason = "closed by an administrator" }));
+        await db.SaveChangesAsync(ct);
+        return CollectionOutcome.Done(collection);
+    }
+
+    /// <summary>Reopens a closed collection, with a new deadline when the old one has passed.</summary>
+    public async Task<CollectionOutcome> ReopenAsync(ClaimsPrincipal user, int collectionId, DateOnly? newDeadline, CancellationToken ct = default)
+    {
+        if (!IsAdministrator(user))
+        {
+            return CollectionOutcome.Forbidden("Only administrators can reopen a collection.");
+        }
+
+        var collection = await db.Collections.SingleOrDefaultAsync(c => c.Id == collectionId, ct);
+        if (collection is null)
+        {
+            return CollectionOutcome.NotFound;
+        }
+
+        if (collection.Status != CollectionStatus.Closed)
+        {
+            return CollectionOutcome.Refused([new(Fields.Collection, "Only a closed collection can be reopened")]);
+        }
+
+        var deadline = newDeadline ?? collection.Deadline;
+        var problem = deadline < Today
+            ? newDeadline is null
+                ? $"The deadline, {LongDate(collection.Deadline)}, has passed. Enter a new deadline to reopen the collection"
+                : "The new deadline must be today or in the future"
+            : deadline <= collection.OpensOn ? "The deadline must be after the opening date"
+            : null;
+        if (problem is not null)
+        {
+            return CollectionOutcome.Refused([new(Fields.Deadline, problem)]);
+        }
+
+        if (await db.Collections.AnyAsync(c => c.Id != collectionId && c.SurveyId == collection.SurveyId && c.Period == collection.Period && c.Status != CollectionStatus.Closed, ct))
+        {
+            return CollectionOutcome.Refused([new(Fields.Collection, $"Another collection for {collection.Period} is open. Close it first")]);
+        }
+
+        var oldDeadline = collection.Deadline;
+        collection.Deadline = deadline;
+        collection.Status = collection.OpensOn <= Today ? CollectionStatus.Open : CollectionStatus.Scheduled;
+        db.AuditEvents.Add(Audit(user, collection, "CollectionReopened", clock.GetUtcNow(), IsoDate(oldDeadline), IsoDate(deadline), new { collectionId, status = collection.Status.ToString() }));
+        await db.SaveChangesAsync(ct);
+        return CollectionOutcome.Done(collection);
+    }
+
+    /// <summary>
+    /// Opens scheduled collections whose opening date has come and closes open ones whose deadline has passed.
+    /// Each change is a conditional update, so two runs at once change (and audit) a collection only once.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ApplyScheduleAsync(CancellationToken ct = default)
+    {
+        var today = Today;
+        var due = await db.Collections.AsNoTracking()
+            .Where(c => (c.Status == CollectionStatus.Scheduled && c.OpensOn <= today) || (c.Status == CollectionStatus.Open && c.Deadline < today))
+            .ToListAsync(ct);
+        var changes = new List<string>();
+        foreach (var collection in due)
+        {
+            var to = collection.Deadline < today ? CollectionStatus.Closed : CollectionStatus.Open;
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var changed = await db.Collections
+                .Where(c => c.Id == collection.Id && c.Status == collection.Status)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, to), ct);
+            if (changed == 0)
+            {
+                continue;
+            }
+
+            if (to == CollectionStatus.Open)
+            {
+                await CollectionSetup.EnsureReturnsAsync(db, collection.Id, ct);
+            }
+
+            db.AuditEvents.Add(new AuditEvent
+            {
+                OccurredAt = clock.GetUtcNow(),
+                Action = to == CollectionStatus.Open ? "CollectionOpened" : "CollectionClosed",
+                OldValue = collection.Status.ToString(),
+                NewValue = to.ToString(),
+                Source = "system",
+                Detail = JsonSerializer.Serialize(new { collectionId = collection.Id, reason = to == CollectionStatus.Open ? "opening date reached" : "deadline passed" }),
+            });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            changes.Add(string.Create(CultureInfo.InvariantCulture, $"{collection.Title} ({collection.Id}): {collection.Status} -> {to}"));
+        }
+
+        return changes;
+    }
+
+    /// <summary>
+    /// The chase list: every LA's return in the collection with its region, in one set-based query (returns joined to
+    /// LAs and regions). Counts are over all returns; the rows are filtered and sorted in memory (at most a few hundred).
+    /// Null when the collection does not exist or the user is not national.
+    /// </summary>
+    public async Task<CollectionDashboard?> DashboardAsync(ClaimsPrincipal user, int collectionId, DashboardQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (!user.IsNational() || await db.Collections.AsNoTracking().SingleOrDefaultAsync(c => c.Id == collectionId, ct) is not { } collection)
+        {
+            return null;
+        }
+
+        var all = await db.Returns.AsNoTracking()
+            .Where(r => r.CollectionId == collectionId)
+            .Select(r => new DashboardRow(
+                r.Id,
+                r.LaCode,
+                r.LocalAuthority!.Name,
+                r.LocalAuthority.RegionCode,
+                r.LocalAuthority.Region!.Name,
+                r.Status,
+                r.LastModifiedAt,
+                r.LastModifiedBy,
+                r.ErrorCount,
+                r.QueryCount,
+                r.SubmittedVersion,
+                r.SubmittedAt))
+            .ToListAsync(ct);
+
+        var counts = Enum.GetValues<ReturnStatus>().Select(s => new StatusCount(s, all.Count(r => r.Status == s), all.Count)).ToList();
+        var regions = all.GroupBy(r => r.RegionCode).Select(g => new RegionOption(g.Key, g.First().RegionName)).OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
+        var rows = query.Apply(all);
+        return new CollectionDashboard(collection, all.Count, counts, regions, rows, query);
+    }
+
+    public static string LongDate(DateOnly date) => date.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture);
+
+    private static string IsoDate(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static bool IsAdministrator(ClaimsPrincipal user) => user.IsInRole(Roles.Administrator);
+
+    private static CollectionProblem DuplicateProblem(Collection existing) =>
+        new(Fields.Period, $"There is already a collection for {existing.Period} ({existing.Title}). Change that collection's dates instead of creating another");
+
+    private static AuditEvent Audit(ClaimsPrincipal user, Collection collection, string action, DateTimeOffset at, string? oldValue, string? newValue, object detail) => new()
+    {
+        OccurredAt = at,
+        UserId = user.UserId(),
+        UserEmail = user.Email(),
+        Action = action,
+        ItemKey = string.Create(CultureInfo.InvariantCulture, $"collection:{collection.Id}"),
+        OldValue = oldValue,
+        NewValue = newValue,
+        Source = "analyst",
+        Detail = JsonSerializer.Serialize(detail),
+    };
+}
+
+/// <summary>What an administrator asks for when creating a collection; dates are null when not given.</summary>
+public sealed record NewCollection(string? SurveyId, string? DefinitionVersion, string? Period, DateOnly? OpensOn, DateOnly? Deadline, string? Title = null);
+
+/// <summary>A problem with a request, in plain English, and the form field it belongs to.</summary>
+public sealed record CollectionProblem(string Field, string Message);
+
+public enum CollectionOutcomeStatus { Done, Refused, Forbidden, NotFound }
+
+public sealed record CollectionOutcome(CollectionOutcomeStatus Status, IReadOnlyList<CollectionProblem> Problems, Collection? Collection)
+{
+    public static readonly CollectionOutcome NotFound = new(CollectionOutcomeStatus.NotFound, [new(CollectionService.Fields.Collection, "Collection not found")], null);
+
+    public bool Succeeded => Status == CollectionOutcomeStatus.Done;
+
+    public static CollectionOutcome Done(Collection collection) => new(CollectionOutcomeStatus.Done, [], collection);
+
+    public static CollectionOutcome Refused(IReadOnlyList<CollectionProblem> problems) => new(CollectionOutcomeStatus.Refused, problems, null);
+
+    public static CollectionOutcome Forbidden(string message) => new(CollectionOutcomeStatus.Forbidden, [new(CollectionService.Fields.Collection, message)], null);
+}
+
+public sealed record CollectionSummary(Collection Collection, int Returns, int SubmittedOrAccepted);

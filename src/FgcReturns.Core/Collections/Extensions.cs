@@ -1,0 +1,26 @@
+using FgcReturns.Core.Jobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FgcReturns.Core.Collections;
+
+public static class Extensions
+{
+    /// <summary>Collections: the service, reminders, the recurring jobs and their registration at start-up.</summary>
+    public static IServiceCollection AddCollections(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(CollectionOptions.Section).Get<CollectionOptions>() ?? new CollectionOptions();
+        var problems = options.Problems().ToList();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("The Collections settings are not valid: " + string.Join(" ", problems));
+        }
+
+        services.AddSingleton(options);
+        services.AddScoped<CollectionService>();
+        services.AddScoped<CollectionReminders>();
+        services.AddScoped<CollectionJobs>();
+        services.AddHostedService<RecurringJobs.Registration>();
+        return services;
+    }
+}

@@ -1,0 +1,36 @@
+using FgcReturns.Core.Collections;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace FgcReturns.Core.Jobs;
+
+/// <summary>The one list of recurring jobs, registered at start-up through the DI-resolved <see cref="IRecurringJobManager"/>.</summary>
+public static class RecurringJobs
+{
+    public const string CollectionSchedule = "collections-schedule";
+    public const string CollectionReminders = "collections-reminders";
+
+    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
+    public static void Register(IRecurringJobManager manager, CollectionOptions collections)
+    {
+        ArgumentNullException.ThrowIfNull(manager);
+        ArgumentNullException.ThrowIfNull(collections);
+        var options = new RecurringJobOptions { TimeZone = London };
+        manager.AddOrUpdate<CollectionJobs>(CollectionSchedule, j => j.ApplyScheduleAsync(CancellationToken.None), collections.LifecycleCron, options);
+        manager.AddOrUpdate<CollectionJobs>(CollectionReminders, j => j.SendRemindersAsync(CancellationToken.None), collections.RemindersCron, options);
+    }
+
+    /// <summary>Registers (or updates) the recurring jobs when the host starts.</summary>
+    internal sealed class Registration(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            Register(services.GetRequiredService<IRecurringJobManager>(), services.GetRequiredService<CollectionOptions>());
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

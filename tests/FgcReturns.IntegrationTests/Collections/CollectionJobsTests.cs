@@ -1,0 +1,186 @@
+using FgcReturns.Core.Collections;
+using FgcReturns.Core.Jobs;
+using FgcReturns.Core.Returns;
+using FgcReturns.TestSupport;
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace FgcReturns.IntegrationTests.Collections;
+
+public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsyncLifetime
+{
+    private readonly string pickup = Path.Combine(Path.GetTempPath(), "fgc-emails-" + Guid.NewGuid().ToString("N")[..12]);
+    private FgcWebFactory factory = null!;
+
+    private TestClock Clock => factory.Clock;
+
+    public async ValueTask InitializeAsync()
+    {
+        // A fresh database and email folder per test: these tests change collections and count emails.
+        factory = new FgcWebFactory(await database.Server.CreateDatabaseAsync(), settings: new Dictionary<string, string?>
+        {
+            ["Email:PickupDirectory"] = pickup,
+            ["Email:PortalBaseUrl"] = "https://fgc.example/",
+        });
+        _ = factory.Services;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await factory.DisposeAsync();
+        if (Directory.Exists(pickup))
+        {
+            Directory.Delete(pickup, recursive: true);
+        }
+    }
+
+    /// <summary>Runs a job as Hangfire would: a fresh DI scope per run.</summary>
+    private async Task RunAsync(Func<CollectionJobs, Task> job)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        await job(scope.ServiceProvider.GetRequiredService<CollectionJobs>());
+    }
+
+    private string[] EmailFiles() => Directory.Exists(pickup) ? Directory.GetFiles(pickup, "*.eml") : [];
+
+    private List<MimeMessage> Emails(IEnumerable<string>? except = null) =>
+        EmailFiles().Except(except ?? []).Select(f => MimeMessage.Load(f)).ToList();
+
+    private static string To(MimeMessage message) => message.To.Mailboxes.Single().Address;
+
+    private Task<Collection> CollectionAsync(string period) =>
+        factory.WithDbAsync(db => db.Collections.AsNoTracking().SingleAsync(c => c.Period == period));
+
+    [Fact]
+    public async Task Schedule_OpensOnTheOpeningDateAndClosesTheDayAfterTheDeadline()
+    {
+        // Arrange: a 2026-27 collection opening on 1 December 2026.
+        var admin = await factory.PrincipalAsync("admin@fgc.example");
+        await factory.WithServiceAsync<CollectionService, CollectionOutcome>(s => s.CreateAsync(admin,
+            new NewCollection("fgc-annual", "1.0", "2026-27", new DateOnly(2026, 12, 1), new DateOnly(2027, 1, 29))));
+
+        // Act + Assert: the day before opening nothing changes.
+        Clock.Set(new DateTimeOffset(2026, 11, 30, 23, 0, 0, TimeSpan.Zero));
+        await RunAsync(j => j.ApplyScheduleAsync(CancellationToken.None));
+        (await CollectionAsync("2026-27")).Status.ShouldBe(CollectionStatus.Scheduled);
+
+        // On the opening date it opens; running again changes nothing more.
+        Clock.Set(new DateTimeOffset(2026, 12, 1, 0, 5, 0, TimeSpan.Zero));
+        await RunAsync(j => j.ApplyScheduleAsync(CancellationToken.None));
+        await RunAsync(j => j.ApplyScheduleAsync(CancellationToken.None));
+        (await CollectionAsync("2026-27")).Status.ShouldBe(CollectionStatus.Open);
+
+        // 2025-26 stays open on its deadline, 18 December, and closes the day after.
+        Clock.Set(new DateTimeOffset(2026, 12, 18, 23, 5, 0, TimeSpan.Zero));
+        await RunAsync(j => j.ApplyScheduleAsync(CancellationToken.None));
+        (await CollectionAsync("2025-26")).Status.ShouldBe(CollectionStatus.Open);
+        Clock.Set(new DateTimeOffset(2026, 12, 19, 0, 5, 0, TimeSpan.Zero));
+        await RunAsync(j => j.ApplyScheduleAsync(CancellationToken.None));
+        (await CollectionAsync("2025-26")).Status.ShouldBe(CollectionStatus.Closed);
+        (await CollectionAsync("2026-27")).Status.ShouldBe(CollectionStatus.Open);
+
+        var audit = await factory.WithDbAsync(db => db.AuditEvents.Where(a => a.Source == "system").OrderBy(a => a.Id).ToListAsync());
+        audit.Select(a => (a.Action, a.NewValue)).ShouldBe([("CollectionOpened", "Open"), ("CollectionClosed", "Closed")]);
+    }
+
+    [Fact]
+    public async Task Reminders_RunTwice_EachLeadGetsOneEmailPerMilestoneAndNoneOnceSubmitted()
+    {
+        // Arrange: 4 December 2026 is 14 days before the 2025-26 deadline.
+        var collection = await CollectionAsync("2025-26");
+        var medway = await factory.OpenReturnAsync("887");
+        Clock.Set(new DateTimeOffset(2026, 12, 4, 8, 0, 0, TimeSpan.Zero));
+
+        // Act: two runs at once, then a third.
+        await Task.WhenAll(RunAsync(j => j.SendRemindersAsync(CancellationToken.None)), RunAsync(j => j.SendRemindersAsync(CancellationToken.None)));
+        await RunAsync(j => j.SendRemindersAsync(CancellationToken.None));
+
+        // Assert: one email to each of the three demo LAs' data leads.
+        var firstFiles = EmailFiles();
+        var first = Emails();
+        first.Select(To).Order().ShouldBe(["lead.leicester@fgc.example", "lead.leicestershire@fgc.example", "lead.medway@fgc.example"]);
+        var toMedway = first.Single(m => To(m) == "lead.medway@fgc.example");
+        toMedway.Subject.ShouldBe("Reminder: FGC annual return 2025-26 is due on Friday 18 December 2026");
+        var body = toMedway.TextBody ?? "";
+        body.ShouldContain("Dear Morgan Medway,");
+        body.ShouldContain("Medway has not yet submitted its FGC annual return 2025-26.");
+        body.ShouldContain("The deadline is Friday 18 December 2026, 14 days from now.");
+        body.ShouldContain($"https://fgc.example/returns/{medway.Id}");
+        var rows = await factory.WithDbAsync(db => db.RemindersSent.Where(r => r.CollectionId == collection.Id).ToListAsync());
+        rows.Select(r => (r.LaCode, r.Milestone)).Order().ShouldBe([("855", -14), ("856", -14), ("887", -14)]);
+
+        // Arrange: Leicester submits; 15 December is 3 days before the deadline.
+        await factory.WithDbAsync(async db =>
+        {
+            var leicester = await db.Returns.SingleAsync(r => r.CollectionId == collection.Id && r.LaCode == "856");
+            leicester.Status = ReturnStatus.Submitted;
+            return await db.SaveChangesAsync();
+        });
+        Clock.Set(new DateTimeOffset(2026, 12, 15, 8, 0, 0, TimeSpan.Zero));
+
+        // Act
+        await RunAsync(j => j.SendRemindersAsync(CancellationToken.None));
+        await RunAsync(j => j.SendRemindersAsync(CancellationToken.None));
+
+        // Assert: Leicester is not reminded again.
+        var second = Emails(except: firstFiles);
+        second.Select(To).Order().ShouldBe(["lead.leicestershire@fgc.example", "lead.medway@fgc.example"]);
+        second.ShouldAllBe(m => (m.TextBody ?? "").Contains("The deadline is Friday 18 December 2026, 3 days from now."));
+        Emails().Count.ShouldBe(5);
+    }
+
+    [Fact]
+    public async Task Reminders_DayAfterDeadline_OverdueEmailAfterClosingButNotToDeactivatedLeads()
+    {
+        // Arrange: the Leicestershire lead has left; the collection closes at its deadline.
+        await factory.WithDbAsync(async db =>
+        {
+            (await db.Users.SingleAsync(u => u.Email == "lead.leicestershire@fgc.example")).IsActive = false;
+            return await db.SaveChangesAsync();
+        });
+        Clock.Set(new DateTimeOffset(2026, 12, 19, 8, 0, 0, TimeSpan.Zero));
+        await RunAsync(j => j.ApplyScheduleAsync(CancellationToken.None));
+
+        // Act
+        await RunAsync(j => j.SendRemindersAsync(CancellationToken.None));
+        await RunAsync(j => j.SendRemindersAsync(CancellationToken.None));
+
+        // Assert
+        (await CollectionAsync("2025-26")).Status.ShouldBe(CollectionStatus.Closed);
+        var emails = Emails();
+        emails.Select(To).Order().ShouldBe(["lead.leicester@fgc.example", "lead.medway@fgc.example"]);
+        emails.ShouldAllBe(m => m.Subject == "Overdue: FGC annual return 2025-26 was due on Friday 18 December 2026");
+    }
+
+    [Fact]
+    public async Task Reminders_NoMilestoneToday_SendsNothing()
+    {
+        // Arrange: 23 November 2026 is 25 days before the deadline.
+
+        // Act
+        await RunAsync(j => j.SendRemindersAsync(CancellationToken.None));
+
+        // Assert
+        Emails().ShouldBeEmpty();
+        (await factory.WithDbAsync(db => db.RemindersSent.CountAsync())).ShouldBe(0);
+    }
+
+    [Fact]
+    public void RecurringJobs_AreRegisteredAtStartUpWithTheirCron()
+    {
+        // Arrange
+        var storage = factory.Services.GetRequiredService<JobStorage>();
+
+        // Act
+        using var connection = storage.GetConnection();
+        var jobs = connection.GetRecurringJobs();
+
+        // Assert
+        jobs.Single(j => j.Id == RecurringJobs.CollectionSchedule).Cron.ShouldBe("5 * * * *");
+        jobs.Single(j => j.Id == RecurringJobs.CollectionReminders).Cron.ShouldBe("0 8 * * *");
+        jobs.ShouldAllBe(j => j.TimeZoneId == "Europe/London");
+    }
+}
