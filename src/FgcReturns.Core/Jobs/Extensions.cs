@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,18 +15,23 @@ public static class Extensions
     {
         var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         services.AddSingleton(options);
+        // Our own JobStorage singleton, registered before AddHangfire: Hangfire would otherwise hand DI the
+        // process-wide JobStorage.Current, which parallel test hosts overwrite.
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(
+            new NpgsqlConnectionFactory(
+                configuration.GetConnectionString(Data.Extensions.ConnectionStringName) ?? "",
+                new PostgreSqlStorageOptions { SchemaName = HangfireSchema }),
+            new PostgreSqlStorageOptions
+            {
+                SchemaName = HangfireSchema,
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = options.QueuePollInterval,
+            }));
         services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(
-                storage => storage.UseNpgsqlConnection(configuration.GetConnectionString(Data.Extensions.ConnectionStringName)),
-                new PostgreSqlStorageOptions
-                {
-                    SchemaName = HangfireSchema,
-                    PrepareSchemaIfNecessary = true,
-                    QueuePollInterval = options.QueuePollInterval,
-                }));
+            .UseStorage(sp.GetRequiredService<JobStorage>()));
         if (options.ServerEnabled)
         {
             services.AddHangfireServer(o => o.WorkerCount = 2);
