@@ -32,6 +32,9 @@ public static class Extensions
         services.AddEmail(configuration, Data.Extensions.RepositoryRoot(environment.ContentRootPath));
         services.AddScoped<ReturnService>();
         services.AddScoped<ReturnUploadService>();
+        services.AddScoped<ReturnReviewService>();
+        services.AddScoped<IReturnEvents, ReturnEmailNotifier>();
+        services.AddScoped<UserAdminService>();
 
         // Start-up steps, in order: record definition hashes (fails on a changed published file), then demo data.
         services.AddSingleton<DatabaseInitializer.SeedStep>((sp, ct) =>
