@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FgcReturns.TestSupport;
 
 /// <summary>The real web host on a real PostgreSQL database; optionally on a real Kestrel port for browsers.</summary>
-public sealed class FgcWebFactory(string connectionString, bool migrate = false, TestClock? clock = null)
+public sealed class FgcWebFactory(string connectionString, bool migrate = false, TestClock? clock = null, IDictionary<string, string?>? settings = null)
     : WebApplicationFactory<Program>
 {
     public string ConnectionString { get; } = connectionString;
@@ -40,6 +40,11 @@ public sealed class FgcWebFactory(string connectionString, bool migrate = false,
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Jobs:ServerEnabled", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
