@@ -26,7 +26,7 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
 
     /// <summary>Every user, for administrators; null for anyone else.</summary>
     public async Task<IReadOnlyList<UserSummary>?> ListAsync(ClaimsPrincipal admin, CancellationToken ct = default) =>
-        IsAdministrator(admin) ? await Summaries(db.Users).OrderBy(u => u.Email).ToListAsync(ct) : null;
+        IsAdministrator(admin) ? await Summaries(db.Users.OrderBy(u => u.Email)).ToListAsync(ct) : null;
 
     public async Task<UserSummary?> GetAsync(ClaimsPrincipal admin, string userId, CancellationToken ct = default) =>
         IsAdministrator(admin) ? await Summaries(db.Users.Where(u => u.Id == userId)).SingleOrDefaultAsync(ct) : null;
@@ -34,7 +34,7 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
     /// <summary>Everyone with access to the signed-in data lead's LA (name, email, role, active); empty for national users.</summary>
     public async Task<IReadOnlyList<UserSummary>> TeamAsync(ClaimsPrincipal user, CancellationToken ct = default) =>
         user.LaCode() is { } laCode
-            ? await Summaries(db.Users.Where(u => u.LaCode == laCode)).OrderBy(u => u.DisplayName).ThenBy(u => u.Email).ToListAsync(ct)
+            ? await Summaries(db.Users.Where(u => u.LaCode == laCode).OrderBy(u => u.DisplayName).ThenBy(u => u.Email)).ToListAsync(ct)
             : [];
 
     /// <summary>Creates the user without a password, with their role (and LA), and emails them a link to set one.</summary>

@@ -58,7 +58,7 @@ public sealed partial class ReviewHost : IAsyncDisposable
     /// <summary>Every email written so far, oldest first.</summary>
     public IReadOnlyList<MimeMessage> Emails() =>
         Directory.Exists(EmailDirectory)
-            ? Directory.GetFiles(EmailDirectory, "*.eml").Order(StringComparer.Ordinal).Select(f => MimeMessage.Load(f)).ToList()
+            ? Directory.GetFiles(EmailDirectory, "*.eml").OrderBy(File.GetLastWriteTimeUtc).ThenBy(f => f, StringComparer.Ordinal).Select(f => MimeMessage.Load(f)).ToList()
             : [];
 
     /// <summary>The token in the set-password link of the newest email to this address.</summary>
