@@ -33,6 +33,9 @@ public static class Extensions
         services.AddScoped<ReturnService>();
         services.AddScoped<ReturnUploadService>();
         services.AddCollections(configuration);
+        services.AddScoped<ReturnReviewService>();
+        services.AddScoped<IReturnEvents, ReturnEmailNotifier>();
+        services.AddScoped<UserAdminService>();
 
         // Start-up steps, in order: record definition hashes (fails on a changed published file), then demo data.
         services.AddSingleton<DatabaseInitializer.SeedStep>((sp, ct) =>

@@ -22,6 +22,8 @@ public sealed class FgcDbContext(DbContextOptions<FgcDbContext> options) : Ident
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<PendingUpload> PendingUploads => Set<PendingUpload>();
     public DbSet<ReminderSent> RemindersSent => Set<ReminderSent>();
+    public DbSet<ReturnItemNote> ReturnItemNotes => Set<ReturnItemNote>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

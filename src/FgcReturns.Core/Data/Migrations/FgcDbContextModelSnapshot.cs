@@ -347,6 +347,67 @@ namespace FgcReturns.Core.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("FgcReturns.Core.Identity.Invitation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("purpose");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("token_hash")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invitations");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invitations_token_hash");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_invitations_user_id");
+
+                    b.ToTable("invitations", (string)null);
+                });
+
             modelBuilder.Entity("FgcReturns.Core.ReferenceData.ChildPopulation", b =>
                 {
                     b.Property<string>("LaCode")
@@ -642,6 +703,54 @@ namespace FgcReturns.Core.Data.Migrations
                     b.ToTable("pending_uploads", (string)null);
                 });
 
+            modelBuilder.Entity("FgcReturns.Core.Returns.ReturnItemNote", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AuthorEmail")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("author_email");
+
+                    b.Property<string>("AuthorUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("author_user_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ItemKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("item_key");
+
+                    b.Property<int>("ReturnId")
+                        .HasColumnType("integer")
+                        .HasColumnName("return_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_return_item_notes");
+
+                    b.HasIndex("ReturnId", "ItemKey")
+                        .HasDatabaseName("ix_return_item_notes_return_id_item_key");
+
+                    b.ToTable("return_item_notes", (string)null);
+                });
+
             modelBuilder.Entity("FgcReturns.Core.Returns.ReturnSubmission", b =>
                 {
                     b.Property<int>("Id")
@@ -927,6 +1036,16 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasConstraintName("fk_asp_net_users_local_authorities_la_code");
                 });
 
+            modelBuilder.Entity("FgcReturns.Core.Identity.Invitation", b =>
+                {
+                    b.HasOne("FgcReturns.Core.Identity.FgcUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_invitations_asp_net_users_user_id");
+                });
+
             modelBuilder.Entity("FgcReturns.Core.ReferenceData.ChildPopulation", b =>
                 {
                     b.HasOne("FgcReturns.Core.ReferenceData.LocalAuthority", null)
@@ -997,6 +1116,16 @@ namespace FgcReturns.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_pending_uploads_returns_return_id");
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Returns.ReturnItemNote", b =>
+                {
+                    b.HasOne("FgcReturns.Core.Returns.LaReturn", null)
+                        .WithMany()
+                        .HasForeignKey("ReturnId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_return_item_notes_returns_return_id");
                 });
 
             modelBuilder.Entity("FgcReturns.Core.Returns.ReturnSubmission", b =>

@@ -1,0 +1,473 @@
+using System.Buffers.Text;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using FgcReturns.Core.Audit;
+using FgcReturns.Core.Data;
+using FgcReturns.Core.Email;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace FgcReturns.Core.Identity;
+
+/// <summary>
+/// Users and their access: administrators invite users (no self-registration), change roles and LAs, deactivate and
+/// reactivate; invitees and users who forgot their password set it through a one-time, expiring link.
+/// Role checks are made here on the server, from the signed-in user.
+/// </summary>
+public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users, IEmailSender email, EmailOptions emailOptions, TimeProvider clock)
+{
+    public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
+    public static readonly TimeSpan PasswordResetLifetime = TimeSpan.FromHours(2);
+    public const string AuditSource = "admin";
+
+    /// <summary>Every user, for administrators; null for anyone else.</summary>
+    public async Task<IReadOnlyList<UserSummary>?> ListAsync(ClaimsPrincipal admin, CancellationToken ct = default) =>
+        IsAdministrator(admin) ? await Summaries(db.Users.OrderBy(u => u.Email)).ToListAsync(ct) : null;
+
+    public async Task<UserSummary?> GetAsync(ClaimsPrincipal admin, string userId, CancellationToken ct = default) =>
+        IsAdministrator(admin) ? await Summaries(db.Users.Where(u => u.Id == userId)).SingleOrDefaultAsync(ct) : null;
+
+    /// <summary>Everyone with access to the signed-in data lead's LA (name, email, role, active); empty for national users.</summary>
+    public async Task<IReadOnlyList<UserSummary>> TeamAsync(ClaimsPrincipal user, CancellationToken ct = default) =>
+        user.LaCode() is { } laCode
+            ? await Summaries(db.Users.Where(u => u.LaCode == laCode).OrderBy(u => u.DisplayName).ThenBy(u => u.Email)).ToListAsync(ct)
+            : [];
+
+    /// <summary>Creates the user without a password, with their role (and LA), and emails them a link to set one.</summary>
+    public async Task<AdminOutcome> InviteAsync(ClaimsPrincipal admin, string? emailAddress, string? displayName, UserAccess access, CancellationToken ct = default)
+    {
+        if (!IsAdministrator(admin))
+        {
+            return AdminOutcome.Forbidden;
+        }
+
+        var errors = new List<FieldError>();
+        var address = emailAddress?.Trim() ?? "";
+        if (address.Length == 0)
+        {
+            errors.Add(new FieldError("email", "Enter an email address"));
+        }
+        else if (address.Length > 256 || !new EmailAddressAttribute().IsValid(address) || !MimeKit.MailboxAddress.TryParse(address, out _))
+        {
+            errors.Add(new FieldError("email", "Enter an email address in the correct format, like name@example.gov.uk"));
+        }
+        else if (await users.FindByEmailAsync(address) is not null)
+        {
+            errors.Add(new FieldError("email", "A user with this email address already exists"));
+        }
+
+        var name = displayName?.Trim() ?? "";
+        if (name.Length == 0)
+        {
+            errors.Add(new FieldError("display-name", "Enter the user's full name"));
+        }
+        else if (name.Length > 200)
+        {
+            errors.Add(new FieldError("display-name", "Full name must be 200 characters or fewer"));
+        }
+
+        var (role, laCode, accessErrors) = await CheckAccessAsync(access, ct);
+        errors.AddRange(accessErrors);
+        if (errors.Count > 0)
+        {
+            return AdminOutcome.Refused(errors);
+        }
+
+        var now = clock.GetUtcNow();
+        var user = new FgcUser
+        {
+            UserName = address,
+            Email = address,
+            DisplayName = name,
+            LaCode = laCode,
+            IsActive = true,
+            CreatedAt = now,
+        };
+        string token;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            var created = await users.CreateAsync(user);
+            if (!created.Succeeded)
+            {
+                return AdminOutcome.Refused(created.Errors.Select(e => new FieldError("email", e.Description)).ToList());
+            }
+
+            await Require(users.AddToRoleAsync(user, role!));
+            token = await NewLinkAsync(user, InvitationPurpose.Invitation, admin.Email(), ct);
+            db.AuditEvents.Add(Audit(admin, user, "UserInvited", null, Describe(role, laCode)));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        await SendInvitationAsync(user, token, ct);
+        return AdminOutcome.Done(user.Id);
+    }
+
+    /// <summary>A new invitation link for a user who has not set a password yet; the old link stops working.</summary>
+    public async Task<AdminOutcome> ResendInvitationAsync(ClaimsPrincipal admin, string userId, CancellationToken ct = default)
+    {
+        if (!IsAdministrator(admin))
+        {
+            return AdminOutcome.Forbidden;
+        }
+
+        if (await users.FindByIdAsync(userId) is not { } user)
+        {
+            return AdminOutcome.NotFound;
+        }
+
+        if (user.PasswordHash is not null)
+        {
+            return AdminOutcome.Refused(new FieldError("", "This user has already set a password. They can reset it from the sign-in page."));
+        }
+
+        if (!user.IsActive)
+        {
+            return AdminOutcome.Refused(new FieldError("", "This user is deactivated. Reactivate them first."));
+        }
+
+        var token = await NewLinkAsync(user, InvitationPurpose.Invitation, admin.Email(), ct);
+        db.AuditEvents.Add(Audit(admin, user, "InvitationResent", null, null));
+        await db.SaveChangesAsync(ct);
+        await SendInvitationAsync(user, token, ct);
+        return AdminOutcome.Done(user.Id);
+    }
+
+    /// <summary>Changes a user's role and LA; they are signed out so their next sign-in carries the new access.</summary>
+    public async Task<AdminOutcome> ChangeAccessAsync(ClaimsPrincipal admin, string userId, UserAccess access, CancellationToken ct = default)
+    {
+        if (!IsAdministrator(admin))
+        {
+            return AdminOutcome.Forbidden;
+        }
+
+        if (await users.FindByIdAsync(userId) is not { } user)
+        {
+            return AdminOutcome.NotFound;
+        }
+
+        var (role, laCode, errors) = await CheckAccessAsync(access, ct);
+        if (errors.Count > 0)
+        {
+            return AdminOutcome.Refused(errors);
+        }
+
+        var current = await users.GetRolesAsync(user);
+        if (user.Id == admin.UserId() && role != Roles.Administrator)
+        {
+            return AdminOutcome.Refused(new FieldError("role", "You cannot remove your own administrator role. Ask another administrator."));
+        }
+
+        if (current.Count == 1 && current[0] == role && user.LaCode == laCode)
+        {
+            return AdminOutcome.Done(user.Id);
+        }
+
+        var oldLaCode = user.LaCode;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            if (current.Count > 0)
+            {
+                await Require(users.RemoveFromRolesAsync(user, current));
+            }
+
+            await Require(users.AddToRoleAsync(user, role!));
+            user.LaCode = laCode;
+            await Require(users.UpdateSecurityStampAsync(user));
+            db.AuditEvents.Add(Audit(admin, user, "UserAccessChanged", Describe(current.FirstOrDefault(), oldLaCode), Describe(role, laCode)));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        return AdminOutcome.Done(user.Id);
+    }
+
+    /// <summary>Deactivates (signed out within a minute, cannot sign in, links cancelled) or reactivates a user.</summary>
+    public async Task<AdminOutcome> SetActiveAsync(ClaimsPrincipal admin, string userId, bool active, CancellationToken ct = default)
+    {
+        if (!IsAdministrator(admin))
+        {
+            return AdminOutcome.Forbidden;
+        }
+
+        if (await users.FindByIdAsync(userId) is not { } user)
+        {
+            return AdminOutcome.NotFound;
+        }
+
+        if (!active && user.Id == admin.UserId())
+        {
+            return AdminOutcome.Refused(new FieldError("", "You cannot deactivate your own account."));
+        }
+
+        if (user.IsActive == active)
+        {
+            return AdminOutcome.Done(user.Id);
+        }
+
+        var now = clock.GetUtcNow();
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            user.IsActive = active;
+
+            // A new security stamp ends the user's existing sessions at the next check (every minute).
+            await Require(users.UpdateSecurityStampAsync(user));
+            if (!active)
+            {
+                await db.Invitations.Where(i => i.UserId == user.Id && i.UsedAt == null && i.RevokedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now), ct);
+            }
+
+            db.AuditEvents.Add(Audit(admin, user, active ? "UserReactivated" : "UserDeactivated", null, null));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        return AdminOutcome.Done(user.Id);
+    }
+
+    /// <summary>
+    /// Emails a password reset link when an active account has this address; does nothing otherwise, so the page
+    /// says the same either way and nobody can probe for accounts.
+    /// </summary>
+    public async Task RequestPasswordResetAsync(string? emailAddress, CancellationToken ct = default)
+    {
+        var address = emailAddress?.Trim() ?? "";
+        if (address.Length == 0 || await users.FindByEmailAsync(address) is not { IsActive: true } user)
+        {
+            return;
+        }
+
+        var token = await NewLinkAsync(user, InvitationPurpose.PasswordReset, null, ct);
+        db.AuditEvents.Add(Audit(null, user, "PasswordResetRequested", null, null));
+        await db.SaveChangesAsync(ct);
+        await email.SendAsync(new EmailMessage(user.Email!, "Reset your FGC Returns password",
+            $"""
+            Someone asked to reset the password for your FGC Returns account.
+
+            Use this link to choose a new password. It works once and expires in {PasswordResetLifetime.TotalHours.ToString(CultureInfo.InvariantCulture)} hours:
+            {LinkUrl(token)}
+
+            If you did not ask for this, you can ignore this email: your password has not changed.
+
+            FGC Returns
+            """), ct);
+    }
+
+    /// <summary>Whether a set-password link can still be used, with the reason in plain words when not.</summary>
+    public async Task<PasswordLinkCheck> CheckLinkAsync(string? token, CancellationToken ct = default)
+    {
+        var (link, user, problem) = await FindLinkAsync(token, ct);
+        return problem is not null
+            ? new PasswordLinkCheck(false, problem, null, link?.Purpose ?? InvitationPurpose.Invitation)
+            : new PasswordLinkCheck(true, null, user!.Email, link!.Purpose);
+    }
+
+    /// <summary>Sets the password through a one-time link; the link is used up only when the password is accepted.</summary>
+    public async Task<AdminOutcome> SetPasswordAsync(string? token, string? password, string? confirmation, CancellationToken ct = default)
+    {
+        var (link, user, problem) = await FindLinkAsync(token, ct);
+        if (problem is not null)
+        {
+            return AdminOutcome.Refused(new FieldError("token", problem));
+        }
+
+        var errors = new List<FieldError>();
+        if (string.IsNullOrEmpty(password))
+        {
+            errors.Add(new FieldError("password", "Enter a password"));
+        }
+        else
+        {
+            foreach (var validator in users.PasswordValidators)
+            {
+                var result = await validator.ValidateAsync(users, user!, password);
+                errors.AddRange(result.Errors.Select(e => new FieldError("password", e.Description)));
+            }
+
+            if (!string.Equals(password, confirmation, StringComparison.Ordinal))
+            {
+                errors.Add(new FieldError("confirm-password", "The passwords do not match"));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return AdminOutcome.Refused(errors);
+        }
+
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+        // Claim the link atomically: of two simultaneous uses, only one gets a row.
+        var claimed = await db.Invitations
+            .Where(i => i.Id == link!.Id && i.UsedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.UsedAt, now), ct);
+        if (claimed != 1)
+        {
+            return AdminOutcome.Refused(new FieldError("token", UsedMessage));
+        }
+
+        user!.PasswordHash = users.PasswordHasher.HashPassword(user, password!);
+        user.EmailConfirmed = true;
+        user.AccessFailedCount = 0;
+        user.LockoutEnd = null;
+
+        // A new stamp signs out any other session, e.g. of someone who knew the old password.
+        await Require(users.UpdateSecurityStampAsync(user));
+        db.AuditEvents.Add(Audit(null, user, link!.Purpose == InvitationPurpose.Invitation ? "PasswordSet" : "PasswordReset", null, null));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return AdminOutcome.Done(user.Id);
+    }
+
+    public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private const string UsedMessage = "This link has already been used. Sign in with the password you set, or ask for a new link.";
+
+    private async Task<(Invitation? Link, FgcUser? User, string? Problem)> FindLinkAsync(string? token, CancellationToken ct)
+    {
+        const string invalid = "This link is not valid. Check that you copied the whole link from the email, or ask for a new one.";
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 100)
+        {
+            return (null, null, invalid);
+        }
+
+        var hash = HashToken(token.Trim());
+        var link = await db.Invitations.AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == hash, ct);
+        if (link is null)
+        {
+            return (null, null, invalid);
+        }
+
+        var user = await users.FindByIdAsync(link.UserId);
+        string? problem = null;
+        if (user is null)
+        {
+            problem = invalid;
+        }
+        else if (link.UsedAt is not null)
+        {
+            problem = UsedMessage;
+        }
+        else if (link.RevokedAt is not null || !user.IsActive)
+        {
+            problem = "This link has been cancelled or replaced by a newer one. Use the newest link you were sent, or ask for a new one.";
+        }
+        else if (link.ExpiresAt <= clock.GetUtcNow())
+        {
+            problem = link.Purpose == InvitationPurpose.Invitation
+                ? "This invitation has expired. Ask your FGC Returns administrator to send you a new one."
+                : "This password reset link has expired. Ask for a new one from the sign-in page.";
+        }
+
+        return (link, user, problem);
+    }
+
+    /// <summary>Stores the hash of a new random token (older unused links for the same purpose are revoked) and returns the token.</summary>
+    private async Task<string> NewLinkAsync(FgcUser user, InvitationPurpose purpose, string? createdBy, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await db.Invitations.Where(i => i.UserId == user.Id && i.Purpose == purpose && i.UsedAt == null && i.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now), ct);
+        var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        db.Invitations.Add(new Invitation
+        {
+            UserId = user.Id,
+            Purpose = purpose,
+            TokenHash = HashToken(token),
+            CreatedAt = now,
+            CreatedBy = createdBy,
+            ExpiresAt = now + (purpose == InvitationPurpose.Invitation ? InvitationLifetime : PasswordResetLifetime),
+        });
+        return token;
+    }
+
+    private Task SendInvitationAsync(FgcUser user, string token, CancellationToken ct) =>
+        email.SendAsync(new EmailMessage(user.Email!, "You have been invited to FGC Returns",
+            $"""
+            Dear {user.DisplayName},
+
+            You have been given access to FGC Returns, the service for sending and reviewing the annual Family Group Conference return.
+
+            Use this link to set your password. It works once and expires in {InvitationLifetime.TotalDays.ToString(CultureInfo.InvariantCulture)} days:
+            {LinkUrl(token)}
+
+            Then sign in with this email address ({user.Email}).
+
+            FGC Returns
+            """), ct);
+
+    private string LinkUrl(string token) => $"{emailOptions.PortalBaseUrl.TrimEnd('/')}/account/set-password?token={Uri.EscapeDataString(token)}";
+
+    private async Task<(string? Role, string? LaCode, List<FieldError> Errors)> CheckAccessAsync(UserAccess access, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        var role = Roles.All.FirstOrDefault(r => string.Equals(r, access.Role?.Trim(), StringComparison.Ordinal));
+        string? laCode = null;
+        if (role is null)
+        {
+            errors.Add(new FieldError("role", "Select the user's role"));
+        }
+        else if (role == Roles.LaDataLead)
+        {
+            laCode = access.LaCode?.Trim();
+            if (string.IsNullOrEmpty(laCode))
+            {
+                errors.Add(new FieldError("la-code", "Select the local authority for an LA data lead"));
+            }
+            else if (!await db.LocalAuthorities.AnyAsync(l => l.Code == laCode, ct))
+            {
+                errors.Add(new FieldError("la-code", "Select a local authority from the list"));
+            }
+        }
+
+        // National roles see every LA and belong to none.
+        return (role, errors.Count == 0 ? laCode : null, errors);
+    }
+
+    private IQueryable<UserSummary> Summaries(IQueryable<FgcUser> query) =>
+        from u in query
+        select new UserSummary(
+            u.Id,
+            u.DisplayName,
+            u.Email ?? u.UserName ?? "",
+            (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == u.Id select r.Name).FirstOrDefault(),
+            u.LaCode,
+            db.LocalAuthorities.Where(l => l.Code == u.LaCode).Select(l => l.Name).FirstOrDefault(),
+            u.IsActive,
+            u.PasswordHash != null,
+            db.Invitations.Where(i => i.UserId == u.Id && i.Purpose == InvitationPurpose.Invitation && i.UsedAt == null && i.RevokedAt == null)
+                .OrderByDescending(i => i.ExpiresAt).Select(i => (DateTimeOffset?)i.ExpiresAt).FirstOrDefault());
+
+    private static bool IsAdministrator(ClaimsPrincipal user) => user.IsInRole(Roles.Administrator);
+
+    private static string? Describe(string? role, string? laCode) =>
+        role is null ? null : laCode is null ? role : $"{role} ({laCode})";
+
+    private static async Task Require(Task<IdentityResult> operation)
+    {
+        var result = await operation;
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+    }
+
+    private AuditEvent Audit(ClaimsPrincipal? actor, FgcUser target, string action, string? oldValue, string? newValue) => new()
+    {
+        OccurredAt = clock.GetUtcNow(),
+        UserId = actor?.UserId() ?? target.Id,
+        UserEmail = actor?.Email() ?? target.Email,
+        LaCode = target.LaCode,
+        Action = action,
+        OldValue = oldValue,
+        NewValue = newValue,
+        Source = actor is null ? "system" : AuditSource,
+        Detail = JsonSerializer.Serialize(new { userId = target.Id, email = target.Email }),
+    };
+}

@@ -1,0 +1,47 @@
+using FgcReturns.Core.Audit;
+
+namespace FgcReturns.Core.Returns;
+
+public enum ReviewStatus { Done, Refused, NotFound, Forbidden }
+
+/// <summary>What happened to an analyst's action; <see cref="Message"/> is in the words the analyst sees.</summary>
+public sealed record ReviewOutcome(ReviewStatus Status, string? Message)
+{
+    public static readonly ReviewOutcome Done = new(ReviewStatus.Done, null);
+    public static readonly ReviewOutcome NotFound = new(ReviewStatus.NotFound, "Return not found.");
+    public static readonly ReviewOutcome Forbidden = new(ReviewStatus.Forbidden, "Only analysts and administrators can review returns.");
+
+    public bool Succeeded => Status == ReviewStatus.Done;
+
+    public static ReviewOutcome Refused(string message) => new(ReviewStatus.Refused, message);
+}
+
+/// <summary>Everything the review page shows: the return (values, validation, previous year) with its submissions and notes.</summary>
+public sealed record ReviewContext(
+    ReturnContext Return,
+    IReadOnlyList<ReturnSubmission> Submissions,
+    IReadOnlyList<ReturnItemNote> Notes)
+{
+    public ReturnStatus Status => Return.Return.Status;
+}
+
+/// <summary>One item whose value differs between two submitted versions.</summary>
+public sealed record VersionChange(string Key, string Label, string? SectionTitle, string From, string To);
+
+public sealed record VersionComparison(
+    ReturnContext Return,
+    ReturnSubmission From,
+    ReturnSubmission To,
+    IReadOnlyList<VersionChange> Values,
+    IReadOnlyList<VersionChange> Explanations);
+
+public sealed record ReviewHistory(ReturnContext Return, IReadOnlyList<AuditEvent> Events);
+
+/// <summary>A value beside the previous year's: the change, absolute and as a percentage, when both are numbers.</summary>
+public sealed record YearOnYear(decimal? Current, decimal? Previous)
+{
+    public decimal? Change => Current is { } c && Previous is { } p ? c - p : null;
+
+    /// <summary>Percentage change; null when there is no previous number or it was 0.</summary>
+    public decimal? Percent => Change is { } d && Previous is { } p && p != 0 ? Math.Round(d / p * 100m, 1, MidpointRounding.AwayFromZero) : null;
+}

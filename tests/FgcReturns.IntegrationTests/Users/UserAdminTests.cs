@@ -1,0 +1,290 @@
+using System.Net;
+using FgcReturns.Core.Identity;
+using FgcReturns.IntegrationTests.Review;
+using FgcReturns.TestSupport;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FgcReturns.IntegrationTests.Users;
+
+/// <summary>Invitations, one-time set-password links, deactivation and the LA's team page.</summary>
+public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifetime
+{
+    private ReviewHost host = null!;
+
+    public async ValueTask InitializeAsync() => host = await ReviewHost.StartAsync(database);
+
+    public async ValueTask DisposeAsync() => await host.DisposeAsync();
+
+    private FgcWebFactory Factory => host.Factory;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<T> AsAdminAsync<T>(Func<UserAdminService, System.Security.Claims.ClaimsPrincipal, Task<T>> action, string email = "admin@fgc.example")
+    {
+        var admin = await Factory.PrincipalAsync(email);
+        return await Factory.WithServiceAsync<UserAdminService, T>(s => action(s, admin));
+    }
+
+    [Fact]
+    public async Task Invite_LaDataLeadWithoutLa_IsRefused()
+    {
+        // Act
+        var outcome = await AsAdminAsync((s, a) => s.InviteAsync(a, "new.lead@fgc.example", "New Lead", new UserAccess(Roles.LaDataLead, null), Ct));
+
+        // Assert
+        outcome.Succeeded.ShouldBeFalse();
+        outcome.Errors.ShouldContain(e => e.Field == "la-code" && e.Message == "Select the local authority for an LA data lead");
+        (await Factory.WithDbAsync(db => db.Users.AnyAsync(u => u.Email == "new.lead@fgc.example", Ct))).ShouldBeFalse();
+        host.Emails().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Invite_AnalystWithAnLa_StoresNoLa()
+    {
+        // Act
+        var outcome = await AsAdminAsync((s, a) => s.InviteAsync(a, "new.analyst@fgc.example", "New Analyst", new UserAccess(Roles.Analyst, "887"), Ct));
+
+        // Assert
+        outcome.Succeeded.ShouldBeTrue(outcome.Message);
+        var user = await Factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Email == "new.analyst@fgc.example", Ct));
+        user.LaCode.ShouldBeNull();
+        user.PasswordHash.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Invite_ExistingEmail_IsRefused()
+    {
+        // Act
+        var outcome = await AsAdminAsync((s, a) => s.InviteAsync(a, "lead.medway@fgc.example", "Someone", new UserAccess(Roles.LaDataLead, "887"), Ct));
+
+        // Assert
+        outcome.Errors.ShouldContain(e => e.Message == "A user with this email address already exists");
+    }
+
+    [Fact]
+    public async Task Invitation_SetPasswordThroughLink_SignsInAndTheLinkWorksOnce()
+    {
+        // Arrange: an administrator invites a second Medway data lead through the page.
+        using var admin = await Factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
+        var invite = await ReviewHost.PostFormAsync(admin, "/admin/users/invite", "invite", new Dictionary<string, string>
+        {
+            ["Form.DisplayName"] = "Robin Second",
+            ["Form.Email"] = "robin.medway@fgc.example",
+            ["Form.Role"] = Roles.LaDataLead,
+            ["Form.LaCode"] = "887",
+        });
+        invite.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var email = host.Emails().ShouldHaveSingleItem();
+        email.To.Mailboxes.Single().Address.ShouldBe("robin.medway@fgc.example");
+        var token = host.LinkTokenFor("robin.medway@fgc.example");
+        var stored = await Factory.WithDbAsync(db => db.Invitations.SingleAsync(Ct));
+        stored.TokenHash.ShouldBe(UserAdminService.HashToken(token));
+        stored.TokenHash.ShouldNotContain(token);
+        stored.ExpiresAt.ShouldBe(Factory.Clock.GetUtcNow().AddDays(7));
+        using var invitee = Factory.CreateBrowserlessClient();
+        var url = "/account/set-password?token=" + Uri.EscapeDataString(token);
+
+        // Act
+        var set = await ReviewHost.PostFormAsync(invitee, url, "set-password", new Dictionary<string, string>
+        {
+            ["Form.Token"] = token,
+            ["Form.Password"] = "Robins-new-passw0rd",
+            ["Form.Confirmation"] = "Robins-new-passw0rd",
+        });
+        var again = await invitee.GetAsync(new Uri(url, UriKind.Relative), Ct);
+        var signIn = await invitee.SignInAsync("robin.medway@fgc.example", "Robins-new-passw0rd");
+
+        // Assert
+        (await ReviewHost.BodyAsync(set)).ShouldContain("Your password has been set");
+        (await ReviewHost.BodyAsync(again)).ShouldContain("This link has already been used.");
+        signIn.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var robin = await Factory.PrincipalAsync("robin.medway@fgc.example");
+        robin.LaCode().ShouldBe("887");
+        robin.IsInRole(Roles.LaDataLead).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Invitation_ShortPasswordOrMismatch_IsRefusedAndTheLinkStillWorks()
+    {
+        // Arrange
+        (await AsAdminAsync((s, a) => s.InviteAsync(a, "sam@fgc.example", "Sam", new UserAccess(Roles.Analyst, null), Ct))).Succeeded.ShouldBeTrue();
+        var token = host.LinkTokenFor("sam@fgc.example");
+
+        // Act
+        var tooShort = await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetPasswordAsync(token, "short", "short", Ct));
+        var mismatch = await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetPasswordAsync(token, "A-long-enough-passw0rd", "Another-passw0rd!", Ct));
+        var good = await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetPasswordAsync(token, "A-long-enough-passw0rd", "A-long-enough-passw0rd", Ct));
+
+        // Assert
+        tooShort.Errors.ShouldContain(e => e.Field == "password");
+        mismatch.Errors.ShouldContain(e => e.Field == "confirm-password" && e.Message == "The passwords do not match");
+        good.Succeeded.ShouldBeTrue(good.Message);
+    }
+
+    [Fact]
+    public async Task Invitation_AfterSevenDays_HasExpired()
+    {
+        // Arrange
+        (await AsAdminAsync((s, a) => s.InviteAsync(a, "late@fgc.example", "Late", new UserAccess(Roles.LaDataLead, "855"), Ct))).Succeeded.ShouldBeTrue();
+        var token = host.LinkTokenFor("late@fgc.example");
+        Factory.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+
+        // Act
+        var check = await Factory.WithServiceAsync<UserAdminService, PasswordLinkCheck>(s => s.CheckLinkAsync(token, Ct));
+        var set = await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetPasswordAsync(token, "A-long-enough-passw0rd", "A-long-enough-passw0rd", Ct));
+        using var client = Factory.CreateBrowserlessClient();
+        var page = await client.GetAsync(new Uri("/account/set-password?token=" + Uri.EscapeDataString(token), UriKind.Relative), Ct);
+
+        // Assert
+        check.Valid.ShouldBeFalse();
+        check.Problem.ShouldBe("This invitation has expired. Ask your FGC Returns administrator to send you a new one.");
+        set.Succeeded.ShouldBeFalse();
+        (await ReviewHost.BodyAsync(page)).ShouldContain("This invitation has expired.");
+        (await Factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Email == "late@fgc.example", Ct))).PasswordHash.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Invitation_Resent_TheOldLinkStopsWorking()
+    {
+        // Arrange
+        var invited = await AsAdminAsync((s, a) => s.InviteAsync(a, "twice@fgc.example", "Twice", new UserAccess(Roles.Analyst, null), Ct));
+        var first = host.LinkTokenFor("twice@fgc.example");
+
+        // Act: a minute later (emails are named by time).
+        Factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        (await AsAdminAsync((s, a) => s.ResendInvitationAsync(a, invited.UserId!, Ct))).Succeeded.ShouldBeTrue();
+        var second = host.LinkTokenFor("twice@fgc.example");
+        var old = await Factory.WithServiceAsync<UserAdminService, PasswordLinkCheck>(s => s.CheckLinkAsync(first, Ct));
+        var fresh = await Factory.WithServiceAsync<UserAdminService, PasswordLinkCheck>(s => s.CheckLinkAsync(second, Ct));
+
+        // Assert
+        second.ShouldNotBe(first);
+        old.Valid.ShouldBeFalse();
+        old.Problem!.ShouldContain("replaced by a newer one");
+        fresh.Valid.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task PasswordReset_LinkWorksOnceAndExpiresAfterTwoHours()
+    {
+        // Arrange
+        using var anonymous = Factory.CreateBrowserlessClient();
+        var request = await ReviewHost.PostFormAsync(anonymous, "/account/forgot-password", "forgot-password", new Dictionary<string, string> { ["Form.Email"] = "lead.medway@fgc.example" });
+        var unknown = await ReviewHost.PostFormAsync(anonymous, "/account/forgot-password", "forgot-password", new Dictionary<string, string> { ["Form.Email"] = "nobody@fgc.example" });
+        var token = host.LinkTokenFor("lead.medway@fgc.example");
+
+        // Act
+        var reset = await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetPasswordAsync(token, "Medways-new-passw0rd", "Medways-new-passw0rd", Ct));
+        var reuse = await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetPasswordAsync(token, "Another-new-passw0rd", "Another-new-passw0rd", Ct));
+        await Factory.WithServiceAsync<UserAdminService, bool>(async s => { await s.RequestPasswordResetAsync("lead.medway@fgc.example", Ct); return true; });
+        var later = host.LinkTokenFor("lead.medway@fgc.example");
+        Factory.Clock.Advance(TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1));
+        var expired = await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetPasswordAsync(later, "Another-new-passw0rd", "Another-new-passw0rd", Ct));
+
+        // Assert: the same answer for a known and an unknown address; only the known one gets an email.
+        (await ReviewHost.BodyAsync(request)).ShouldContain("If an account uses that address");
+        (await ReviewHost.BodyAsync(unknown)).ShouldContain("If an account uses that address");
+        host.Emails().Count(e => e.To.Mailboxes.Any(m => m.Address == "nobody@fgc.example")).ShouldBe(0);
+        reset.Succeeded.ShouldBeTrue(reset.Message);
+        reuse.Errors.ShouldHaveSingleItem().Message.ShouldStartWith("This link has already been used.");
+        expired.Errors.ShouldHaveSingleItem().Message.ShouldBe("This password reset link has expired. Ask for a new one from the sign-in page.");
+        using var scope = Factory.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<FgcUser>>();
+        var medway = (await users.FindByEmailAsync("lead.medway@fgc.example"))!;
+        (await users.CheckPasswordAsync(medway, "Medways-new-passw0rd")).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Deactivate_ExistingSessionStopsWorkingAndSignInIsRefused_ReactivateRestores()
+    {
+        // Arrange: Leicester's data lead is signed in and working.
+        using var leicester = await Factory.CreateBrowserlessClient().SignedInAsync("lead.leicester@fgc.example");
+        var ret = await Factory.OpenReturnAsync("856");
+        var before = await leicester.GetAsync(new Uri($"/returns/{ret.Id}", UriKind.Relative), Ct);
+        var userId = (await Factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Email == "lead.leicester@fgc.example", Ct))).Id;
+
+        // Act
+        (await AsAdminAsync((s, a) => s.SetActiveAsync(a, userId, active: false, Ct))).Succeeded.ShouldBeTrue();
+        Factory.Clock.Advance(TimeSpan.FromMinutes(2));
+        var after = await leicester.GetAsync(new Uri($"/returns/{ret.Id}", UriKind.Relative), Ct);
+        using var again = Factory.CreateBrowserlessClient();
+        var signIn = await again.SignInAsync("lead.leicester@fgc.example");
+        (await AsAdminAsync((s, a) => s.SetActiveAsync(a, userId, active: true, Ct))).Succeeded.ShouldBeTrue();
+        var reactivated = await again.SignInAsync("lead.leicester@fgc.example");
+
+        // Assert
+        before.StatusCode.ShouldBe(HttpStatusCode.OK);
+        after.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        after.Headers.Location!.ToString().ShouldContain("/account/sign-in");
+        signIn.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await ReviewHost.BodyAsync(signIn)).ShouldContain("Enter a correct email address and password");
+        reactivated.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var audit = await Factory.WithDbAsync(db => db.AuditEvents.Where(a => a.Source == "admin").OrderBy(a => a.Id).Select(a => a.Action).ToListAsync(Ct));
+        audit.ShouldBe(["UserDeactivated", "UserReactivated"]);
+    }
+
+    [Fact]
+    public async Task ChangeAccess_MovesALeadToAnotherLaAndGuardsTheAdministrator()
+    {
+        // Arrange
+        var medwayId = (await Factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Email == "lead.medway@fgc.example", Ct))).Id;
+        var adminId = (await Factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Email == "admin@fgc.example", Ct))).Id;
+
+        // Act
+        var moved = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, medwayId, new UserAccess(Roles.LaDataLead, "855"), Ct));
+        var noLa = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, medwayId, new UserAccess(Roles.LaDataLead, ""), Ct));
+        var demoteSelf = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, adminId, new UserAccess(Roles.Analyst, null), Ct));
+        var deactivateSelf = await AsAdminAsync((s, a) => s.SetActiveAsync(a, adminId, false, Ct));
+        var byAnalyst = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, medwayId, new UserAccess(Roles.Administrator, null), Ct), "analyst@fgc.example");
+
+        // Assert
+        moved.Succeeded.ShouldBeTrue(moved.Message);
+        (await Factory.PrincipalAsync("lead.medway@fgc.example")).LaCode().ShouldBe("855");
+        noLa.Errors.ShouldContain(e => e.Field == "la-code");
+        demoteSelf.Message.ShouldBe("You cannot remove your own administrator role. Ask another administrator.");
+        deactivateSelf.Message.ShouldBe("You cannot deactivate your own account.");
+        byAnalyst.ShouldBe(AdminOutcome.Forbidden);
+        (await Factory.PrincipalAsync("lead.medway@fgc.example")).IsInRole(Roles.Administrator).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task TeamPage_ShowsOnlyColleaguesFromTheSameLa()
+    {
+        // Arrange: a second Medway lead is invited.
+        (await AsAdminAsync((s, a) => s.InviteAsync(a, "robin.medway@fgc.example", "Robin Second", new UserAccess(Roles.LaDataLead, "887"), Ct))).Succeeded.ShouldBeTrue();
+        using var medway = await Factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
+        using var analyst = await Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+
+        // Act
+        var page = await medway.GetAsync(new Uri("/team", UriKind.Relative), Ct);
+        var forAnalyst = await analyst.GetAsync(new Uri("/team", UriKind.Relative), Ct);
+
+        // Assert
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await ReviewHost.BodyAsync(page);
+        body.ShouldContain("lead.medway@fgc.example");
+        body.ShouldContain("robin.medway@fgc.example");
+        body.ShouldContain("Invited");
+        body.ShouldNotContain("lead.leicester@fgc.example");
+        body.ShouldNotContain("analyst@fgc.example");
+        forAnalyst.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task UsersPage_AdministratorSeesUsers()
+    {
+        // Arrange
+        using var admin = await Factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
+
+        // Act
+        var response = await admin.GetAsync(new Uri("/admin/users", UriKind.Relative), Ct);
+
+        // Assert
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await ReviewHost.BodyAsync(response);
+        body.ShouldContain("lead.leicestershire@fgc.example");
+        body.ShouldContain("Invite a user");
+    }
+}
