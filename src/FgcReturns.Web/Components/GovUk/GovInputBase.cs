@@ -65,6 +65,15 @@ public abstract class GovInputBase<TValue> : InputBase<TValue>
 
     protected string? DescribedBy => GovUkCss.DescribedBy(HasHint ? HintId : null, HasError ? ErrorId : null);
 
+    /// <summary>
+    /// <see cref="InputBase{TValue}.AdditionalAttributes"/> without "name", for components (radios,
+    /// checkboxes) that splat them on a wrapper rather than on the named inputs.
+    /// </summary>
+    protected IReadOnlyDictionary<string, object>? WrapperAttributes =>
+        AdditionalAttributes?.ContainsKey("name") == true
+            ? AdditionalAttributes.Where(a => a.Key != "name").ToDictionary(a => a.Key, a => a.Value)
+            : AdditionalAttributes;
+
     protected string FormGroupClasses =>
         GovUkCss.Join("govuk-form-group", HasError ? "govuk-form-group--error" : null, FormGroupClass);
 }

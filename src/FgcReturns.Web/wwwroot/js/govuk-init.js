@@ -39,6 +39,22 @@ export function focusElement(element) {
   }
 }
 
+// "Not recorded" checkboxes of GovNumberField on static (non-interactive) pages: ticking one clears
+// and disables its number input, as the interactive component does. Harmless when interactive.
+document.addEventListener('change', (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement) || !box.dataset.appNotRecordedFor) {
+    return;
+  }
+  const input = document.getElementById(box.dataset.appNotRecordedFor);
+  if (input instanceof HTMLInputElement) {
+    if (box.checked) {
+      input.value = '';
+    }
+    input.disabled = box.checked;
+  }
+});
+
 // Retry button of the reconnect display (Components/Layout/ReconnectUi.razor).
 document.addEventListener('click', async (event) => {
   const target = event.target instanceof Element ? event.target.closest('[data-app-reconnect-retry]') : null;
