@@ -19,6 +19,7 @@ public static class Extensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, Components.Account.IdentityRevalidatingAuthenticationStateProvider>();
         services.AddHttpContextAccessor();
 
         // Identity cookies. An external OpenID Connect provider (e.g. DfE Sign-in) is added as another scheme
@@ -56,7 +57,7 @@ public static class Extensions
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             // Sign-in attempts are limited per client address, on top of Identity's per-account lockout.
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
-                HttpMethods.IsPost(ctx.Request.Method) && ctx.Request.Path.StartsWithSegments("/account/sign-in")
+                HttpMethods.IsPost(ctx.Request.Method) && (ctx.Request.Path.StartsWithSegments("/account/sign-in") || ctx.Request.Path.StartsWithSegments("/account/forgot-password"))
                     ? RateLimitPartition.GetFixedWindowLimiter(
                         ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                         _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })

@@ -39,7 +39,7 @@ public sealed class MainLayoutTests : BunitContext
 
         var cut = RenderLayout();
 
-        NavTexts(cut).ShouldBe(["Your returns", "Compare"]);
+        NavTexts(cut).ShouldBe(["Your returns", "Compare", "Your team"]);
         cut.Find(".app-service-navigation__user").TextContent.ShouldBe("lead@council.gov.uk");
         var form = cut.Find("form[action='/account/sign-out']");
         form.GetAttribute("method").ShouldBe("post");
