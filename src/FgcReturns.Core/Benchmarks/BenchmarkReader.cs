@@ -9,14 +9,16 @@ namespace FgcReturns.Core.Benchmarks;
 /// <param name="FocusLa">An LA whose own values (every collection) and neighbour group are loaded.</param>
 /// <param name="CollectionId">The collection whose LA values are loaded for every LA (default: the latest).</param>
 /// <param name="AllNeighbourGroups">Load every LA's neighbour-group aggregates (not only the focus LA's).</param>
+/// <param name="AllLaValues">Load every LA's values for every collection (open data).</param>
 public sealed record SnapshotRequest(
     string SurveyId,
     BenchmarkKind Kind,
     string? FocusLa = null,
     int? CollectionId = null,
-    bool AllNeighbourGroups = false);
+    bool AllNeighbourGroups = false,
+    bool AllLaValues = false);
 
-public sealed record SnapshotCollection(int Id, string Period, DateOnly PeriodStart, string DefinitionVersion, string Title)
+public sealed record SnapshotCollection(int Id, string Period, DateOnly PeriodStart, string DefinitionVersion, string Title, bool Closed = true)
 {
     /// <summary>EES time_period: "2025-26" becomes "202526".</summary>
     public string TimePeriod => Period.Replace("-", "", StringComparison.Ordinal);
@@ -99,7 +101,7 @@ public sealed class BenchmarkReader(IDbContextFactory<FgcDbContext> dbFactory)
         var collectionIds = measures.Select(m => m.CollectionId).Distinct().ToList();
         var collections = (await db.Collections.AsNoTracking().Where(c => collectionIds.Contains(c.Id)).ToListAsync(ct))
             .OrderBy(c => c.PeriodStart)
-            .Select(c => new SnapshotCollection(c.Id, c.Period, c.PeriodStart, c.DefinitionVersion, c.Title))
+            .Select(c => new SnapshotCollection(c.Id, c.Period, c.PeriodStart, c.DefinitionVersion, c.Title, c.Status == Collections.CollectionStatus.Closed))
             .ToList();
         if (collections.Count == 0)
         {
@@ -117,7 +119,7 @@ public sealed class BenchmarkReader(IDbContextFactory<FgcDbContext> dbFactory)
             .Select(l => new { l.Code, l.OnsCode, l.Name, l.RegionCode, Neighbours = l.Neighbours.OrderBy(n => n.Rank).Select(n => n.NeighbourLaCode).ToList() })
             .ToListAsync(ct);
         var laValues = await db.Set<BenchmarkLaValue>().AsNoTracking()
-            .Where(v => v.BuildId == build.Id && (v.CollectionId == collection.Id || (focus != null && v.LaCode == focus)))
+            .Where(v => v.BuildId == build.Id && (request.AllLaValues || v.CollectionId == collection.Id || (focus != null && v.LaCode == focus)))
             .ToListAsync(ct);
         var areaValues = await db.Set<BenchmarkAreaValue>().AsNoTracking()
             .Where(a => a.BuildId == build.Id && (a.AreaLevel != AreaLevel.Neighbours || request.AllNeighbourGroups || a.AreaCode == focus))

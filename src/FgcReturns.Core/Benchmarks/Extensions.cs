@@ -39,6 +39,7 @@ public static class Extensions
         services.AddSingleton<BenchmarkBuilder>();
         services.AddSingleton<BenchmarkScheduler>();
         services.AddSingleton<BenchmarkReader>();
+        services.AddSingleton<Exports.BenchmarkExports>();
         services.AddTransient<BenchmarkJobs>();
         return services;
     }
