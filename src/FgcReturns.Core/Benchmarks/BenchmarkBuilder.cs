@@ -11,7 +11,11 @@ namespace FgcReturns.Core.Benchmarks;
 
 public enum BuildOutcome { Succeeded, Failed, AlreadyRunning, NothingToBuild }
 
-public sealed record BenchmarkBuildResult(BuildOutcome Outcome, long? BuildId, TimeSpan Duration, string? Error = null);
+public sealed record BenchmarkBuildResult(BuildOutcome Outcome, long? BuildId, TimeSpan Duration, string? Error = null)
+{
+    /// <summary>Milliseconds per SQL step, for the harness and logs.</summary>
+    public IReadOnlyList<(string Step, long Milliseconds)> Steps { get; init; } = [];
+}
 
 /// <summary>
 /// Builds a survey's benchmarks in PostgreSQL into rows for a new build id, then makes that build current in one
@@ -56,7 +60,8 @@ public sealed class BenchmarkBuilder(
                 ?? throw new InvalidOperationException($"Survey definition {surveyId} {c.DefinitionVersion} (collection {c.Id}) is not in the catalog."))).ToList();
             var newest = SeriesDefinition(surveyId, definitions.Select(d => d.Definition));
             seriesVersion = newest.Version;
-            measures = definitions.SelectMany(d => BenchmarkMeasures.For(d.Id, d.Definition, newest)).ToList();
+            measures = definitions.SelectMany(d => BenchmarkMeasures.For(d.Id, d.Definition, newest))
+                .Select((m, i) => m with { Mid = i + 1 }).ToList();
         }
 
         await using var connection = new NpgsqlConnection(connectionString);
@@ -83,23 +88,39 @@ public sealed class BenchmarkBuilder(
                 ("series_version", seriesVersion), ("threshold", options.SuppressionThreshold));
 
             (long Measures, long LaRows, long AreaRows, long Returns) counts;
+            var steps = new List<(string, long)>();
+            var step = Stopwatch.StartNew();
+            void Step(string name)
+            {
+                steps.Add((name, step.ElapsedMilliseconds));
+                step.Restart();
+            }
+
             await using (var tx = await connection.BeginTransactionAsync(ct))
             {
                 var build = ("build_id", (object)buildId);
+                var threshold = ("threshold", (object)options.SuppressionThreshold);
+                await ExecuteAsync(connection, tx, BenchmarkSql.Settings, ct);
                 var json = new NpgsqlParameter("measures", NpgsqlDbType.Jsonb) { Value = BenchmarkMeasures.ToJson(measures) };
                 await ExecuteAsync(connection, tx, BenchmarkSql.InsertMeasures, ct, [json], build);
+                Step("InsertMeasures");
                 await ExecuteAsync(connection, tx, BenchmarkSql.Population, ct, ("survey_id", surveyId));
+                Step("Population");
                 var statuses = new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text)
                 {
                     Value = StatusesFor(kind).Select(s => s.ToString()).ToArray(),
                 };
-                await ExecuteAsync(connection, tx, BenchmarkSql.ItemValues, ct, [statuses], build, ("survey_id", surveyId));
-                await ExecuteAsync(connection, tx, BenchmarkSql.IndicatorValues, ct, build);
-                await ExecuteAsync(connection, tx, BenchmarkSql.MarkSmall, ct, build, ("threshold", options.SuppressionThreshold));
+                await ExecuteAsync(connection, tx, BenchmarkSql.ItemValues, ct, [statuses], threshold, ("survey_id", surveyId));
+                Step("ItemValues");
+                await ExecuteAsync(connection, tx, BenchmarkSql.IndicatorValues, ct, threshold);
+                Step("IndicatorValues");
                 await ExecuteAsync(connection, tx, BenchmarkSql.LaValues, ct, build);
+                Step("LaValues");
                 await ExecuteAsync(connection, tx, BenchmarkSql.AreaValues, ct, build);
+                Step("AreaValues");
                 counts = await ReadCountsAsync(connection, tx, buildId, ct);
                 await tx.CommitAsync(ct);
+                Step("Commit");
             }
 
             var elapsed = stopwatch.Elapsed;
@@ -112,12 +133,13 @@ public sealed class BenchmarkBuilder(
                     ("return_count", (int)counts.Returns), ("measure_count", (int)counts.Measures),
                     ("la_row_count", (int)counts.LaRows), ("area_row_count", (int)counts.AreaRows));
                 await tx.CommitAsync(ct);
+                Step("Switch");
             }
 
             logger.LogInformation("Benchmark build {BuildId} for {SurveyId} {Kind} succeeded in {Elapsed} ms: {LaRows} LA rows, {AreaRows} area rows.",
                 buildId, surveyId, kind, (long)elapsed.TotalMilliseconds, counts.LaRows, counts.AreaRows);
             await PruneAsync(connection, surveyId, kind, ct);
-            return new BenchmarkBuildResult(BuildOutcome.Succeeded, buildId, elapsed);
+            return new BenchmarkBuildResult(BuildOutcome.Succeeded, buildId, elapsed) { Steps = steps };
         }
         catch (Exception ex) when (buildId != 0 && ex is not OperationCanceledException)
         {

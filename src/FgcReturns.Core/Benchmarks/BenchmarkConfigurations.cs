@@ -37,10 +37,10 @@ internal sealed class BenchmarkLaValueConfiguration : IEntityTypeConfiguration<B
     public void Configure(EntityTypeBuilder<BenchmarkLaValue> b)
     {
         b.ToTable("benchmark_la_values");
+        // The key serves every read (by build, then collection or LA); no other index, so the build writes fast.
         b.HasKey(x => new { x.BuildId, x.CollectionId, x.LaCode, x.MeasureKey });
         b.HasOne<BenchmarkBuild>().WithMany().HasForeignKey(x => x.BuildId).OnDelete(DeleteBehavior.Cascade);
         b.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
-        b.HasIndex(x => new { x.BuildId, x.CollectionId, x.MeasureKey });
     }
 }
 
@@ -53,7 +53,6 @@ internal sealed class BenchmarkAreaValueConfiguration : IEntityTypeConfiguration
         b.HasOne<BenchmarkBuild>().WithMany().HasForeignKey(x => x.BuildId).OnDelete(DeleteBehavior.Cascade);
         b.Property(x => x.AreaLevel).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.AreaCode).HasMaxLength(9);
-        b.HasIndex(x => new { x.BuildId, x.AreaLevel, x.AreaCode });
     }
 }
 

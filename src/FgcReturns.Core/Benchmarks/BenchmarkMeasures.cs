@@ -18,7 +18,12 @@ public sealed record MeasureSpec(
     [property: JsonPropertyName("denominator")] string? Denominator,
     [property: JsonPropertyName("multiplier")] decimal? Multiplier,
     [property: JsonPropertyName("higher_is")] string? HigherIs,
-    [property: JsonPropertyName("sort_order")] int SortOrder);
+    [property: JsonPropertyName("sort_order")] int SortOrder)
+{
+    /// <summary>An integer id unique within one build, set by the builder.</summary>
+    [JsonPropertyName("mid")]
+    public int Mid { get; init; }
+}
 
 /// <summary>
 /// Turns survey definitions into the list of measures the build computes: every count and decimal question,

@@ -151,11 +151,6 @@ namespace FgcReturns.Core.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_benchmark_area_values_build_id_area_level_area_code",
-                table: "benchmark_area_values",
-                columns: new[] { "build_id", "area_level", "area_code" });
-
-            migrationBuilder.CreateIndex(
                 name: "ix_benchmark_builds_survey_id_kind",
                 table: "benchmark_builds",
                 columns: new[] { "survey_id", "kind" },
@@ -166,11 +161,6 @@ namespace FgcReturns.Core.Data.Migrations
                 name: "ix_benchmark_builds_survey_id_kind_started_at",
                 table: "benchmark_builds",
                 columns: new[] { "survey_id", "kind", "started_at" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_benchmark_la_values_build_id_collection_id_measure_key",
-                table: "benchmark_la_values",
-                columns: new[] { "build_id", "collection_id", "measure_key" });
         }
 
         /// <inheritdoc />

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace FgcReturns.Core.Data.Migrations
 {
     [DbContext(typeof(FgcDbContext))]
-    [Migration("20261123140634_Benchmarks")]
+    [Migration("20261123142805_Benchmarks")]
     partial class Benchmarks
     {
         /// <inheritdoc />
@@ -185,9 +185,6 @@ namespace FgcReturns.Core.Data.Migrations
 
                     b.HasKey("BuildId", "CollectionId", "MeasureKey", "AreaLevel", "AreaCode")
                         .HasName("pk_benchmark_area_values");
-
-                    b.HasIndex("BuildId", "AreaLevel", "AreaCode")
-                        .HasDatabaseName("ix_benchmark_area_values_build_id_area_level_area_code");
 
                     b.ToTable("benchmark_area_values", (string)null);
                 });
@@ -379,9 +376,6 @@ namespace FgcReturns.Core.Data.Migrations
 
                     b.HasKey("BuildId", "CollectionId", "LaCode", "MeasureKey")
                         .HasName("pk_benchmark_la_values");
-
-                    b.HasIndex("BuildId", "CollectionId", "MeasureKey")
-                        .HasDatabaseName("ix_benchmark_la_values_build_id_collection_id_measure_key");
 
                     b.ToTable("benchmark_la_values", (string)null);
                 });
