@@ -63,7 +63,11 @@ public sealed class BenchmarkTestHost : IAsyncDisposable
         services.AddDbContextFactory<FgcDbContext>(o => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention());
         services.AddSingleton<IBackgroundJobClient, RecordingJobClient>();
         services.AddBenchmarks(configuration);
-        return new BenchmarkTestHost(services.BuildServiceProvider(), connectionString);
+        var host = new BenchmarkTestHost(services.BuildServiceProvider(), connectionString);
+
+        // The template may hold demo collections and returns; these tests make their own, in their own copy.
+        await host.ExecuteAsync("TRUNCATE collections CASCADE");
+        return host;
     }
 
     /// <summary>Records the definition of a survey version (collections refer to it) if it is not there yet.</summary>

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace FgcReturns.Core.Data.Migrations
 {
     [DbContext(typeof(FgcDbContext))]
-    [Migration("20261123142805_Benchmarks")]
+    [Migration("20261123144229_Benchmarks")]
     partial class Benchmarks
     {
         /// <inheritdoc />
@@ -513,6 +513,50 @@ namespace FgcReturns.Core.Data.Migrations
                     b.ToTable("collections", (string)null);
                 });
 
+            modelBuilder.Entity("FgcReturns.Core.Collections.ReminderSent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CollectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("collection_id");
+
+                    b.Property<string>("LaCode")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("la_code");
+
+                    b.Property<int>("Milestone")
+                        .HasColumnType("integer")
+                        .HasColumnName("milestone");
+
+                    b.Property<int>("RecipientCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("recipient_count");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reminders_sent");
+
+                    b.HasIndex("LaCode")
+                        .HasDatabaseName("ix_reminders_sent_la_code");
+
+                    b.HasIndex("CollectionId", "LaCode", "Milestone")
+                        .IsUnique()
+                        .HasDatabaseName("ix_reminders_sent_collection_id_la_code_milestone");
+
+                    b.ToTable("reminders_sent", (string)null);
+                });
+
             modelBuilder.Entity("FgcReturns.Core.Data.SurveyDefinitionRecord", b =>
                 {
                     b.Property<string>("SurveyId")
@@ -866,6 +910,10 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("query_count");
 
+                    b.Property<bool>("ReopenedByAnalyst")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reopened_by_analyst");
+
                     b.Property<uint>("RowVersion")
                         .IsConcurrencyToken()
                         .ValueGeneratedOnAddOrUpdate()
@@ -902,6 +950,49 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasDatabaseName("ix_returns_collection_id_la_code");
 
                     b.ToTable("returns", (string)null);
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Returns.PendingUpload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("BaseRowVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("base_row_version");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_name");
+
+                    b.Property<int>("ReturnId")
+                        .HasColumnType("integer")
+                        .HasColumnName("return_id");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Values")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("values");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pending_uploads");
+
+                    b.HasIndex("ReturnId")
+                        .HasDatabaseName("ix_pending_uploads_return_id");
+
+                    b.ToTable("pending_uploads", (string)null);
                 });
 
             modelBuilder.Entity("FgcReturns.Core.Returns.ReturnSubmission", b =>
@@ -1193,6 +1284,23 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasConstraintName("fk_collections_survey_definitions_survey_id_definition_version");
                 });
 
+            modelBuilder.Entity("FgcReturns.Core.Collections.ReminderSent", b =>
+                {
+                    b.HasOne("FgcReturns.Core.Collections.Collection", null)
+                        .WithMany()
+                        .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_reminders_sent_collections_collection_id");
+
+                    b.HasOne("FgcReturns.Core.ReferenceData.LocalAuthority", null)
+                        .WithMany()
+                        .HasForeignKey("LaCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_reminders_sent_local_authorities_la_code");
+                });
+
             modelBuilder.Entity("FgcReturns.Core.Identity.FgcUser", b =>
                 {
                     b.HasOne("FgcReturns.Core.ReferenceData.LocalAuthority", null)
@@ -1262,6 +1370,16 @@ namespace FgcReturns.Core.Data.Migrations
                     b.Navigation("Collection");
 
                     b.Navigation("LocalAuthority");
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Returns.PendingUpload", b =>
+                {
+                    b.HasOne("FgcReturns.Core.Returns.LaReturn", null)
+                        .WithMany()
+                        .HasForeignKey("ReturnId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pending_uploads_returns_return_id");
                 });
 
             modelBuilder.Entity("FgcReturns.Core.Returns.ReturnSubmission", b =>
