@@ -31,6 +31,14 @@ Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_FGCRETURNS_WEB",
 Console.WriteLine($"Starting a private PostgreSQL cluster... ({Environment.ProcessorCount} cores, .NET {Environment.Version})");
 await using var server = await TestDatabaseServer.StartAsync();
 var connectionString = await server.CreateDatabaseAsync();
+await using (var clear = new NpgsqlConnection(connectionString))
+{
+    // The template may hold demo collections; the harness makes its own.
+    await clear.OpenAsync();
+    await using var truncate = new NpgsqlCommand("TRUNCATE collections CASCADE", clear);
+    await truncate.ExecuteNonQueryAsync();
+}
+
 if (args.Contains("--explain"))
 {
     // Query plans of slow statements go to the cluster's server.log (copied to the working folder at the end).
@@ -68,6 +76,11 @@ await using (var db = await factory.CreateDbContextAsync())
     foreach (var version in new[] { "1.0", "1.1" })
     {
         var d = catalog.Get(SurveyId, version)!;
+        if (await db.SurveyDefinitions.AnyAsync(x => x.SurveyId == SurveyId && x.Version == version))
+        {
+            continue;
+        }
+
         db.SurveyDefinitions.Add(new SurveyDefinitionRecord { SurveyId = SurveyId, Version = version, ContentHash = d.ContentHash, Status = d.Status.ToString(), Title = d.Title, SourceFile = d.SourcePath });
     }
 
