@@ -5,7 +5,9 @@ using FgcReturns.TestSupport;
 using FgcReturns.Web.Endpoints;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FgcReturns.IntegrationTests.Benchmarks;
@@ -74,6 +76,15 @@ public sealed class BenchmarkWebFixture(DatabaseServerFixture database) : IAsync
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             next(app);
+
+            // Once UseWeb maps the downloads itself, this filter does nothing.
+            var mapped = app.ApplicationServices.GetRequiredService<EndpointDataSource>().Endpoints
+                .OfType<RouteEndpoint>().Any(e => e.RoutePattern.RawText?.StartsWith(BenchmarkDownloads.Prefix, StringComparison.Ordinal) == true);
+            if (mapped)
+            {
+                return;
+            }
+
             app.UseRouting();
             app.UseAuthentication();
             app.UseAuthorization();
