@@ -1,1 +1,228 @@
+using System.Diagnostics;
+using System.Globalization;
+using FgcReturns.Benchmarks;
+using FgcReturns.Core.Benchmarks;
+using FgcReturns.Core.Collections;
+using FgcReturns.Core.Data;
+using FgcReturns.Core.Exports;
+using FgcReturns.Core.Returns;
+using FgcReturns.Core.SurveyDefinitions;
+using FgcReturns.TestSupport;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+// Timed harness for the benchmark build and exports. Run by hand:
+//   dotnet run -c Release --project tests/FgcReturns.Benchmarks [-- --years 10 --runs 3 --naive]
+// Starts a private PostgreSQL cluster (as the integration tests do), generates synthetic accepted returns for
+// every LA and year with the full item set, and prints the timings as a markdown table.
+var years = Arg("--years", 10);
+var runs = Arg("--runs", 3);
+var naive = !args.Contains("--no-naive");
+var exportsToo = !args.Contains("--no-exports");
+const string SurveyId = "fgc-annual";
+
+var repositoryRoot = FgcReturns.Core.Data.Extensions.RepositoryRoot(AppContext.BaseDirectory);
+
+// The web host (used once to migrate and seed the template database) finds its content root from here under dotnet run.
+Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_FGCRETURNS_WEB", Path.Combine(repositoryRoot, "src", "FgcReturns.Web"));
+Console.WriteLine($"Starting a private PostgreSQL cluster... ({Environment.ProcessorCount} cores, .NET {Environment.Version})");
+await using var server = await TestDatabaseServer.StartAsync();
+var connectionString = await server.CreateDatabaseAsync();
+await using (var clear = new NpgsqlConnection(connectionString))
+{
+    // The template may hold demo collections; the harness makes its own.
+    await clear.OpenAsync();
+    await using var truncate = new NpgsqlCommand("TRUNCATE collections CASCADE", clear);
+    await truncate.ExecuteNonQueryAsync();
+}
+
+if (args.Contains("--explain"))
+{
+    // Query plans of slow statements go to the cluster's server.log (copied to the working folder at the end).
+    var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
+    await server.ExecuteAsync($"ALTER DATABASE {database} SET session_preload_libraries = 'auto_explain'");
+    await server.ExecuteAsync($"ALTER DATABASE {database} SET auto_explain.log_min_duration = 150");
+    await server.ExecuteAsync($"ALTER DATABASE {database} SET auto_explain.log_analyze = on");
+    await server.ExecuteAsync($"ALTER DATABASE {database} SET auto_explain.log_nested_statements = on");
+}
+
+var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["SurveyDefinitions:Path"] = Path.Combine(repositoryRoot, "survey-definitions"),
+}).Build();
+var services = new ServiceCollection();
+services.AddLogging();
+services.AddSingleton(TimeProvider.System);
+services.AddDbContextFactory<FgcDbContext>(o => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention());
+services.AddSingleton<IBackgroundJobClient>(_ => throw new InvalidOperationException("No jobs in the harness."));
+services.AddBenchmarks(configuration);
+await using var provider = services.BuildServiceProvider();
+var factory = provider.GetRequiredService<IDbContextFactory<FgcDbContext>>();
+var catalog = provider.GetRequiredService<SurveyDefinitionCatalog>();
+var builder = provider.GetRequiredService<BenchmarkBuilder>();
+var exports = provider.GetRequiredService<BenchmarkExports>();
+
+// Synthetic data: 10 years x 153 LAs, every numeric item and grid cell, with small counts and not recorded values.
+var generate = Stopwatch.StartNew();
+var lastYear = 2025;
+var rng = new Random(42);
+List<string> las;
+await using (var db = await factory.CreateDbContextAsync())
+{
+    las = await db.LocalAuthorities.Select(l => l.Code).OrderBy(c => c).ToListAsync();
+    foreach (var version in new[] { "1.0", "1.1" })
+    {
+        var d = catalog.Get(SurveyId, version)!;
+        if (await db.SurveyDefinitions.AnyAsync(x => x.SurveyId == SurveyId && x.Version == version))
+        {
+            continue;
+        }
+
+        db.SurveyDefinitions.Add(new SurveyDefinitionRecord { SurveyId = SurveyId, Version = version, ContentHash = d.ContentHash, Status = d.Status.ToString(), Title = d.Title, SourceFile = d.SourcePath });
+    }
+
+    await db.SaveChangesAsync();
+    for (var year = lastYear - years + 1; year <= lastYear; year++)
+    {
+        var version = year == lastYear ? "1.1" : "1.0";
+        var definition = catalog.Get(SurveyId, version)!;
+        var collection = new Collection
+        {
+            SurveyId = SurveyId,
+            DefinitionVersion = version,
+            Period = string.Create(CultureInfo.InvariantCulture, $"{year}-{(year + 1) % 100:00}"),
+            PeriodStart = new DateOnly(year, 4, 1),
+            PeriodEnd = new DateOnly(year + 1, 3, 31),
+            OpensOn = new DateOnly(year + 1, 4, 1),
+            Deadline = new DateOnly(year + 1, 6, 30),
+            Status = CollectionStatus.Closed,
+            Title = "FGC " + year.ToString(CultureInfo.InvariantCulture),
+        };
+        db.Collections.Add(collection);
+        await db.SaveChangesAsync();
+        db.Returns.AddRange(las.Select(la => new LaReturn
+        {
+            CollectionId = collection.Id,
+            LaCode = la,
+            Status = ReturnStatus.Accepted,
+            Values = Synthetic.Values(rng, definition),
+            SubmittedAt = DateTimeOffset.UtcNow,
+            AcceptedAt = DateTimeOffset.UtcNow,
+        }));
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+    }
+}
+
+Console.WriteLine($"Generated {years} years x {las.Count} LAs in {generate.ElapsedMilliseconds} ms.");
+var results = new List<(string Measure, string Figure)>();
+
+// 1. Full build (all years), a few runs.
+var full = new List<double>();
+BenchmarkBuildResult last = default!;
+for (var i = 0; i < runs; i++)
+{
+    last = await builder.BuildAsync(SurveyId, BenchmarkKind.Final, BenchmarkTrigger.OnDemand);
+    if (last.Outcome != BuildOutcome.Succeeded)
+    {
+        throw new InvalidOperationException("Build failed: " + last.Error);
+    }
+
+    full.Add(last.Duration.TotalMilliseconds);
+    Console.WriteLine("Build steps (ms): " + string.Join(", ", last.Steps.Select(x => $"{x.Step} {x.Milliseconds}")));
+}
+
+BenchmarkBuild record;
+await using (var db = await factory.CreateDbContextAsync())
+{
+    record = await db.Set<BenchmarkBuild>().SingleAsync(b => b.Id == last.BuildId);
+}
+
+results.Add(("Full build, all years (ms; min / median of " + runs.ToString(CultureInfo.InvariantCulture) + ")", $"{full.Min():F0} / {Median(full):F0}"));
+results.Add(("Rows written per build", $"{record.MeasureCount:N0} measures, {record.LaRowCount:N0} LA rows, {record.AreaRowCount:N0} area rows from {record.ReturnCount:N0} returns"));
+
+// 2. One LA's return changes, then the build runs again.
+await using (var connection = new NpgsqlConnection(connectionString))
+{
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand("""
+        UPDATE returns SET "values" = jsonb_set("values", '{referrals_children}', to_jsonb('999'::text))
+        WHERE la_code = '887' AND collection_id = (SELECT max(id) FROM collections)
+        """, connection);
+    await command.ExecuteNonQueryAsync();
+}
+
+var after = await builder.BuildAsync(SurveyId, BenchmarkKind.Final, BenchmarkTrigger.Acceptance);
+results.Add(("Build after one LA's return changes (ms)", $"{after.Duration.TotalMilliseconds:F0}"));
+
+// 3. Exports: time and memory.
+foreach (var (name, make) in !exportsToo ? [] : new (string, Func<Task<ExportFile?>>)[]
+{
+    ("National workbook, unsuppressed", () => exports.NationalWorkbookAsync(SurveyId, BenchmarkKind.Final, DisclosureView.Unsuppressed)),
+    ("National workbook, suppressed", () => exports.NationalWorkbookAsync(SurveyId, BenchmarkKind.Final, DisclosureView.Suppressed)),
+    ("LA workbook (Medway)", () => exports.LaWorkbookAsync(SurveyId, "887")),
+    ("Open data CSV (all years, all LAs)", () => exports.OpenDataAsync(SurveyId, metadata: false)),
+})
+{
+    await make(); // warm-up
+    var times = new List<double>();
+    long allocated = 0;
+    var size = 0;
+    for (var i = 0; i < runs; i++)
+    {
+        GC.Collect();
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var watch = Stopwatch.StartNew();
+        var file = await make();
+        times.Add(watch.Elapsed.TotalMilliseconds);
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        size = file!.Content.Length;
+    }
+
+    results.Add(($"{name} (ms; min / median)", $"{times.Min():F0} / {Median(times):F0}; {size / 1024.0:F0} KB; {allocated / 1048576.0:F0} MB allocated"));
+}
+
+results.Add(("Peak working set of the harness process", $"{Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB"));
+
+// 4. The same build done naively: load returns into C#, compute with LINQ, save with EF.
+if (naive)
+{
+    var watch = Stopwatch.StartNew();
+    var rows = await NaiveBuild.RunAsync(factory, catalog, SurveyId);
+    var naiveMs = watch.Elapsed.TotalMilliseconds;
+    results.Add(("Naive build: EF load + LINQ + EF save (ms)", $"{naiveMs:F0} ({rows:N0} rows)"));
+    results.Add(("Set-based build speed-up over naive", $"{naiveMs / Median(full):F1}x"));
+}
+
+Console.WriteLine();
+Console.WriteLine("| Measure | Figure |");
+Console.WriteLine("|---|---|");
+foreach (var (measure, figure) in results)
+{
+    Console.WriteLine($"| {measure} | {figure} |");
+}
+
+if (args.Contains("--explain"))
+{
+    var log = Directory.GetFiles(Path.GetTempPath(), "server.log", SearchOption.AllDirectories)
+        .Where(f => f.Contains("fgc-tests-", StringComparison.Ordinal)).OrderByDescending(File.GetLastWriteTimeUtc).First();
+    File.Copy(log, "benchmark-explain.log", overwrite: true);
+    Console.WriteLine("Query plans: benchmark-explain.log");
+}
+
 return 0;
+
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+}

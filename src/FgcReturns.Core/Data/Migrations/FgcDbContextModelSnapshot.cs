@@ -91,6 +91,356 @@ namespace FgcReturns.Core.Data.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("FgcReturns.Core.Benchmarks.BenchmarkAreaValue", b =>
+                {
+                    b.Property<long>("BuildId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("build_id");
+
+                    b.Property<int>("CollectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("collection_id");
+
+                    b.Property<string>("MeasureKey")
+                        .HasColumnType("text")
+                        .HasColumnName("measure_key");
+
+                    b.Property<string>("AreaLevel")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("area_level");
+
+                    b.Property<string>("AreaCode")
+                        .HasMaxLength(9)
+                        .HasColumnType("character varying(9)")
+                        .HasColumnName("area_code");
+
+                    b.Property<decimal?>("DenominatorTotal")
+                        .HasColumnType("numeric")
+                        .HasColumnName("denominator_total");
+
+                    b.Property<decimal?>("LowerQuartile")
+                        .HasColumnType("numeric")
+                        .HasColumnName("lower_quartile");
+
+                    b.Property<decimal?>("Max")
+                        .HasColumnType("numeric")
+                        .HasColumnName("max");
+
+                    b.Property<decimal?>("Mean")
+                        .HasColumnType("numeric")
+                        .HasColumnName("mean");
+
+                    b.Property<decimal?>("Median")
+                        .HasColumnType("numeric")
+                        .HasColumnName("median");
+
+                    b.Property<decimal?>("Min")
+                        .HasColumnType("numeric")
+                        .HasColumnName("min");
+
+                    b.Property<int>("NotRecordedCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("not_recorded_count");
+
+                    b.Property<decimal?>("NumeratorTotal")
+                        .HasColumnType("numeric")
+                        .HasColumnName("numerator_total");
+
+                    b.Property<decimal?>("PublicMax")
+                        .HasColumnType("numeric")
+                        .HasColumnName("public_max");
+
+                    b.Property<decimal?>("PublicMin")
+                        .HasColumnType("numeric")
+                        .HasColumnName("public_min");
+
+                    b.Property<decimal?>("Rate")
+                        .HasColumnType("numeric")
+                        .HasColumnName("rate");
+
+                    b.Property<int>("ReportingCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("reporting_count");
+
+                    b.Property<string>("SeriesKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("series_key");
+
+                    b.Property<int>("SmallCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("small_count");
+
+                    b.Property<decimal?>("Total")
+                        .HasColumnType("numeric")
+                        .HasColumnName("total");
+
+                    b.Property<decimal?>("UpperQuartile")
+                        .HasColumnType("numeric")
+                        .HasColumnName("upper_quartile");
+
+                    b.HasKey("BuildId", "CollectionId", "MeasureKey", "AreaLevel", "AreaCode")
+                        .HasName("pk_benchmark_area_values");
+
+                    b.ToTable("benchmark_area_values", (string)null);
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Benchmarks.BenchmarkBuild", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AreaRowCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("area_row_count");
+
+                    b.Property<int>("CollectionCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("collection_count");
+
+                    b.Property<long?>("DurationMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<bool>("IsCurrent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_current");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("LaRowCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("la_row_count");
+
+                    b.Property<int>("MeasureCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("measure_count");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<int>("ReturnCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("return_count");
+
+                    b.Property<string>("SeriesVersion")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("series_version");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("SuppressionThreshold")
+                        .HasColumnType("integer")
+                        .HasColumnName("suppression_threshold");
+
+                    b.Property<string>("SurveyId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("survey_id");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("trigger");
+
+                    b.HasKey("Id")
+                        .HasName("pk_benchmark_builds");
+
+                    b.HasIndex("SurveyId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_benchmark_builds_survey_id_kind")
+                        .HasFilter("is_current");
+
+                    b.HasIndex("SurveyId", "Kind", "StartedAt")
+                        .HasDatabaseName("ix_benchmark_builds_survey_id_kind_started_at");
+
+                    b.ToTable("benchmark_builds", (string)null);
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Benchmarks.BenchmarkBuildRequest", b =>
+                {
+                    b.Property<string>("SurveyId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("survey_id");
+
+                    b.Property<string>("JobId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("job_id");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<DateTimeOffset>("RunAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("run_at");
+
+                    b.HasKey("SurveyId")
+                        .HasName("pk_benchmark_build_requests");
+
+                    b.ToTable("benchmark_build_requests", (string)null);
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Benchmarks.BenchmarkLaValue", b =>
+                {
+                    b.Property<long>("BuildId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("build_id");
+
+                    b.Property<int>("CollectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("collection_id");
+
+                    b.Property<string>("LaCode")
+                        .HasColumnType("text")
+                        .HasColumnName("la_code");
+
+                    b.Property<string>("MeasureKey")
+                        .HasColumnType("text")
+                        .HasColumnName("measure_key");
+
+                    b.Property<decimal?>("Denominator")
+                        .HasColumnType("numeric")
+                        .HasColumnName("denominator");
+
+                    b.Property<decimal?>("Numerator")
+                        .HasColumnType("numeric")
+                        .HasColumnName("numerator");
+
+                    b.Property<int?>("Quartile")
+                        .HasColumnType("integer")
+                        .HasColumnName("quartile");
+
+                    b.Property<int?>("Rank")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank");
+
+                    b.Property<int?>("RankOf")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank_of");
+
+                    b.Property<string>("SeriesKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("series_key");
+
+                    b.Property<bool>("Small")
+                        .HasColumnType("boolean")
+                        .HasColumnName("small");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state");
+
+                    b.Property<decimal?>("Value")
+                        .HasColumnType("numeric")
+                        .HasColumnName("value");
+
+                    b.HasKey("BuildId", "CollectionId", "LaCode", "MeasureKey")
+                        .HasName("pk_benchmark_la_values");
+
+                    b.ToTable("benchmark_la_values", (string)null);
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Benchmarks.BenchmarkMeasure", b =>
+                {
+                    b.Property<long>("BuildId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("build_id");
+
+                    b.Property<int>("CollectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("collection_id");
+
+                    b.Property<string>("MeasureKey")
+                        .HasColumnType("text")
+                        .HasColumnName("measure_key");
+
+                    b.Property<string>("Denominator")
+                        .HasColumnType("text")
+                        .HasColumnName("denominator");
+
+                    b.Property<string>("HigherIs")
+                        .HasColumnType("text")
+                        .HasColumnName("higher_is");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("label");
+
+                    b.Property<decimal?>("Multiplier")
+                        .HasColumnType("numeric")
+                        .HasColumnName("multiplier");
+
+                    b.Property<string>("Numerator")
+                        .HasColumnType("text")
+                        .HasColumnName("numerator");
+
+                    b.Property<string>("Section")
+                        .HasColumnType("text")
+                        .HasColumnName("section");
+
+                    b.Property<string>("SeriesKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("series_key");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("integer")
+                        .HasColumnName("sort_order");
+
+                    b.Property<string>("Unit")
+                        .HasColumnType("text")
+                        .HasColumnName("unit");
+
+                    b.HasKey("BuildId", "CollectionId", "MeasureKey")
+                        .HasName("pk_benchmark_measures");
+
+                    b.ToTable("benchmark_measures", (string)null);
+                });
+
             modelBuilder.Entity("FgcReturns.Core.Collections.Collection", b =>
                 {
                     b.Property<int>("Id")
@@ -998,6 +1348,36 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasName("pk_asp_net_user_tokens");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Benchmarks.BenchmarkAreaValue", b =>
+                {
+                    b.HasOne("FgcReturns.Core.Benchmarks.BenchmarkBuild", null)
+                        .WithMany()
+                        .HasForeignKey("BuildId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_benchmark_area_values_benchmark_build_build_id");
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Benchmarks.BenchmarkLaValue", b =>
+                {
+                    b.HasOne("FgcReturns.Core.Benchmarks.BenchmarkBuild", null)
+                        .WithMany()
+                        .HasForeignKey("BuildId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_benchmark_la_values_benchmark_builds_build_id");
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Benchmarks.BenchmarkMeasure", b =>
+                {
+                    b.HasOne("FgcReturns.Core.Benchmarks.BenchmarkBuild", null)
+                        .WithMany()
+                        .HasForeignKey("BuildId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_benchmark_measures_benchmark_builds_build_id");
                 });
 
             modelBuilder.Entity("FgcReturns.Core.Collections.Collection", b =>

@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using FgcReturns.Core.Data;
+using FgcReturns.Core.Returns;
+using FgcReturns.Core.SurveyDefinitions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FgcReturns.Core.Benchmarks;
+
+public enum BuildOutcome { Succeeded, Failed, AlreadyRunning, NothingToBuild }
+
+public sealed record BenchmarkBuildResult(BuildOutcome Outcome, long? BuildId, TimeSpan Duration, string? Error = null)
+{
+    /// <summary>Milliseconds per SQL step, for the harness and logs.</summary>
+    public IReadOnlyList<(string Step, long Milliseconds)> Steps { get; init; } = [];
+}
+
+/// <summary>
+/// Builds a survey's benchmarks in PostgreSQL into rows for a new build id, then makes that build current in one
+/// short transaction. Readers only read the current build, so they never see a half-built benchmark; a failed build
+/// leaves the previous one current. One build at a time, across processes, by a session advisory lock.
+/// </summary>
+public sealed class BenchmarkBuilder(
+    IDbContextFactory<FgcDbContext> dbFactory,
+    SurveyDefinitionCatalog catalog,
+    BenchmarkOptions options,
+    TimeProvider clock,
+    ILogger<BenchmarkBuilder> logger)
+{
+    public static IReadOnlyList<ReturnStatus> StatusesFor(BenchmarkKind kind) => kind == BenchmarkKind.Final
+        ? [ReturnStatus.Accepted]
+        : [ReturnStatus.Accepted, ReturnStatus.Submitted];
+
+    public async Task<BenchmarkBuildResult> BuildAsync(
+        string surveyId,
+        BenchmarkKind kind,
+        BenchmarkTrigger trigger,
+        string? requestedBy = null,
+        CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(surveyId);
+        var stopwatch = Stopwatch.StartNew();
+        List<MeasureSpec> measures;
+        string seriesVersion;
+        string connectionString;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            connectionString = db.Database.GetConnectionString()
+                ?? throw new InvalidOperationException("The database has no connection string.");
+            var collections = await db.Collections.AsNoTracking().Where(c => c.SurveyId == surveyId)
+                .OrderBy(c => c.PeriodStart).Select(c => new { c.Id, c.DefinitionVersion }).ToListAsync(ct);
+            if (collections.Count == 0)
+            {
+                return new BenchmarkBuildResult(BuildOutcome.NothingToBuild, null, stopwatch.Elapsed);
+            }
+
+            var definitions = collections.Select(c => (c.Id, Definition: catalog.Get(surveyId, c.DefinitionVersion)
+                ?? throw new InvalidOperationException($"Survey definition {surveyId} {c.DefinitionVersion} (collection {c.Id}) is not in the catalog."))).ToList();
+            var newest = SeriesDefinition(surveyId, definitions.Select(d => d.Definition));
+            seriesVersion = newest.Version;
+            measures = definitions.SelectMany(d => BenchmarkMeasures.For(d.Id, d.Definition, newest))
+                .Select((m, i) => m with { Mid = i + 1 }).ToList();
+        }
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        if (!await ScalarAsync<bool>(connection, null, BenchmarkSql.TryLock, ct, LockParameters()))
+        {
+            logger.LogInformation("Benchmark build for {SurveyId} {Kind} skipped: another build is running.", surveyId, kind);
+            return new BenchmarkBuildResult(BuildOutcome.AlreadyRunning, null, stopwatch.Elapsed);
+        }
+
+        long buildId = 0;
+        try
+        {
+            await ExecuteAsync(connection, null, BenchmarkSql.AbandonRunning, ct, ("finished_at", clock.GetUtcNow()));
+            buildId = await ScalarAsync<long>(connection, null, """
+                INSERT INTO benchmark_builds (survey_id, kind, status, is_current, trigger, requested_by, started_at,
+                    series_version, suppression_threshold, collection_count, return_count, measure_count, la_row_count, area_row_count)
+                VALUES (@survey_id, @kind, 'Running', false, @trigger, @requested_by, @started_at, @series_version, @threshold,
+                    0, 0, 0, 0, 0)
+                RETURNING id
+                """, ct,
+                ("survey_id", surveyId), ("kind", kind.ToString()), ("trigger", trigger.ToString()),
+                ("requested_by", (object?)requestedBy ?? DBNull.Value), ("started_at", clock.GetUtcNow()),
+                ("series_version", seriesVersion), ("threshold", options.SuppressionThreshold));
+
+            (long Measures, long LaRows, long AreaRows, long Returns) counts;
+            var steps = new List<(string, long)>();
+            var step = Stopwatch.StartNew();
+            void Step(string name)
+            {
+                steps.Add((name, step.ElapsedMilliseconds));
+                step.Restart();
+            }
+
+            await using (var tx = await connection.BeginTransactionAsync(ct))
+            {
+                var build = ("build_id", (object)buildId);
+                var threshold = ("threshold", (object)options.SuppressionThreshold);
+                await ExecuteAsync(connection, tx, BenchmarkSql.Settings, ct);
+                var json = new NpgsqlParameter("measures", NpgsqlDbType.Jsonb) { Value = BenchmarkMeasures.ToJson(measures) };
+                await ExecuteAsync(connection, tx, BenchmarkSql.InsertMeasures, ct, [json], build);
+                Step("InsertMeasures");
+                await ExecuteAsync(connection, tx, BenchmarkSql.Population, ct, ("survey_id", surveyId));
+                Step("Population");
+                var statuses = new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text)
+                {
+                    Value = StatusesFor(kind).Select(s => s.ToString()).ToArray(),
+                };
+                await ExecuteAsync(connection, tx, BenchmarkSql.ItemValues, ct, [statuses], threshold, ("survey_id", surveyId));
+                Step("ItemValues");
+                await ExecuteAsync(connection, tx, BenchmarkSql.IndicatorValues, ct, threshold);
+                Step("IndicatorValues");
+                await ExecuteAsync(connection, tx, BenchmarkSql.LaValues, ct, build);
+                Step("LaValues");
+                await ExecuteAsync(connection, tx, BenchmarkSql.AreaValues, ct, build);
+                Step("AreaValues");
+                counts = await ReadCountsAsync(connection, tx, buildId, ct);
+                await tx.CommitAsync(ct);
+                Step("Commit");
+            }
+
+            var elapsed = stopwatch.Elapsed;
+            await using (var tx = await connection.BeginTransactionAsync(ct))
+            {
+                await ExecuteAsync(connection, tx, BenchmarkSql.Switch, ct,
+                    ("build_id", buildId), ("survey_id", surveyId), ("kind", kind.ToString()),
+                    ("finished_at", clock.GetUtcNow()), ("duration_ms", (long)elapsed.TotalMilliseconds),
+                    ("collection_count", measures.Select(m => m.CollectionId).Distinct().Count()),
+                    ("return_count", (int)counts.Returns), ("measure_count", (int)counts.Measures),
+                    ("la_row_count", (int)counts.LaRows), ("area_row_count", (int)counts.AreaRows));
+                await tx.CommitAsync(ct);
+                Step("Switch");
+            }
+
+            logger.LogInformation("Benchmark build {BuildId} for {SurveyId} {Kind} succeeded in {Elapsed} ms: {LaRows} LA rows, {AreaRows} area rows.",
+                buildId, surveyId, kind, (long)elapsed.TotalMilliseconds, counts.LaRows, counts.AreaRows);
+            await PruneAsync(connection, surveyId, kind, ct);
+            return new BenchmarkBuildResult(BuildOutcome.Succeeded, buildId, elapsed) { Steps = steps };
+        }
+        catch (Exception ex) when (buildId != 0 && ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Benchmark build {BuildId} for {SurveyId} {Kind} failed.", buildId, surveyId, kind);
+            await ExecuteAsync(connection, null, BenchmarkSql.MarkFailed, CancellationToken.None,
+                ("build_id", buildId), ("finished_at", clock.GetUtcNow()),
+                ("duration_ms", (long)stopwatch.Elapsed.TotalMilliseconds), ("error", Truncate(ex.Message, 2000)));
+            return new BenchmarkBuildResult(BuildOutcome.Failed, buildId, stopwatch.Elapsed, ex.Message);
+        }
+        finally
+        {
+            await ScalarAsync<bool>(connection, null, BenchmarkSql.Unlock, CancellationToken.None, LockParameters());
+        }
+    }
+
+    /// <summary>
+    /// The version whose keys name the series: the highest version that a collection uses or that is published,
+    /// so a renamed item (mapped_from) lines up across years under its newest key.
+    /// </summary>
+    public SurveyDefinition SeriesDefinition(string surveyId, IEnumerable<SurveyDefinition> used)
+    {
+        var candidates = used.Concat(catalog.Versions(surveyId).Where(d => d.Status == DefinitionStatus.Published)).ToList();
+        return candidates.MaxBy(d => d.SemanticVersion)
+            ?? throw new InvalidOperationException($"Survey {surveyId} has no definition.");
+    }
+
+    private async Task PruneAsync(NpgsqlConnection connection, string surveyId, BenchmarkKind kind, CancellationToken ct)
+    {
+        try
+        {
+            await ExecuteAsync(connection, null, BenchmarkSql.Prune, ct,
+                ("survey_id", surveyId), ("kind", kind.ToString()), ("keep", options.KeepBuilds));
+        }
+        catch (NpgsqlException ex)
+        {
+            // Pruning is housekeeping: the build has already succeeded.
+            logger.LogWarning(ex, "Pruning old benchmark builds failed.");
+        }
+    }
+
+    private static async Task<(long, long, long, long)> ReadCountsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long buildId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(BenchmarkSql.Counts, connection, tx);
+        command.Parameters.AddWithValue("build_id", buildId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+    }
+
+    private static (string, object)[] LockParameters() =>
+        [("lock_class", BenchmarkSql.LockClass), ("lock_object", BenchmarkSql.LockObject)];
+
+    private static Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken ct, params (string Name, object Value)[] parameters) =>
+        ExecuteAsync(connection, tx, sql, ct, [], parameters);
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken ct,
+        NpgsqlParameter[] typed, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx) { CommandTimeout = 600 };
+        command.Parameters.AddRange(typed);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return (T)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FgcReturns.Core.Benchmarks;
+
+public sealed class BenchmarkOptions
+{
+    public const string Section = "Benchmarks";
+
+    /// <summary>Counts from 1 to this number (and rates computed from them) are shown as c outside analysts' own view.</summary>
+    [Range(0, 100)]
+    public int SuppressionThreshold { get; set; } = 4;
+
+    /// <summary>How long an acceptance waits before its build starts, so that many acceptances make one build.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan CoalesceDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Cron expression (Europe/London) of the nightly rebuild.</summary>
+    [Required]
+    public string NightlyCron { get; set; } = "30 2 * * *";
+
+    /// <summary>Successful builds kept per survey and kind (older ones' rows are deleted).</summary>
+    [Range(2, 100)]
+    public int KeepBuilds { get; set; } = 3;
+
+    /// <summary>Contact shown on the workbooks' cover sheets.</summary>
+    [Required]
+    public string Contact { get; set; } = "fgc.data@foundations.example";
+
+    /// <summary>Publisher named as the source on the cover sheets.</summary>
+    [Required]
+    public string Publisher { get; set; } = "Foundations, from local authorities' FGC annual returns";
+}

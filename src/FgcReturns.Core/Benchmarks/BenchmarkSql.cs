@@ -1,0 +1,246 @@
+namespace FgcReturns.Core.Benchmarks;
+
+/// <summary>
+/// The set-based build, in PostgreSQL. Every statement takes its inputs as parameters: the build id, the survey,
+/// the return statuses, the suppression threshold and the measure list (a jsonb array, unnested with
+/// jsonb_to_recordset). Nothing from a definition is concatenated into SQL.
+/// </summary>
+internal static class BenchmarkSql
+{
+    /// <summary>Key of the session advisory lock that keeps builds one at a time across processes and Hangfire servers.</summary>
+    public const int LockClass = 0x46474342; // "FGCB"
+    public const int LockObject = 1;
+
+    public const string TryLock = "SELECT pg_try_advisory_lock(@lock_class, @lock_object)";
+    public const string Unlock = "SELECT pg_advisory_unlock(@lock_class, @lock_object)";
+
+    /// <summary>Session settings for the build transaction: sorts in memory, no JIT (it costs more than it saves here).</summary>
+    public const string Settings = "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off;";
+
+    /// <summary>The measure list, unnested from the jsonb parameter; mid is an integer id used for joins and grouping.</summary>
+    public const string InsertMeasures = """
+        CREATE TEMP TABLE bench_measures ON COMMIT DROP AS
+        SELECT x.mid, x.collection_id, x.measure_key, x.series_key, x.kind, x.label, x.unit, x.section,
+               x.numerator, x.denominator, x.multiplier, x.higher_is, x.sort_order
+        FROM jsonb_to_recordset(@measures) AS x(mid int, collection_id int, measure_key text, series_key text, kind text, label text,
+             unit text, section text, numerator text, denominator text, multiplier numeric, higher_is text, sort_order int);
+        INSERT INTO benchmark_measures (build_id, collection_id, measure_key, series_key, kind, label, unit, section,
+                                        numerator, denominator, multiplier, higher_is, sort_order)
+        SELECT @build_id, collection_id, measure_key, series_key, kind, label, unit, section,
+               numerator, denominator, multiplier, higher_is, sort_order
+        FROM bench_measures;
+        CREATE TEMP TABLE bench_indicators ON COMMIT DROP AS
+        SELECT i.mid, i.collection_id, i.multiplier, n.mid AS numerator_mid, d.mid AS denominator_mid,
+               i.denominator = 'population_0_17' AS per_population
+        FROM bench_measures i
+        JOIN bench_measures n ON n.collection_id = i.collection_id AND n.measure_key = i.numerator AND n.kind <> 'Indicator'
+        LEFT JOIN bench_measures d ON d.collection_id = i.collection_id AND d.measure_key = i.denominator AND d.kind <> 'Indicator'
+        WHERE i.kind = 'Indicator';
+        """;
+
+    /// <summary>
+    /// The 0 to 17 population for each LA and collection: the ONS mid-year estimate for the year in which the
+    /// reporting period starts, or the latest earlier one when that year is not published yet.
+    /// </summary>
+    public const string Population = """
+        CREATE TEMP TABLE bench_population ON COMMIT DROP AS
+        SELECT c.id AS collection_id, la.code AS la_code,
+               (SELECT p.population FROM child_populations p
+                WHERE p.la_code = la.code AND p.year <= extract(year FROM c.period_start)
+                ORDER BY p.year DESC LIMIT 1)::numeric AS population
+        FROM collections c CROSS JOIN local_authorities la
+        WHERE c.survey_id = @survey_id
+        """;
+
+    /// <summary>
+    /// One row per included return and item measure: the number, or why there is none. Each return's values are
+    /// unnested once (jsonb_each_text); a key with a JSON null is "not recorded", a missing key "not answered".
+    /// LAs and regions get integer ids so the sorts below compare integers. Small counts (1 to the threshold) are marked.
+    /// </summary>
+    public const string ItemValues = """
+        CREATE TEMP TABLE bench_las ON COMMIT DROP AS
+        SELECT (row_number() OVER (ORDER BY code))::int AS la_no, code AS la_code,
+               (dense_rank() OVER (ORDER BY region_code))::int AS region_no, region_code
+        FROM local_authorities;
+        CREATE TEMP TABLE bench_neighbours ON COMMIT DROP AS
+        SELECT g.la_no AS group_no, m.la_no AS member_no
+        FROM statistical_neighbours sn
+        JOIN bench_las g ON g.la_code = sn.la_code
+        JOIN bench_las m ON m.la_code = sn.neighbour_la_code;
+        CREATE TEMP TABLE bench_returns ON COMMIT DROP AS
+        SELECT r.id, r.collection_id, l.la_no, l.region_no
+        FROM returns r
+        JOIN collections c ON c.id = r.collection_id
+        JOIN bench_las l ON l.la_code = r.la_code
+        WHERE c.survey_id = @survey_id AND r.status = ANY(@statuses);
+        CREATE TEMP TABLE bench_kv ON COMMIT DROP AS
+        SELECT r.id AS return_id, e.key, btrim(e.value) AS raw
+        FROM bench_returns b
+        JOIN returns r ON r.id = b.id
+        CROSS JOIN LATERAL jsonb_each_text(r."values") e;
+        ANALYZE bench_returns;
+        ANALYZE bench_kv;
+        CREATE TEMP TABLE bench_values ON COMMIT DROP AS
+        SELECT mid, la_no, region_no, kind, higher_is, state, value,
+               NULL::numeric AS numerator, NULL::numeric AS denominator,
+               coalesce(kind = 'Count' AND value BETWEEN 1 AND @threshold, false) AS small
+        FROM (
+            SELECT x.mid, x.la_no, x.region_no, x.kind, x.higher_is,
+                   CASE WHEN NOT x.present THEN 'NotAnswered'
+                        WHEN x.raw IS NULL THEN 'NotRecorded'
+                        WHEN x.is_number THEN 'Value'
+                        ELSE 'NotAnswered' END AS state,
+                   CASE WHEN x.is_number THEN x.raw::numeric END AS value
+            FROM (
+                SELECT m.mid, b.la_no, b.region_no, m.kind, m.higher_is,
+                       kv.key IS NOT NULL AS present, kv.raw,
+                       coalesce(kv.raw ~ '^-?[0-9]+(\.[0-9]+)?$', false) AS is_number
+                FROM bench_returns b
+                JOIN bench_measures m ON m.collection_id = b.collection_id AND m.kind <> 'Indicator'
+                LEFT JOIN bench_kv kv ON kv.return_id = b.id AND kv.key = m.measure_key) x) y;
+        ANALYZE bench_values;
+        """;
+
+    /// <summary>Indicators per LA from the item rows (and the population for rates per 10,000 children).</summary>
+    public const string IndicatorValues = """
+        INSERT INTO bench_values (mid, la_no, region_no, kind, higher_is, state, value, numerator, denominator, small)
+        SELECT i.mid, n.la_no, n.region_no, 'Indicator', m.higher_is,
+               CASE WHEN n.state = 'Value' AND o.den_state = 'Value' THEN CASE WHEN o.den = 0 THEN 'NotApplicable' ELSE 'Value' END
+                    WHEN n.state = 'NotRecorded' OR o.den_state = 'NotRecorded' THEN 'NotRecorded'
+                    ELSE 'NotAnswered' END,
+               CASE WHEN n.state = 'Value' AND o.den_state = 'Value' AND o.den <> 0
+                    THEN round(n.value / o.den * i.multiplier, 10) END,
+               CASE WHEN n.state = 'Value' THEN n.value END,
+               CASE WHEN o.den_state = 'Value' THEN o.den END,
+               coalesce(n.state = 'Value' AND o.den_state = 'Value' AND o.den <> 0
+                 AND ((n.kind = 'Count' AND n.value BETWEEN 1 AND @threshold) OR (o.den_kind = 'Count' AND o.den BETWEEN 1 AND @threshold)), false)
+        FROM bench_indicators i
+        JOIN bench_measures m ON m.mid = i.mid
+        JOIN bench_values n ON n.mid = i.numerator_mid
+        LEFT JOIN bench_values d ON NOT i.per_population AND d.mid = i.denominator_mid AND d.la_no = n.la_no
+        LEFT JOIN bench_las l ON i.per_population AND l.la_no = n.la_no
+        LEFT JOIN bench_population p ON i.per_population AND p.collection_id = i.collection_id AND p.la_code = l.la_code
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN i.per_population THEN CASE WHEN p.population IS NULL THEN 'NotAnswered' ELSE 'Value' END
+                        ELSE coalesce(d.state, 'NotAnswered') END AS den_state,
+                   CASE WHEN i.per_population THEN p.population ELSE d.value END AS den,
+                   CASE WHEN i.per_population THEN 'Population' ELSE d.kind END AS den_kind) o;
+        ANALYZE bench_values;
+        """;
+
+    /// <summary>Each LA's value with its rank among the LAs reporting a value and its quartile band.</summary>
+    public const string LaValues = """
+        INSERT INTO benchmark_la_values (build_id, collection_id, la_code, measure_key, series_key, state, value,
+                                         numerator, denominator, small, rank, rank_of, quartile)
+        SELECT @build_id, m.collection_id, l.la_code, m.measure_key, m.series_key, r.state, r.value, r.numerator, r.denominator, r.small,
+               CASE WHEN r.state = 'Value' THEN r.rnk END,
+               CASE WHEN r.state = 'Value' THEN r.n END,
+               CASE WHEN r.state = 'Value' THEN ((r.rnk - 1) * 4 / r.n + 1)::int END
+        FROM (
+            SELECT v.*,
+                   rank() OVER (PARTITION BY v.mid, v.state = 'Value'
+                                ORDER BY CASE WHEN v.higher_is = 'Worse' THEN v.value ELSE -v.value END) AS rnk,
+                   count(*) OVER (PARTITION BY v.mid, v.state = 'Value') AS n
+            FROM bench_values v) r
+        JOIN bench_measures m ON m.mid = r.mid
+        JOIN bench_las l ON l.la_no = r.la_no
+        """;
+
+    private const string Aggregates = """
+               sum(value) FILTER (WHERE state = 'Value') AS total,
+               sum(numerator) FILTER (WHERE state = 'Value') AS numerator_total,
+               sum(denominator) FILTER (WHERE state = 'Value') AS denominator_total,
+               avg(value) FILTER (WHERE state = 'Value') AS mean,
+               percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY value::float8) FILTER (WHERE state = 'Value') AS q,
+               min(value) FILTER (WHERE state = 'Value') AS min,
+               max(value) FILTER (WHERE state = 'Value') AS max,
+               min(value) FILTER (WHERE state = 'Value' AND NOT small) AS public_min,
+               max(value) FILTER (WHERE state = 'Value' AND NOT small) AS public_max,
+               count(*) FILTER (WHERE state = 'Value') AS reporting_count,
+               count(*) FILTER (WHERE state = 'NotRecorded') AS not_recorded_count,
+               count(*) FILTER (WHERE state = 'Value' AND small) AS small_count
+        """;
+
+    /// <summary>
+    /// England and each region (GROUPING SETS), and each LA's statistical-neighbour group. One sort per group gives
+    /// all three quartiles (percentile_cont with an array: linear interpolation, as Excel's QUARTILE.INC).
+    /// </summary>
+    public const string AreaValues = $"""
+        INSERT INTO benchmark_area_values (build_id, collection_id, measure_key, series_key, area_level, area_code,
+               total, numerator_total, denominator_total, rate, mean, median, lower_quartile, upper_quartile, min, max,
+               public_min, public_max, reporting_count, not_recorded_count, small_count)
+        SELECT @build_id, m.collection_id, m.measure_key, m.series_key, a.area_level, c.area_code,
+               CASE WHEN m.kind = 'Count' THEN a.total END,
+               CASE WHEN m.kind = 'Indicator' THEN a.numerator_total END,
+               CASE WHEN m.kind = 'Indicator' THEN a.denominator_total END,
+               CASE WHEN m.kind = 'Indicator' THEN round(a.numerator_total / nullif(a.denominator_total, 0) * m.multiplier, 10) END,
+               round(a.mean, 10), round(a.q[2]::numeric, 10), round(a.q[1]::numeric, 10), round(a.q[3]::numeric, 10),
+               a.min, a.max, a.public_min, a.public_max, a.reporting_count, a.not_recorded_count, a.small_count
+        FROM (
+            SELECT mid,
+                   CASE WHEN GROUPING(region_no) = 1 THEN 'National' ELSE 'Regional' END AS area_level,
+                   CASE WHEN GROUPING(region_no) = 1 THEN 0 ELSE region_no END AS area_no,
+            {Aggregates}
+            FROM bench_values
+            GROUP BY GROUPING SETS ((mid), (mid, region_no))
+            UNION ALL
+            SELECT v.mid, 'Neighbours', sn.group_no,
+            {Aggregates}
+            FROM bench_values v JOIN bench_neighbours sn ON sn.member_no = v.la_no
+            GROUP BY v.mid, sn.group_no) a
+        JOIN bench_measures m ON m.mid = a.mid
+        LEFT JOIN (SELECT DISTINCT region_no, region_code FROM bench_las) rg ON a.area_level = 'Regional' AND rg.region_no = a.area_no
+        LEFT JOIN bench_las gl ON a.area_level = 'Neighbours' AND gl.la_no = a.area_no
+        CROSS JOIN LATERAL (
+            SELECT CASE a.area_level WHEN 'National' THEN 'E92000001' WHEN 'Regional' THEN rg.region_code ELSE gl.la_code END AS area_code) c
+        """;
+
+    public const string Counts = """
+        SELECT (SELECT count(*) FROM benchmark_measures WHERE build_id = @build_id),
+               (SELECT count(*) FROM benchmark_la_values WHERE build_id = @build_id),
+               (SELECT count(*) FROM benchmark_area_values WHERE build_id = @build_id),
+               (SELECT count(*) FROM bench_returns)
+        """;
+
+    /// <summary>The switch: one short transaction; the partial unique index allows one current build per survey and kind.</summary>
+    public const string Switch = """
+        UPDATE benchmark_builds SET is_current = false WHERE survey_id = @survey_id AND kind = @kind AND is_current AND id <> @build_id;
+        UPDATE benchmark_builds SET is_current = true, status = 'Succeeded', finished_at = @finished_at, duration_ms = @duration_ms,
+               collection_count = @collection_count, return_count = @return_count, measure_count = @measure_count,
+               la_row_count = @la_row_count, area_row_count = @area_row_count
+        WHERE id = @build_id;
+        """;
+
+    public const string MarkFailed = """
+        UPDATE benchmark_builds SET status = 'Failed', is_current = false, finished_at = @finished_at,
+               duration_ms = @duration_ms, error = @error
+        WHERE id = @build_id;
+        DELETE FROM benchmark_area_values WHERE build_id = @build_id;
+        DELETE FROM benchmark_la_values WHERE build_id = @build_id;
+        DELETE FROM benchmark_measures WHERE build_id = @build_id;
+        """;
+
+    /// <summary>Under the lock no other build runs, so a build still marked Running was abandoned (its process died).</summary>
+    public const string AbandonRunning = """
+        UPDATE benchmark_builds SET status = 'Failed', finished_at = @finished_at, error = 'Abandoned: the process running the build stopped.'
+        WHERE status = 'Running'
+        """;
+
+    /// <summary>Deletes the rows of builds that are neither current nor among the newest few successful ones.</summary>
+    public const string Prune = """
+        WITH keep AS (
+            SELECT id FROM (
+                SELECT id, row_number() OVER (ORDER BY started_at DESC, id DESC) AS n
+                FROM benchmark_builds WHERE survey_id = @survey_id AND kind = @kind AND status = 'Succeeded') k
+            WHERE n <= @keep),
+        old AS (
+            SELECT id FROM benchmark_builds
+            WHERE survey_id = @survey_id AND kind = @kind AND NOT is_current AND id NOT IN (SELECT id FROM keep)
+              AND (EXISTS (SELECT 1 FROM benchmark_area_values a WHERE a.build_id = benchmark_builds.id)
+                OR EXISTS (SELECT 1 FROM benchmark_la_values l WHERE l.build_id = benchmark_builds.id)
+                OR EXISTS (SELECT 1 FROM benchmark_measures m WHERE m.build_id = benchmark_builds.id))),
+        a AS (DELETE FROM benchmark_area_values WHERE build_id IN (SELECT id FROM old)),
+        l AS (DELETE FROM benchmark_la_values WHERE build_id IN (SELECT id FROM old))
+        DELETE FROM benchmark_measures WHERE build_id IN (SELECT id FROM old)
+        """;
+}

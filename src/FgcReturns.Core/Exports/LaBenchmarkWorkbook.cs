@@ -1,0 +1,90 @@
+using System.Globalization;
+using ClosedXML.Excel;
+using FgcReturns.Core.Benchmarks;
+using static FgcReturns.Core.Benchmarks.DisclosureControl;
+
+namespace FgcReturns.Core.Exports;
+
+/// <summary>
+/// One LA's benchmark workbook: its own figures (unsuppressed: they are its own) beside England, its region and its
+/// statistical neighbours (suppressed), with its rank and quartile band; its neighbours' indicators; and its series.
+/// </summary>
+public static class LaBenchmarkWorkbook
+{
+    public static XLWorkbook Create(BenchmarkSnapshot s, string laCode, string contact, string publisher)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var la = s.La(laCode) ?? throw new ArgumentException($"Unknown LA {laCode}.", nameof(laCode));
+        var c = s.Collection;
+        var region = BenchmarkFigures.RegionName(s, la.RegionCode);
+        var measures = s.MeasuresOf(c.Id).ToList();
+        var cover = new List<GafWorkbook.CoverLine>
+        {
+            new("About these tables", $"{la.Name}'s family group conference (FGC) figures for {c.Period} beside England, {region} and its statistical neighbours, with its rank among local authorities and earlier years."),
+            new("Reporting period", $"{c.Period} (1 April {c.PeriodStart.Year.ToString(CultureInfo.InvariantCulture)} to 31 March {(c.PeriodStart.Year + 1).ToString(CultureInfo.InvariantCulture)})."),
+            new("Status", BenchmarkFigures.Status(s)),
+            new("Source", publisher),
+            new("Built", BenchmarkFigures.BuiltAt(s)),
+            new("Security marking", $"OFFICIAL: {la.Name}'s own figures are shown in full; other local authorities' figures are suppressed where small (c)."),
+            new("Contact", contact),
+        };
+        const DisclosureView others = DisclosureView.Suppressed;
+        var comparison = new TableSheet("Comparison", "comparison", $"Table 1: {la.Name} compared, {c.Period}",
+            "This worksheet contains one table: one row per data item and indicator. Counts compare with area totals and medians; indicators with area rates. Some cells contain symbols (see Notes).",
+            [new("Key", 28), new("Data item or indicator", 50), new("Unit", 18), new($"{la.Name}", 14, "#,##0.0"),
+                new("Rank among LAs reporting (1 = highest, or lowest when lower is better)", 14, "#,##0"), new("Number of LAs ranked", 12, "#,##0"),
+                new("Quartile band (1 = top quarter)", 12, "#,##0"),
+                new("England total or rate", 14, "#,##0.0"), new("England median of LAs", 14, "#,##0.0"),
+                new($"{region} total or rate", 14, "#,##0.0"), new($"{region} median of LAs", 14, "#,##0.0"),
+                new("Statistical neighbours total or rate", 14, "#,##0.0"), new("Statistical neighbours mean", 14, "#,##0.0"),
+                new("Statistical neighbours minimum", 14, "#,##0.0"), new("Statistical neighbours maximum", 14, "#,##0.0")],
+            measures.Select(m =>
+            {
+                var own = s.LaValue(c.Id, la.Code, m.MeasureKey);
+                var england = s.AreaValue(c.Id, m.MeasureKey, AreaLevel.National, BenchmarkFigures.EnglandCode);
+                var reg = s.AreaValue(c.Id, m.MeasureKey, AreaLevel.Regional, la.RegionCode);
+                var sn = s.AreaValue(c.Id, m.MeasureKey, AreaLevel.Neighbours, la.Code);
+                var headline = m.Kind == MeasureKind.Indicator ? Statistic.Rate : m.Kind == MeasureKind.Count ? Statistic.Total : Statistic.Median;
+                var ranked = DisclosureControl.ShowsRank(own, DisclosureView.Unsuppressed);
+                return (object?[])
+                [
+                    m.MeasureKey, m.Label, BenchmarkFigures.UnitText(m), La(own, DisclosureView.Unsuppressed),
+                    ranked ? own!.Rank : Figure.NotAvailable, ranked ? own!.RankOf : Figure.NotAvailable, ranked ? own!.Quartile : Figure.NotAvailable,
+                    Area(england, m.Kind, headline, s.Threshold, others), Area(england, m.Kind, Statistic.Median, s.Threshold, others),
+                    Area(reg, m.Kind, headline, s.Threshold, others), Area(reg, m.Kind, Statistic.Median, s.Threshold, others),
+                    Area(sn, m.Kind, headline, s.Threshold, others), Area(sn, m.Kind, Statistic.Mean, s.Threshold, others),
+                    Area(sn, m.Kind, Statistic.Min, s.Threshold, others), Area(sn, m.Kind, Statistic.Max, s.Threshold, others),
+                ];
+            }));
+        var indicators = measures.Where(m => m.Kind == MeasureKind.Indicator).ToList();
+        var group = new[] { la.Code }.Concat(la.Neighbours).Select(code => s.La(code)).OfType<SnapshotLa>().ToList();
+        var neighbours = new TableSheet("Neighbours", "neighbours", $"Table 2: {la.Name} and its statistical neighbours, {c.Period}",
+            "This worksheet contains one table: one row per local authority (the first is " + la.Name + ", then its neighbours from closest), one column per indicator. Some cells contain symbols (see Notes).",
+            [new("Old LA code", 9), new("New LA code", 12), new("Local authority", 28), .. indicators.Select(m => new TableColumn($"{BenchmarkFigures.HeaderWithUnit(m)} [{m.MeasureKey}]", 16, "#,##0.0"))],
+            group.Select(g => (object?[])[g.Code, g.OnsCode, g.Name,
+                .. indicators.Select(m => (object?)La(s.LaValue(c.Id, g.Code, m.MeasureKey), g.Code == la.Code ? DisclosureView.Unsuppressed : others))]));
+        var seriesRows = new List<object?[]>();
+        foreach (var col in s.Collections)
+        {
+            foreach (var m in s.MeasuresOf(col.Id).Where(m => m.Kind == MeasureKind.Indicator || m.Kind == MeasureKind.Count))
+            {
+                var headline = m.Kind == MeasureKind.Indicator ? Statistic.Rate : Statistic.Median;
+                seriesRows.Add(
+                [
+                    m.SeriesKey, col.Period, m.Label, BenchmarkFigures.UnitText(m), La(s.LaValue(col.Id, la.Code, m.MeasureKey), DisclosureView.Unsuppressed),
+                    Area(s.AreaValue(col.Id, m.MeasureKey, AreaLevel.National, BenchmarkFigures.EnglandCode), m.Kind, headline, s.Threshold, others),
+                    Area(s.AreaValue(col.Id, m.MeasureKey, AreaLevel.Regional, la.RegionCode), m.Kind, headline, s.Threshold, others),
+                    Area(s.AreaValue(col.Id, m.MeasureKey, AreaLevel.Neighbours, la.Code), m.Kind, headline, s.Threshold, others),
+                ]);
+            }
+        }
+
+        var series = new TableSheet("Year on year", "year_on_year", $"Table 3: {la.Name} year on year",
+            "This worksheet contains one table: one row per item or indicator and year. Areas show the rate for indicators and the median of local authorities for counts.",
+            [new("Series key", 28), new("Reporting year", 10), new("Data item or indicator", 50), new("Unit", 18), new(la.Name, 14, "#,##0.0"),
+                new("England", 14, "#,##0.0"), new(region, 14, "#,##0.0"), new("Statistical neighbours", 14, "#,##0.0")],
+            seriesRows);
+        return GafWorkbook.Create($"Family group conferences: {la.Name} benchmarks, {c.Period}", cover,
+            BenchmarkFigures.Notes(s, DisclosureView.Suppressed), [comparison, neighbours, series]);
+    }
+}
