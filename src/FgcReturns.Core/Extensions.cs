@@ -1,3 +1,4 @@
+using FgcReturns.Core.Benchmarks;
 using FgcReturns.Core.Collections;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Demo;
@@ -33,6 +34,8 @@ public static class Extensions
         services.AddScoped<ReturnService>();
         services.AddScoped<ReturnUploadService>();
         services.AddCollections(configuration);
+        services.AddBenchmarks(configuration);
+        services.AddScoped<IReturnEvents, BenchmarkReturnEvents>();
         services.AddScoped<ReturnReviewService>();
         services.AddScoped<IReturnEvents, ReturnEmailNotifier>();
         services.AddScoped<UserAdminService>();

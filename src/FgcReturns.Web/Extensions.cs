@@ -104,6 +104,7 @@ public static class Extensions
             DashboardTitle = "FGC Returns jobs",
         }).RequireAuthorization(Roles.Administrator);
         app.MapAccountEndpoints();
+        app.MapBenchmarkDownloads();
         app.MapReturnDownloads();
         app.MapDefinitionDownloads();
         app.MapCollectionExports();

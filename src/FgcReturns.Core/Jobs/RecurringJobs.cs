@@ -28,6 +28,7 @@ public static class RecurringJobs
         public Task StartAsync(CancellationToken cancellationToken)
         {
             Register(services.GetRequiredService<IRecurringJobManager>(), services.GetRequiredService<CollectionOptions>());
+            BenchmarkJobs.RegisterRecurringJobs(services.GetRequiredService<IRecurringJobManager>(), services.GetRequiredService<Benchmarks.BenchmarkOptions>());
             return Task.CompletedTask;
         }
 
