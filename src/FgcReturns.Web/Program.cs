@@ -2,11 +2,21 @@ using FgcReturns.Core;
 using FgcReturns.Core.Data;
 using FgcReturns.Web;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddCore(builder.Configuration, builder.Environment);
-builder.Services.AddWeb();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.Services.AddCore(builder.Configuration, builder.Environment);
+    builder.Services.AddWeb();
 
-var app = builder.Build();
-await DatabaseInitializer.InitialiseAsync(app.Services);
-app.UseWeb();
-await app.RunAsync();
+    var app = builder.Build();
+    await DatabaseInitializer.InitialiseAsync(app.Services);
+    app.UseWeb();
+    await app.RunAsync();
+    return 0;
+}
+catch (StartupException e)
+{
+    // Something an operator can fix: say what, without a stack trace.
+    Console.Error.WriteLine("FGC Returns cannot start: " + e.Message);
+    return 1;
+}

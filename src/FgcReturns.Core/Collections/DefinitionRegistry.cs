@@ -14,7 +14,7 @@ public static class DefinitionRegistry
     {
         if (catalog.Problems.Count > 0)
         {
-            throw new InvalidOperationException(
+            throw new StartupException(
                 "The survey definitions have problems; fix them (check with 'dotnet run --project src/FgcReturns.Cli -- definitions check survey-definitions'):"
                 + Environment.NewLine + string.Join(Environment.NewLine, catalog.Problems.Select(p => $"{p.File}:{p.Line}:{p.Column}: {p.Message}")));
         }
@@ -25,7 +25,7 @@ public static class DefinitionRegistry
             recorded.Where(r => r.Status == nameof(DefinitionStatus.Published)).ToDictionary(r => (r.SurveyId, r.Version), r => r.ContentHash));
         if (changed.Count > 0)
         {
-            throw new InvalidOperationException(string.Join(Environment.NewLine, changed.Select(p => $"{p.File}: {p.Message}")));
+            throw new StartupException(string.Join(Environment.NewLine, changed.Select(p => $"{p.File}: {p.Message}")));
         }
 
         foreach (var definition in catalog.All)

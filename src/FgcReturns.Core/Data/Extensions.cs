@@ -22,7 +22,7 @@ public static class Extensions
         {
             if (!environment.IsDevelopment())
             {
-                throw new InvalidOperationException(
+                throw new StartupException(
                     "No database is configured: give a PostgreSQL connection string in the setting ConnectionStrings__Fgc.");
             }
 

@@ -42,7 +42,7 @@ public sealed class PrivatePostgresCluster : IDisposable
     /// <summary>Starts the cluster in <paramref name="dataDirectory"/>, creating it if needed, or reuses it if it is already running.</summary>
     public static PrivatePostgresCluster StartOrReuse(string dataDirectory, bool forTests = false)
     {
-        var bin = FindBinDirectory() ?? throw new InvalidOperationException(InstallHint);
+        var bin = FindBinDirectory() ?? throw new StartupException(InstallHint);
         dataDirectory = Path.GetFullPath(dataDirectory);
         var socketDir = Path.Combine(Path.GetTempPath(), "fgc-pg-" + ShortHash(dataDirectory));
         Directory.CreateDirectory(socketDir);
