@@ -361,17 +361,6 @@ public sealed class ReturnReviewService(
         }
     }
 
-    private static AuditEvent Audit(ClaimsPrincipal user, LaReturn ret, string action, DateTimeOffset at, string? key, string? oldValue, string? newValue) => new()
-    {
-        OccurredAt = at,
-        UserId = user.UserId(),
-        UserEmail = user.Email(),
-        LaCode = ret.LaCode,
-        ReturnId = ret.Id,
-        Action = action,
-        ItemKey = key,
-        OldValue = oldValue,
-        NewValue = newValue,
-        Source = AuditSource,
-    };
+    private static AuditEvent Audit(ClaimsPrincipal user, LaReturn ret, string action, DateTimeOffset at, string? key, string? oldValue, string? newValue) =>
+        ReturnAudit.Event(user, ret, action, at, AuditSource, key, oldValue, newValue);
 }

@@ -366,19 +366,8 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
         return AnswerParser.LabelFor(question, key);
     }
 
-    private static AuditEvent Audit(ClaimsPrincipal user, LaReturn ret, string action, DateTimeOffset at, string source, string? key, string? oldValue, string? newValue) => new()
-    {
-        OccurredAt = at,
-        UserId = user.UserId(),
-        UserEmail = user.Email(),
-        LaCode = ret.LaCode,
-        ReturnId = ret.Id,
-        Action = action,
-        ItemKey = key,
-        OldValue = oldValue,
-        NewValue = newValue,
-        Source = source,
-    };
+    private static AuditEvent Audit(ClaimsPrincipal user, LaReturn ret, string action, DateTimeOffset at, string source, string? key, string? oldValue, string? newValue) =>
+        ReturnAudit.Event(user, ret, action, at, source, key, oldValue, newValue);
 }
 
 public sealed record PreviousReturn(string Period, IReadOnlyDictionary<string, string?> Values);
