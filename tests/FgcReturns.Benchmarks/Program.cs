@@ -144,6 +144,13 @@ await using (var db = await factory.CreateDbContextAsync())
 results.Add(("Full build, all years (ms; min / median of " + runs.ToString(CultureInfo.InvariantCulture) + ")", $"{full.Min():F0} / {Median(full):F0}"));
 results.Add(("Rows written per build", $"{record.MeasureCount:N0} measures, {record.LaRowCount:N0} LA rows, {record.AreaRowCount:N0} area rows from {record.ReturnCount:N0} returns"));
 
+if (args.Contains("--hold"))
+{
+    // For trying statements by hand (psql) against the generated data and the builds: the cluster lives until Enter.
+    Console.WriteLine("Holding: " + connectionString + " (press Enter to go on)");
+    Console.ReadLine();
+}
+
 // 2. One LA's return changes, then the build runs again.
 await using (var connection = new NpgsqlConnection(connectionString))
 {
@@ -207,9 +214,8 @@ foreach (var (measure, figure) in results)
 
 if (args.Contains("--explain"))
 {
-    var log = Directory.GetFiles(Path.GetTempPath(), "server.log", SearchOption.AllDirectories)
-        .Where(f => f.Contains("fgc-tests-", StringComparison.Ordinal)).OrderByDescending(File.GetLastWriteTimeUtc).First();
-    File.Copy(log, "benchmark-explain.log", overwrite: true);
+    // This run's own cluster log (other processes may run clusters of their own under /tmp).
+    File.Copy(Path.Combine(server.Cluster.DataDirectory, "server.log"), "benchmark-explain.log", overwrite: true);
     Console.WriteLine("Query plans: benchmark-explain.log");
 }
 
