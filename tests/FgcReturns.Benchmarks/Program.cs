@@ -15,7 +15,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 // Timed harness for the benchmark build and exports. Run by hand:
-//   dotnet run -c Release --project tests/FgcReturns.Benchmarks [-- --years 10 --runs 3 --naive]
+//   dotnet run -c Release --project tests/FgcReturns.Benchmarks [-- --years 10 --runs 3 --no-naive --no-exports]
+// --no-returns leaves out the LA return timings (validation and save); --only-returns runs only those.
 // Starts a private PostgreSQL cluster (as the integration tests do), generates synthetic accepted returns for
 // every LA and year with the full item set, and prints the timings as a markdown table.
 var years = Arg("--years", 10);
@@ -64,6 +65,14 @@ var factory = provider.GetRequiredService<IDbContextFactory<FgcDbContext>>();
 var catalog = provider.GetRequiredService<SurveyDefinitionCatalog>();
 var builder = provider.GetRequiredService<BenchmarkBuilder>();
 var exports = provider.GetRequiredService<BenchmarkExports>();
+var results = new List<(string Measure, string Figure)>();
+if (args.Contains("--only-returns"))
+{
+    results.AddRange(ReturnTimings.Validation(catalog, 1000));
+    results.AddRange(await ReturnTimings.SaveAsync(server, 200));
+    Print(results);
+    return 0;
+}
 
 // Synthetic data: 10 years x 153 LAs, every numeric item and grid cell, with small counts and not recorded values.
 var generate = Stopwatch.StartNew();
@@ -118,7 +127,6 @@ await using (var db = await factory.CreateDbContextAsync())
 }
 
 Console.WriteLine($"Generated {years} years x {las.Count} LAs in {generate.ElapsedMilliseconds} ms.");
-var results = new List<(string Measure, string Figure)>();
 
 // 1. Full build (all years), a few runs.
 var full = new List<double>();
@@ -143,6 +151,13 @@ await using (var db = await factory.CreateDbContextAsync())
 
 results.Add(("Full build, all years (ms; min / median of " + runs.ToString(CultureInfo.InvariantCulture) + ")", $"{full.Min():F0} / {Median(full):F0}"));
 results.Add(("Rows written per build", $"{record.MeasureCount:N0} measures, {record.LaRowCount:N0} LA rows, {record.AreaRowCount:N0} area rows from {record.ReturnCount:N0} returns"));
+
+if (args.Contains("--hold"))
+{
+    // For trying statements by hand (psql) against the generated data and the builds: the cluster lives until Enter.
+    Console.WriteLine("Holding: " + connectionString + " (press Enter to go on)");
+    Console.ReadLine();
+}
 
 // 2. One LA's return changes, then the build runs again.
 await using (var connection = new NpgsqlConnection(connectionString))
@@ -197,23 +212,34 @@ if (naive)
     results.Add(("Set-based build speed-up over naive", $"{naiveMs / Median(full):F1}x"));
 }
 
-Console.WriteLine();
-Console.WriteLine("| Measure | Figure |");
-Console.WriteLine("|---|---|");
-foreach (var (measure, figure) in results)
+// 5. Issue 4: one LA return, validated and saved.
+if (!args.Contains("--no-returns"))
 {
-    Console.WriteLine($"| {measure} | {figure} |");
+    results.AddRange(ReturnTimings.Validation(catalog, 1000));
+    results.AddRange(await ReturnTimings.SaveAsync(server, 200));
 }
+
+Print(results);
 
 if (args.Contains("--explain"))
 {
-    var log = Directory.GetFiles(Path.GetTempPath(), "server.log", SearchOption.AllDirectories)
-        .Where(f => f.Contains("fgc-tests-", StringComparison.Ordinal)).OrderByDescending(File.GetLastWriteTimeUtc).First();
-    File.Copy(log, "benchmark-explain.log", overwrite: true);
+    // This run's own cluster log (other processes may run clusters of their own under /tmp).
+    File.Copy(Path.Combine(server.Cluster.DataDirectory, "server.log"), "benchmark-explain.log", overwrite: true);
     Console.WriteLine("Query plans: benchmark-explain.log");
 }
 
 return 0;
+
+static void Print(List<(string Measure, string Figure)> results)
+{
+    Console.WriteLine();
+    Console.WriteLine("| Measure | Figure |");
+    Console.WriteLine("|---|---|");
+    foreach (var (measure, figure) in results)
+    {
+        Console.WriteLine($"| {measure} | {figure} |");
+    }
+}
 
 int Arg(string name, int fallback)
 {

@@ -39,7 +39,10 @@ internal sealed class BenchmarkLaValueConfiguration : IEntityTypeConfiguration<B
         b.ToTable("benchmark_la_values");
         // The key serves every read (by build, then collection or LA); no other index, so the build writes fast.
         b.HasKey(x => new { x.BuildId, x.CollectionId, x.LaCode, x.MeasureKey });
-        b.HasOne<BenchmarkBuild>().WithMany().HasForeignKey(x => x.BuildId).OnDelete(DeleteBehavior.Cascade);
+
+        // No foreign key to benchmark_builds (here or on the area values): a per-row foreign-key check cost about
+        // 0.4 s per 90k rows written, a fifth of the build. Only the builder writes these rows, under the build id it
+        // has just inserted; builds are never deleted, and pruning and failed builds delete their rows explicitly.
         b.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
     }
 }
@@ -50,7 +53,6 @@ internal sealed class BenchmarkAreaValueConfiguration : IEntityTypeConfiguration
     {
         b.ToTable("benchmark_area_values");
         b.HasKey(x => new { x.BuildId, x.CollectionId, x.MeasureKey, x.AreaLevel, x.AreaCode });
-        b.HasOne<BenchmarkBuild>().WithMany().HasForeignKey(x => x.BuildId).OnDelete(DeleteBehavior.Cascade);
         b.Property(x => x.AreaLevel).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.AreaCode).HasMaxLength(9);
     }

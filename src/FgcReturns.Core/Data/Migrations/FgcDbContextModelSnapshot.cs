@@ -1350,26 +1350,6 @@ namespace FgcReturns.Core.Data.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("FgcReturns.Core.Benchmarks.BenchmarkAreaValue", b =>
-                {
-                    b.HasOne("FgcReturns.Core.Benchmarks.BenchmarkBuild", null)
-                        .WithMany()
-                        .HasForeignKey("BuildId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_benchmark_area_values_benchmark_build_build_id");
-                });
-
-            modelBuilder.Entity("FgcReturns.Core.Benchmarks.BenchmarkLaValue", b =>
-                {
-                    b.HasOne("FgcReturns.Core.Benchmarks.BenchmarkBuild", null)
-                        .WithMany()
-                        .HasForeignKey("BuildId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_benchmark_la_values_benchmark_builds_build_id");
-                });
-
             modelBuilder.Entity("FgcReturns.Core.Benchmarks.BenchmarkMeasure", b =>
                 {
                     b.HasOne("FgcReturns.Core.Benchmarks.BenchmarkBuild", null)

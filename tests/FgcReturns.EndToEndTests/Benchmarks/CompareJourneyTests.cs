@@ -1,0 +1,49 @@
+using FgcReturns.Core.Benchmarks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace FgcReturns.EndToEndTests.Benchmarks;
+
+public sealed class CompareJourneyTests(PortalFixture portal) : IClassFixture<PortalFixture>
+{
+    [Fact]
+    public async Task Compare_DataLeadAndAnalyst_SeeTheBenchmarksWithoutAccessibilityViolations()
+    {
+        // Arrange: a final benchmark build over the seeded accepted 2024-25 returns, as the acceptance job would make.
+        var build = await portal.Factory.Services.GetRequiredService<BenchmarkBuilder>()
+            .BuildAsync("fgc-annual", BenchmarkKind.Final, BenchmarkTrigger.OnDemand, ct: TestContext.Current.CancellationToken);
+        build.Outcome.ShouldBe(BuildOutcome.Succeeded, build.Error);
+        var violations = new List<string>();
+
+        // Act and assert: Medway's data lead opens the compare page (the open 2025-26 collection first) and picks
+        // 2024-25, to see Medway beside England, the South East and its neighbours.
+        var lead = await portal.NewPageAsync();
+        await lead.SignInAsync("lead.medway@fgc.example");
+        await lead.GotoAsync("/compare");
+        await Assertions.Expect(lead.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Compare Medway, 2025-26");
+        await lead.GetByRole(AriaRole.Navigation, new() { Name = "Reporting year" }).GetByRole(AriaRole.Link, new() { Name = "2024-25" }).ClickAsync();
+        await Assertions.Expect(lead.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Compare Medway, 2024-25");
+        var first = lead.Locator("main section[aria-labelledby^='m-']").First;
+        var summary = first.Locator(".govuk-summary-list");
+        await Assertions.Expect(summary.Locator("dt")).ToHaveTextAsync(["Medway", "England", "South East", "Statistical neighbours"]);
+        await Assertions.Expect(summary.Locator("dd").Nth(1)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"\d"));
+        var chart = first.Locator("svg.fgc-chart").First;
+        await Assertions.Expect(chart).ToHaveAttributeAsync("role", "img");
+        await Assertions.Expect(chart.Locator("title")).ToContainTextAsync("Medway and its statistical neighbours, 2024-25");
+        var table = first.Locator("table.govuk-table").First;
+        await Assertions.Expect(table.Locator("caption")).ToContainTextAsync("Medway and its statistical neighbours, 2024-25");
+        await Assertions.Expect(table.Locator("tbody tr")).ToHaveCountAsync(11);
+        await Assertions.Expect(table.Locator("tbody")).ToContainTextAsync("Medway (this LA)");
+        violations.AddRange(await lead.AccessibilityViolationsAsync());
+
+        // An analyst sees the build history.
+        var analyst = await portal.NewPageAsync();
+        await analyst.SignInAsync("analyst@fgc.example");
+        await analyst.GotoAsync("/benchmarks");
+        await Assertions.Expect(analyst.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(analyst.Locator("main")).ToContainTextAsync("Succeeded");
+        violations.AddRange(await analyst.AccessibilityViolationsAsync());
+
+        violations.ShouldBeEmpty();
+    }
+}
