@@ -21,6 +21,9 @@ public sealed record BenchmarkBuildResult(BuildOutcome Outcome, long? BuildId, T
 /// Builds a survey's benchmarks in PostgreSQL into rows for a new build id, then makes that build current in one
 /// short transaction. Readers only read the current build, so they never see a half-built benchmark; a failed build
 /// leaves the previous one current. One build at a time, across processes, by a session advisory lock.
+/// The computation runs as partitions of whole collections on their own connections and transactions, concurrently;
+/// the coordinating connection holds the lock, inserts the build (Running) and switches it to current only after
+/// every partition has committed. If any partition fails, the build is marked Failed and all its rows are deleted.
 /// </summary>
 public sealed class BenchmarkBuilder(
     IDbContextFactory<FgcDbContext> dbFactory,
@@ -87,41 +90,17 @@ public sealed class BenchmarkBuilder(
                 ("requested_by", (object?)requestedBy ?? DBNull.Value), ("started_at", clock.GetUtcNow()),
                 ("series_version", seriesVersion), ("threshold", options.SuppressionThreshold));
 
-            (long Measures, long LaRows, long AreaRows, long Returns) counts;
+            var statuses = StatusesFor(kind).Select(s => s.ToString()).ToArray();
+            var partitions = await PartitionAsync(connection, measures, statuses, ct);
             var steps = new List<(string, long)>();
             var step = Stopwatch.StartNew();
-            void Step(string name)
-            {
-                steps.Add((name, step.ElapsedMilliseconds));
-                step.Restart();
-            }
-
-            await using (var tx = await connection.BeginTransactionAsync(ct))
-            {
-                var build = ("build_id", (object)buildId);
-                var threshold = ("threshold", (object)options.SuppressionThreshold);
-                await ExecuteAsync(connection, tx, BenchmarkSql.Settings, ct);
-                var json = new NpgsqlParameter("measures", NpgsqlDbType.Jsonb) { Value = BenchmarkMeasures.ToJson(measures) };
-                await ExecuteAsync(connection, tx, BenchmarkSql.InsertMeasures, ct, [json], build);
-                Step("InsertMeasures");
-                await ExecuteAsync(connection, tx, BenchmarkSql.Population, ct, ("survey_id", surveyId));
-                Step("Population");
-                var statuses = new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text)
-                {
-                    Value = StatusesFor(kind).Select(s => s.ToString()).ToArray(),
-                };
-                await ExecuteAsync(connection, tx, BenchmarkSql.ItemValues, ct, [statuses], threshold, ("survey_id", surveyId));
-                Step("ItemValues");
-                await ExecuteAsync(connection, tx, BenchmarkSql.IndicatorValues, ct, threshold);
-                Step("IndicatorValues");
-                await ExecuteAsync(connection, tx, BenchmarkSql.LaValues, ct, build);
-                Step("LaValues");
-                await ExecuteAsync(connection, tx, BenchmarkSql.AreaValues, ct, build);
-                Step("AreaValues");
-                counts = await ReadCountsAsync(connection, tx, buildId, ct);
-                await tx.CommitAsync(ct);
-                Step("Commit");
-            }
+            var results = await RunPartitionsAsync(partitions, p => BuildPartitionAsync(
+                connectionString, buildId, surveyId, statuses, measures.Where(m => p.Contains(m.CollectionId)).ToList(), p, ct), ct);
+            steps.Add(($"Partitions ({partitions.Count})", step.ElapsedMilliseconds));
+            steps.AddRange(results.SelectMany((r, i) => r.Steps.Select(x => ($"p{i + 1}.{x.Step}", x.Milliseconds))));
+            step.Restart();
+            var counts = (Measures: results.Sum(r => r.Measures), LaRows: results.Sum(r => r.LaRows),
+                AreaRows: results.Sum(r => r.AreaRows), Returns: results.Sum(r => r.Returns));
 
             var elapsed = stopwatch.Elapsed;
             await using (var tx = await connection.BeginTransactionAsync(ct))
@@ -133,7 +112,7 @@ public sealed class BenchmarkBuilder(
                     ("return_count", (int)counts.Returns), ("measure_count", (int)counts.Measures),
                     ("la_row_count", (int)counts.LaRows), ("area_row_count", (int)counts.AreaRows));
                 await tx.CommitAsync(ct);
-                Step("Switch");
+                steps.Add(("Switch", step.ElapsedMilliseconds));
             }
 
             logger.LogInformation("Benchmark build {BuildId} for {SurveyId} {Kind} succeeded in {Elapsed} ms: {LaRows} LA rows, {AreaRows} area rows.",
@@ -153,6 +132,121 @@ public sealed class BenchmarkBuilder(
         {
             await ScalarAsync<bool>(connection, null, BenchmarkSql.Unlock, CancellationToken.None, LockParameters());
         }
+    }
+
+    private sealed record PartitionResult(long Measures, long LaRows, long AreaRows, long Returns, IReadOnlyList<(string Step, long Milliseconds)> Steps);
+
+    /// <summary>
+    /// Splits the collections into at most <see cref="BenchmarkOptions.BuildParallelism"/> partitions of whole
+    /// collections, balanced by the LA rows each collection produces (its included returns times its measures):
+    /// largest first, each to the lightest partition so far.
+    /// </summary>
+    private async Task<List<int[]>> PartitionAsync(NpgsqlConnection connection, List<MeasureSpec> measures, string[] statuses, CancellationToken ct)
+    {
+        var collectionIds = measures.Select(m => m.CollectionId).Distinct().ToArray();
+        var returns = new Dictionary<int, long>();
+        await using (var command = new NpgsqlCommand(BenchmarkSql.ReturnsPerCollection, connection))
+        {
+            command.Parameters.AddWithValue("collection_ids", collectionIds);
+            command.Parameters.Add(new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = statuses });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                returns[reader.GetInt32(0)] = reader.GetInt64(1);
+            }
+        }
+
+        var count = Math.Clamp(options.BuildParallelism, 1, collectionIds.Length);
+        var partitions = Enumerable.Range(0, count).Select(_ => (Weight: 0L, Ids: new List<int>())).ToList();
+        var weighted = collectionIds
+            .Select(id => (Id: id, Weight: returns.GetValueOrDefault(id) * measures.Count(m => m.CollectionId == id)))
+            .OrderByDescending(c => c.Weight).ThenBy(c => c.Id);
+        foreach (var (id, weight) in weighted)
+        {
+            var lightest = partitions.Select((p, i) => (p.Weight, i)).Min().i;
+            partitions[lightest].Ids.Add(id);
+            partitions[lightest] = (partitions[lightest].Weight + weight, partitions[lightest].Ids);
+        }
+
+        return partitions.Where(p => p.Ids.Count > 0).Select(p => p.Ids.ToArray()).ToList();
+    }
+
+    /// <summary>
+    /// Runs the partitions concurrently and waits for all of them, so none can commit after a failed build's rows
+    /// are deleted. The first failure cancels the others and is the one reported.
+    /// </summary>
+    private static async Task<PartitionResult[]> RunPartitionsAsync(List<int[]> partitions,
+        Func<int[], Task<PartitionResult>> run, CancellationToken ct)
+    {
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var tasks = partitions.Select(async p =>
+        {
+            try
+            {
+                return await run(p);
+            }
+            catch
+            {
+                await failed.CancelAsync();
+                throw;
+            }
+        }).ToList();
+        try
+        {
+            return await Task.WhenAll(tasks);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            var first = tasks.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions)
+                .FirstOrDefault(e => e is not OperationCanceledException && !IsCancelled(e));
+            if (first is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+            }
+
+            throw;
+        }
+
+        static bool IsCancelled(Exception e) => e is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled };
+    }
+
+    /// <summary>One partition: the set-based SQL for its collections, in its own connection and transaction.</summary>
+    private async Task<PartitionResult> BuildPartitionAsync(string connectionString, long buildId, string surveyId,
+        string[] statusNames, List<MeasureSpec> measures, int[] collectionIds, CancellationToken ct)
+    {
+        var steps = new List<(string, long)>();
+        var step = Stopwatch.StartNew();
+        void Step(string name)
+        {
+            steps.Add((name, step.ElapsedMilliseconds));
+            step.Restart();
+        }
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var build = ("build_id", (object)buildId);
+        var threshold = ("threshold", (object)options.SuppressionThreshold);
+        var collections = ("collection_ids", (object)collectionIds);
+        await ExecuteAsync(connection, tx, BenchmarkSql.Settings, ct);
+        var json = new NpgsqlParameter("measures", NpgsqlDbType.Jsonb) { Value = BenchmarkMeasures.ToJson(measures) };
+        await ExecuteAsync(connection, tx, BenchmarkSql.InsertMeasures, ct, [json], build);
+        Step("InsertMeasures");
+        await ExecuteAsync(connection, tx, BenchmarkSql.Population, ct, ("survey_id", surveyId), collections);
+        Step("Population");
+        var statuses = new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = statusNames };
+        await ExecuteAsync(connection, tx, BenchmarkSql.ItemValues, ct, [statuses], threshold, ("survey_id", surveyId), collections);
+        Step("ItemValues");
+        await ExecuteAsync(connection, tx, BenchmarkSql.IndicatorValues, ct, threshold);
+        Step("IndicatorValues");
+        await ExecuteAsync(connection, tx, BenchmarkSql.LaValues, ct, build);
+        Step("LaValues");
+        await ExecuteAsync(connection, tx, BenchmarkSql.AreaValues, ct, build);
+        Step("AreaValues");
+        var (measureCount, laRows, areaRows, returns) = await ReadCountsAsync(connection, tx, buildId, collectionIds, ct);
+        await tx.CommitAsync(ct);
+        Step("Commit");
+        return new PartitionResult(measureCount, laRows, areaRows, returns, steps);
     }
 
     /// <summary>
@@ -180,10 +274,12 @@ public sealed class BenchmarkBuilder(
         }
     }
 
-    private static async Task<(long, long, long, long)> ReadCountsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long buildId, CancellationToken ct)
+    private static async Task<(long, long, long, long)> ReadCountsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long buildId,
+        int[] collectionIds, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(BenchmarkSql.Counts, connection, tx);
         command.Parameters.AddWithValue("build_id", buildId);
+        command.Parameters.AddWithValue("collection_ids", collectionIds);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));

@@ -22,6 +22,13 @@ public sealed class BenchmarkOptions
     [Range(2, 100)]
     public int KeepBuilds { get; set; } = 3;
 
+    /// <summary>
+    /// Partitions of a build run concurrently, each on its own connection (whole collections per partition,
+    /// balanced by the rows they produce). Default: one per core, at most 4.
+    /// </summary>
+    [Range(1, 16)]
+    public int BuildParallelism { get; set; } = Math.Min(Environment.ProcessorCount, 4);
+
     /// <summary>Contact shown on the workbooks' cover sheets.</summary>
     [Required]
     public string Contact { get; set; } = "fgc.data@foundations.example";

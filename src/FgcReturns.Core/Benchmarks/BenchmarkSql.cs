@@ -3,7 +3,9 @@ namespace FgcReturns.Core.Benchmarks;
 /// <summary>
 /// The set-based build, in PostgreSQL. Every statement takes its inputs as parameters: the build id, the survey,
 /// the return statuses, the suppression threshold and the measure list (a jsonb array, unnested with
-/// jsonb_to_recordset). Nothing from a definition is concatenated into SQL.
+/// jsonb_to_recordset). Nothing from a definition is concatenated into SQL. Every measure is computed within one
+/// collection, so a build runs as partitions of whole collections (@collection_ids, and the measures of those
+/// collections), each on its own connection and transaction, all writing under the same build id.
 /// </summary>
 internal static class BenchmarkSql
 {
@@ -54,7 +56,7 @@ internal static class BenchmarkSql
                 WHERE p.la_code = la.code AND p.year <= extract(year FROM c.period_start)
                 ORDER BY p.year DESC LIMIT 1)::numeric AS population
         FROM collections c CROSS JOIN local_authorities la
-        WHERE c.survey_id = @survey_id
+        WHERE c.survey_id = @survey_id AND c.id = ANY(@collection_ids)
         """;
 
     /// <summary>
@@ -77,7 +79,7 @@ internal static class BenchmarkSql
         FROM returns r
         JOIN collections c ON c.id = r.collection_id
         JOIN bench_las l ON l.la_code = r.la_code
-        WHERE c.survey_id = @survey_id AND r.status = ANY(@statuses);
+        WHERE c.survey_id = @survey_id AND r.collection_id = ANY(@collection_ids) AND r.status = ANY(@statuses);
         CREATE TEMP TABLE bench_kv ON COMMIT DROP AS
         SELECT r.id AS return_id, e.key, btrim(e.value) AS raw
         FROM bench_returns b
@@ -208,10 +210,18 @@ internal static class BenchmarkSql
             SELECT CASE a.area_level WHEN 'National' THEN 'E92000001' WHEN 'Regional' THEN rg.region_code ELSE gl.la_code END AS area_code) c
         """;
 
+    /// <summary>Included returns per collection, to balance the partitions.</summary>
+    public const string ReturnsPerCollection = """
+        SELECT collection_id, count(*) FROM returns
+        WHERE collection_id = ANY(@collection_ids) AND status = ANY(@statuses)
+        GROUP BY collection_id
+        """;
+
+    /// <summary>One partition's rows (other partitions of the same build may have committed theirs already).</summary>
     public const string Counts = """
-        SELECT (SELECT count(*) FROM benchmark_measures WHERE build_id = @build_id),
-               (SELECT count(*) FROM benchmark_la_values WHERE build_id = @build_id),
-               (SELECT count(*) FROM benchmark_area_values WHERE build_id = @build_id),
+        SELECT (SELECT count(*) FROM benchmark_measures WHERE build_id = @build_id AND collection_id = ANY(@collection_ids)),
+               (SELECT count(*) FROM benchmark_la_values WHERE build_id = @build_id AND collection_id = ANY(@collection_ids)),
+               (SELECT count(*) FROM benchmark_area_values WHERE build_id = @build_id AND collection_id = ANY(@collection_ids)),
                (SELECT count(*) FROM bench_returns)
         """;
 

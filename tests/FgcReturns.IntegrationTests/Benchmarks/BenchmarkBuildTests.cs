@@ -310,6 +310,41 @@ public sealed class BenchmarkBuildTests(DatabaseServerFixture database)
     }
 
     [Fact]
+    public async Task Build_OnePartitionFails_MarksTheBuildFailedAndDeletesEveryPartitionsRows()
+    {
+        // Arrange: two collections, so two partitions; after a good build, the database refuses one collection's LA rows.
+        await using var host = await BenchmarkTestHost.StartAsync(database.Server, parallelism: 2);
+        var first = await host.AddCollectionAsync(2023, "1.0");
+        var second = await host.AddCollectionAsync(2024, "1.0");
+        await host.AddReturnsAsync(first, [("887", ReturnStatus.Accepted, Values(("referrals_children", "10")))]);
+        await host.AddReturnsAsync(second, [("887", ReturnStatus.Accepted, Values(("referrals_children", "20")))]);
+        var good = await host.Builder.BuildAsync(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, BenchmarkTrigger.OnDemand, ct: Ct);
+        await host.ExecuteAsync(string.Create(CultureInfo.InvariantCulture, $"""
+            CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'partition refused (test)'; END $$;
+            CREATE TRIGGER test_refuse BEFORE INSERT ON benchmark_la_values FOR EACH ROW WHEN (NEW.collection_id = {second}) EXECUTE FUNCTION test_refuse();
+            """));
+
+        // Act
+        var bad = await host.Builder.BuildAsync(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, BenchmarkTrigger.OnDemand, ct: Ct);
+
+        // Assert: no rows of the failed build in any table (the other partition may have committed before the failure).
+        good.Outcome.ShouldBe(BuildOutcome.Succeeded);
+        good.Steps.ShouldContain(s => s.Step == "Partitions (2)");
+        bad.Outcome.ShouldBe(BuildOutcome.Failed);
+        bad.Error.ShouldNotBeNull().ShouldContain("partition refused (test)");
+        await using var db = host.CreateDb();
+        var builds = await db.Set<BenchmarkBuild>().OrderBy(b => b.Id).ToListAsync(Ct);
+        builds.Select(b => (b.Id, b.Status, b.IsCurrent)).ShouldBe([(good.BuildId!.Value, BenchmarkBuildStatus.Succeeded, true), (bad.BuildId!.Value, BenchmarkBuildStatus.Failed, false)]);
+        (await db.Set<BenchmarkLaValue>().CountAsync(v => v.BuildId == bad.BuildId, Ct)).ShouldBe(0);
+        (await db.Set<BenchmarkAreaValue>().CountAsync(v => v.BuildId == bad.BuildId, Ct)).ShouldBe(0);
+        (await db.Set<BenchmarkMeasure>().CountAsync(v => v.BuildId == bad.BuildId, Ct)).ShouldBe(0);
+        var current = (await host.Reader.LoadAsync(new SnapshotRequest(BenchmarkTestHost.SurveyId, BenchmarkKind.Final), Ct))!;
+        current.Build.Id.ShouldBe(good.BuildId!.Value);
+        current.AreaValue(first, "referrals_children", AreaLevel.National, "E92000001")!.Total.ShouldBe(10m);
+        current.AreaValue(second, "referrals_children", AreaLevel.National, "E92000001")!.Total.ShouldBe(20m);
+    }
+
+    [Fact]
     public async Task Build_WhileAnotherBuildHoldsTheLock_DoesNotStart()
     {
         // Arrange: another process holds the build lock.

@@ -49,12 +49,13 @@ public sealed class BenchmarkTestHost : IAsyncDisposable
 
     public FgcDbContext CreateDb() => provider.GetRequiredService<IDbContextFactory<FgcDbContext>>().CreateDbContext();
 
-    public static async Task<BenchmarkTestHost> StartAsync(TestDatabaseServer server, int threshold = 4)
+    public static async Task<BenchmarkTestHost> StartAsync(TestDatabaseServer server, int threshold = 4, int parallelism = 2)
     {
         var connectionString = await server.CreateDatabaseAsync();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Benchmarks:SuppressionThreshold"] = threshold.ToString(CultureInfo.InvariantCulture),
+            ["Benchmarks:BuildParallelism"] = parallelism.ToString(CultureInfo.InvariantCulture),
             ["SurveyDefinitions:Path"] = Path.Combine(Core.Data.Extensions.RepositoryRoot(AppContext.BaseDirectory), "survey-definitions"),
         }).Build();
         var services = new ServiceCollection();
