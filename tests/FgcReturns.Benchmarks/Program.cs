@@ -16,6 +16,7 @@ using Npgsql;
 
 // Timed harness for the benchmark build and exports. Run by hand:
 //   dotnet run -c Release --project tests/FgcReturns.Benchmarks [-- --years 10 --runs 3 --no-naive --no-exports]
+// --parallelism N sets the build's partitions (default: one per core, at most 4).
 // --no-returns leaves out the LA return timings (validation and save); --only-returns runs only those.
 // Starts a private PostgreSQL cluster (as the integration tests do), generates synthetic accepted returns for
 // every LA and year with the full item set, and prints the timings as a markdown table.
@@ -50,10 +51,16 @@ if (args.Contains("--explain"))
     await server.ExecuteAsync($"ALTER DATABASE {database} SET auto_explain.log_nested_statements = on");
 }
 
-var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+var settings = new Dictionary<string, string?>
 {
     ["SurveyDefinitions:Path"] = Path.Combine(repositoryRoot, "survey-definitions"),
-}).Build();
+};
+if (args.Contains("--parallelism"))
+{
+    settings["Benchmarks:BuildParallelism"] = Arg("--parallelism", 1).ToString(CultureInfo.InvariantCulture);
+}
+
+var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 var services = new ServiceCollection();
 services.AddLogging();
 services.AddSingleton(TimeProvider.System);
