@@ -129,15 +129,3 @@ public sealed record DashboardQuery(IReadOnlyList<ReturnStatus> Statuses, string
 }
 
 /// <summary>Words for return statuses in exports and emails (the pages' tags use the same words).</summary>
-public static class ReturnStatusText
-{
-    public static string For(ReturnStatus status) => status switch
-    {
-        ReturnStatus.NotStarted => "Not started",
-        ReturnStatus.InProgress => "In progress",
-        ReturnStatus.Submitted => "Submitted",
-        ReturnStatus.ReturnedForAmendment => "Returned for amendment",
-        ReturnStatus.Accepted => "Accepted",
-        _ => status.ToString(),
-    };
-}

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ClosedXML.Excel;
 using CsvHelper;
+using FgcReturns.Core.Returns;
 
 namespace FgcReturns.Core.Collections;
 

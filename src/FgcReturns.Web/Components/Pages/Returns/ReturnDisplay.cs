@@ -16,15 +16,15 @@ public static class ReturnDisplay
 
     private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
 
-    public static (string Text, GovTagColour Colour) Status(ReturnStatus s) => s switch
+    public static (string Text, GovTagColour Colour) Status(ReturnStatus s) => (ReturnStatusText.For(s), s switch
     {
-        ReturnStatus.NotStarted => ("Not started", GovTagColour.Grey),
-        ReturnStatus.InProgress => ("In progress", GovTagColour.Blue),
-        ReturnStatus.Submitted => ("Submitted", GovTagColour.Turquoise),
-        ReturnStatus.ReturnedForAmendment => ("Returned for amendment", GovTagColour.Orange),
-        ReturnStatus.Accepted => ("Accepted", GovTagColour.Green),
-        _ => (s.ToString(), GovTagColour.Grey),
-    };
+        ReturnStatus.NotStarted => GovTagColour.Grey,
+        ReturnStatus.InProgress => GovTagColour.Blue,
+        ReturnStatus.Submitted => GovTagColour.Turquoise,
+        ReturnStatus.ReturnedForAmendment => GovTagColour.Orange,
+        ReturnStatus.Accepted => GovTagColour.Green,
+        _ => GovTagColour.Grey,
+    });
 
     public static (string Text, GovTagColour? Colour) Section(SectionState s) => s switch
     {
