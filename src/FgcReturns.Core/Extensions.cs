@@ -7,6 +7,7 @@ using FgcReturns.Core.Identity;
 using FgcReturns.Core.Jobs;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.SurveyDefinitions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -46,6 +47,17 @@ public static class Extensions
         services.AddSingleton<DatabaseInitializer.SeedStep>((sp, ct) => sp.GetRequiredService<DemoOptions>().Seed
             ? DemoCollectionSeeder.SeedAsync(sp.GetRequiredService<FgcDbContext>(), sp.GetRequiredService<SurveyDefinitionCatalog>(), sp.GetRequiredService<TimeProvider>(), ct)
             : Task.CompletedTask);
+
+        // A newcomer's first run should show benchmarks of the synthetic year without waiting for the nightly build.
+        services.AddSingleton<DatabaseInitializer.SeedStep>(async (sp, ct) =>
+        {
+            var jobs = sp.GetRequiredService<JobsOptions>();
+            if (sp.GetRequiredService<DemoOptions>().Seed && jobs.ServerEnabled
+                && !await sp.GetRequiredService<FgcDbContext>().Set<BenchmarkBuild>().AnyAsync(ct))
+            {
+                sp.GetRequiredService<BenchmarkScheduler>().BuildNow(DemoCollectionSeeder.SurveyId, "demo data");
+            }
+        });
         return services;
     }
 

@@ -108,7 +108,17 @@ public sealed class BenchmarkReader(IDbContextFactory<FgcDbContext> dbFactory)
             return null;
         }
 
-        var collection = request.CollectionId is { } id ? collections.FirstOrDefault(c => c.Id == id) : collections[^1];
+        // Without a choice, show the latest year that has figures in this kind of build (the open year has none yet).
+        var counted = request.Kind == BenchmarkKind.Final
+            ? new[] { Returns.ReturnStatus.Accepted }
+            : [Returns.ReturnStatus.Accepted, Returns.ReturnStatus.Submitted];
+        var withFigures = request.CollectionId is null
+            ? await db.Returns.AsNoTracking().Where(r => collectionIds.Contains(r.CollectionId) && counted.Contains(r.Status))
+                .Select(r => r.CollectionId).Distinct().ToListAsync(ct)
+            : [];
+        var collection = request.CollectionId is { } id
+            ? collections.FirstOrDefault(c => c.Id == id)
+            : collections.LastOrDefault(c => withFigures.Contains(c.Id)) ?? collections[^1];
         if (collection is null)
         {
             return null;

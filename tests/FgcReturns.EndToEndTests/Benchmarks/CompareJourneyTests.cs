@@ -15,11 +15,13 @@ public sealed class CompareJourneyTests(PortalFixture portal) : IClassFixture<Po
         build.Outcome.ShouldBe(BuildOutcome.Succeeded, build.Error);
         var violations = new List<string>();
 
-        // Act and assert: Medway's data lead opens the compare page (the open 2025-26 collection first) and picks
-        // 2024-25, to see Medway beside England, the South East and its neighbours.
+        // Act and assert: Medway's data lead opens the compare page, which starts on the latest year with accepted
+        // figures (2024-25, not the open 2025-26), and can switch year: Medway beside England, region and neighbours.
         var lead = await portal.NewPageAsync();
         await lead.SignInAsync("lead.medway@fgc.example");
         await lead.GotoAsync("/compare");
+        await Assertions.Expect(lead.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Compare Medway, 2024-25");
+        await lead.GetByRole(AriaRole.Navigation, new() { Name = "Reporting year" }).GetByRole(AriaRole.Link, new() { Name = "2025-26" }).ClickAsync();
         await Assertions.Expect(lead.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Compare Medway, 2025-26");
         await lead.GetByRole(AriaRole.Navigation, new() { Name = "Reporting year" }).GetByRole(AriaRole.Link, new() { Name = "2024-25" }).ClickAsync();
         await Assertions.Expect(lead.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Compare Medway, 2024-25");
