@@ -62,6 +62,7 @@ public sealed class PrivatePostgresCluster : IDisposable
             if (runAsPostgres)
             {
                 Chown(dataDirectory);
+                EnsureReachableByPostgres(dataDirectory);
             }
 
             Run(bin, runAsPostgres, "initdb", "-D", dataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
@@ -191,6 +192,21 @@ public sealed class PrivatePostgresCluster : IDisposable
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
+    }
+
+    /// <summary>As root the server runs as postgres, which cannot enter a private home such as /root.</summary>
+    private static void EnsureReachableByPostgres(string dataDirectory)
+    {
+        try
+        {
+            RunProcess("runuser", ["-u", "postgres", "--", "test", "-w", dataDirectory]);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new StartupException(
+                $"The postgres user cannot reach {dataDirectory}: move the repository out of a private folder such as /root, " +
+                "or set Database__PrivateClusterPath to a folder the postgres user can reach.");
+        }
     }
 
     private static void Chown(string path) => RunProcess("chown", ["-R", "postgres:postgres", path]);
