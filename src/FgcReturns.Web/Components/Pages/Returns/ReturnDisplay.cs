@@ -1,4 +1,5 @@
 using System.Globalization;
+using FgcReturns.Core.Audit;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Validation;
@@ -48,18 +49,25 @@ public static class ReturnDisplay
             return "Not recorded";
         }
 
-        var text = answer.Text!;
-        if (question.IsChoice)
-        {
-            return string.Join(", ", text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(v => question.OptionLabel(v) ?? v));
-        }
-
-        if ((question.IsNumeric || question.Type == QuestionType.CountGrid) && AnswerParser.TryParseDecimal(text, out var number))
-        {
-            return ValueFormatter.Number(number) + (question.Unit is { } unit && question.Type != QuestionType.CountGrid ? " " + unit : "");
-        }
-
-        return text;
+        var text = ValidationEngine.FormatValue(question, key, values);
+        return question.IsNumeric && question.Unit is { } unit && AnswerParser.TryParseDecimal(answer.Text!, out _) ? text + " " + unit : text;
     }
+
+    /// <summary>The question or cell a note is about, as the LA reads it.</summary>
+    public static string ItemLabel(SurveyDefinition definition, string key) =>
+        definition.QuestionForValueKey(key) is { } q ? AnswerParser.LabelFor(q, key)
+        : definition.Questions.FirstOrDefault(q => q.Key == key)?.Label ?? key;
+
+    public static string Describe(SurveyDefinition definition, AuditEvent e) => e.Action switch
+    {
+        "ValueChanged" when e.ItemKey is { } key => ItemLabel(definition, key),
+        "ExplanationChanged" => $"Explanation of query {e.ItemKey}",
+        "Submitted" => "Submitted the return",
+        "Reopened" => "Reopened the return",
+        "Accepted" => "Accepted the return",
+        "ReturnedForAmendment" => "Returned the return for amendment",
+        "ReopenedByAnalyst" => "Reopened the accepted return",
+        "NoteAdded" when e.ItemKey is { } key => "Note on " + ItemLabel(definition, key),
+        _ => e.Action,
+    };
 }
