@@ -145,163 +145,186 @@ internal readonly record struct Token(TokenKind Kind, string Text, int Offset, d
     public bool IsOperator(string op) => Kind == TokenKind.Operator && Text == op;
 }
 
-internal static class ExpressionTokenizer
+/// <summary>Splits an expression into tokens: one small reader per kind of token, symbols from one table.</summary>
+internal sealed class ExpressionTokenizer
 {
-    public static List<Token> Tokenize(string text)
+    // Longest spellings first, so "<=" wins over "<". Each spelling maps to the operator the parser knows.
+    private static readonly (string Spelling, TokenKind Kind, string Text)[] Symbols =
+    [
+        ("<=", TokenKind.Operator, "<="),
+        (">=", TokenKind.Operator, ">="),
+        ("<>", TokenKind.Operator, "!="),
+        ("!=", TokenKind.Operator, "!="),
+        ("==", TokenKind.Operator, "="),
+        ("=", TokenKind.Operator, "="),
+        ("<", TokenKind.Operator, "<"),
+        (">", TokenKind.Operator, ">"),
+        ("+", TokenKind.Operator, "+"),
+        ("-", TokenKind.Operator, "-"),
+        ("*", TokenKind.Operator, "*"),
+        ("/", TokenKind.Operator, "/"),
+        ("(", TokenKind.LeftParen, "("),
+        (")", TokenKind.RightParen, ")"),
+        (",", TokenKind.Comma, ","),
+    ];
+
+    private readonly string _text;
+    private int _position;
+
+    private ExpressionTokenizer(string text) => _text = text;
+
+    public static List<Token> Tokenize(string text) => new ExpressionTokenizer(text).ReadAll();
+
+    private List<Token> ReadAll()
     {
         var tokens = new List<Token>();
-        var i = 0;
-        while (i < text.Length)
+        while (SkipWhiteSpace())
         {
-            var c = text[i];
-            if (char.IsWhiteSpace(c))
+            tokens.Add(ReadToken());
+        }
+
+        tokens.Add(new Token(TokenKind.End, "", _text.Length));
+        return tokens;
+    }
+
+    private bool SkipWhiteSpace()
+    {
+        while (_position < _text.Length && char.IsWhiteSpace(_text[_position]))
+        {
+            _position++;
+        }
+
+        return _position < _text.Length;
+    }
+
+    private char Current => _text[_position];
+
+    private bool At(Func<char, bool> test, int ahead = 0) =>
+        _position + ahead < _text.Length && test(_text[_position + ahead]);
+
+    private Token ReadToken()
+    {
+        var c = Current;
+        if (char.IsAsciiDigit(c) || (c == '.' && At(char.IsAsciiDigit, 1)))
+        {
+            return ReadNumber();
+        }
+
+        if (IsKeyStart(c))
+        {
+            return ReadKey();
+        }
+
+        if (c is '\'' or '"')
+        {
+            return ReadString(c);
+        }
+
+        return ReadSymbol();
+    }
+
+    private static bool IsKeyStart(char c) => char.IsAsciiLetter(c) || c == '_';
+
+    private void SkipDigits()
+    {
+        while (At(char.IsAsciiDigit))
+        {
+            _position++;
+        }
+    }
+
+    private Token ReadNumber()
+    {
+        var start = _position;
+        SkipDigits();
+        if (At(c => c == '.'))
+        {
+            _position++;
+            if (!At(char.IsAsciiDigit))
             {
-                i++;
-                continue;
+                throw new ExpressionSyntaxException(start, "A number must have digits after the decimal point, like 0.5.");
             }
 
-            var start = i;
-            if (char.IsAsciiDigit(c) || (c == '.' && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1])))
+            SkipDigits();
+        }
+
+        if (At(IsKeyStart))
+        {
+            throw new ExpressionSyntaxException(start, "A question key must start with a letter, not a number.");
+        }
+
+        var numberText = _text[start.._position];
+        if (!decimal.TryParse(numberText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+        {
+            throw new ExpressionSyntaxException(start, $"'{numberText}' is too large a number.");
+        }
+
+        return new Token(TokenKind.Number, numberText, start, number);
+    }
+
+    private Token ReadKey()
+    {
+        var start = _position;
+        while (At(c => char.IsAsciiLetterOrDigit(c) || c == '_' || c == '.'))
+        {
+            _position++;
+        }
+
+        var name = _text[start.._position];
+        if (name.EndsWith('.') || name.Contains("..", StringComparison.Ordinal))
+        {
+            throw new ExpressionSyntaxException(start, $"'{name}' is not a valid key: use grid_key.row or grid_key.row.column.");
+        }
+
+        return new Token(TokenKind.Identifier, name, start);
+    }
+
+    /// <summary>Reads quoted text; the quote character doubled stands for itself.</summary>
+    private Token ReadString(char quote)
+    {
+        var start = _position;
+        _position++;
+        var text = new StringBuilder();
+        while (true)
+        {
+            if (_position >= _text.Length)
             {
-                while (i < text.Length && char.IsAsciiDigit(text[i]))
-                {
-                    i++;
-                }
-
-                if (i < text.Length && text[i] == '.')
-                {
-                    i++;
-                    if (i >= text.Length || !char.IsAsciiDigit(text[i]))
-                    {
-                        throw new ExpressionSyntaxException(start, "A number must have digits after the decimal point, like 0.5.");
-                    }
-
-                    while (i < text.Length && char.IsAsciiDigit(text[i]))
-                    {
-                        i++;
-                    }
-                }
-
-                if (i < text.Length && (char.IsAsciiLetter(text[i]) || text[i] == '_'))
-                {
-                    throw new ExpressionSyntaxException(start, "A question key must start with a letter, not a number.");
-                }
-
-                var numberText = text[start..i];
-                if (!decimal.TryParse(numberText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
-                {
-                    throw new ExpressionSyntaxException(start, $"'{numberText}' is too large a number.");
-                }
-
-                tokens.Add(new Token(TokenKind.Number, numberText, start, number));
-                continue;
+                throw new ExpressionSyntaxException(start, $"The text starting here has no closing quote ({quote}).");
             }
 
-            if (char.IsAsciiLetter(c) || c == '_')
+            if (Current != quote)
             {
-                while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] == '_' || text[i] == '.'))
-                {
-                    i++;
-                }
-
-                var name = text[start..i];
-                if (name.EndsWith('.') || name.Contains("..", StringComparison.Ordinal))
-                {
-                    throw new ExpressionSyntaxException(start, $"'{name}' is not a valid key: use grid_key.row or grid_key.row.column.");
-                }
-
-                tokens.Add(new Token(TokenKind.Identifier, name, start));
-                continue;
+                text.Append(Current);
+                _position++;
             }
-
-            if (c is '\'' or '"')
+            else if (At(c => c == quote, 1))
             {
-                i++;
-                var sb = new StringBuilder();
-                while (true)
-                {
-                    if (i >= text.Length)
-                    {
-                        throw new ExpressionSyntaxException(start, $"The text starting here has no closing quote ({c}).");
-                    }
-
-                    if (text[i] == c)
-                    {
-                        if (i + 1 < text.Length && text[i + 1] == c)
-                        {
-                            sb.Append(c);
-                            i += 2;
-                            continue;
-                        }
-
-                        i++;
-                        break;
-                    }
-
-                    sb.Append(text[i]);
-                    i++;
-                }
-
-                tokens.Add(new Token(TokenKind.String, sb.ToString(), start));
-                continue;
+                text.Append(quote);
+                _position += 2;
             }
-
-            switch (c)
+            else
             {
-                case '(':
-                    tokens.Add(new Token(TokenKind.LeftParen, "(", start));
-                    i++;
-                    continue;
-                case ')':
-                    tokens.Add(new Token(TokenKind.RightParen, ")", start));
-                    i++;
-                    continue;
-                case ',':
-                    tokens.Add(new Token(TokenKind.Comma, ",", start));
-                    i++;
-                    continue;
-                case '+' or '-' or '*' or '/':
-                    tokens.Add(new Token(TokenKind.Operator, c.ToString(), start));
-                    i++;
-                    continue;
-                case '<' or '>':
-                    if (i + 1 < text.Length && text[i + 1] == '=')
-                    {
-                        tokens.Add(new Token(TokenKind.Operator, c + "=", start));
-                        i += 2;
-                    }
-                    else if (c == '<' && i + 1 < text.Length && text[i + 1] == '>')
-                    {
-                        tokens.Add(new Token(TokenKind.Operator, "!=", start));
-                        i += 2;
-                    }
-                    else
-                    {
-                        tokens.Add(new Token(TokenKind.Operator, c.ToString(), start));
-                        i++;
-                    }
+                _position++;
+                return new Token(TokenKind.String, text.ToString(), start);
+            }
+        }
+    }
 
-                    continue;
-                case '=':
-                    tokens.Add(new Token(TokenKind.Operator, "=", start));
-                    i += i + 1 < text.Length && text[i + 1] == '=' ? 2 : 1;
-                    continue;
-                case '!':
-                    if (i + 1 < text.Length && text[i + 1] == '=')
-                    {
-                        tokens.Add(new Token(TokenKind.Operator, "!=", start));
-                        i += 2;
-                        continue;
-                    }
-
-                    throw new ExpressionSyntaxException(start, "'!' on its own is not allowed: use 'not' or '!='.");
-                default:
-                    throw new ExpressionSyntaxException(start, $"'{c}' cannot be used in an expression.");
+    private Token ReadSymbol()
+    {
+        var start = _position;
+        foreach (var (spelling, kind, text) in Symbols)
+        {
+            if (string.CompareOrdinal(_text, _position, spelling, 0, spelling.Length) == 0)
+            {
+                _position += spelling.Length;
+                return new Token(kind, text, start);
             }
         }
 
-        tokens.Add(new Token(TokenKind.End, "", text.Length));
-        return tokens;
+        throw new ExpressionSyntaxException(start, Current == '!'
+            ? "'!' on its own is not allowed: use 'not' or '!='."
+            : $"'{Current}' cannot be used in an expression.");
     }
 }
 

@@ -28,7 +28,18 @@ public static partial class SurveyDefinitionLoader
             .Order(StringComparer.Ordinal)
             .Select(f => (f, File.ReadAllText(f)))
             .ToList();
-        return LoadTexts(files);
+        var schemaPath = Path.Combine(folder, DefinitionSchemaCheck.SchemaFileName);
+        if (!File.Exists(schemaPath))
+        {
+            return LoadTexts(files);
+        }
+
+        // The editors' schema sits beside the surveys: every file must satisfy it as well as the checker.
+        var (schema, schemaProblem) = DefinitionSchemaCheck.ReadSchema(schemaPath, File.ReadAllText(schemaPath));
+        var schemaProblems = schema is null
+            ? [schemaProblem!]
+            : files.SelectMany(f => DefinitionSchemaCheck.Check(schema, f.f, Normalise(f.Item2))).ToList();
+        return Load(files, crossFile: true, schemaProblems);
     }
 
     /// <summary>Loads and checks one file on its own (cross-version checks need <see cref="LoadFolder"/>).</summary>
@@ -55,10 +66,12 @@ public static partial class SurveyDefinitionLoader
     private static string Normalise(string text) =>
         text.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
 
-    private static DefinitionLoadResult Load(IEnumerable<(string Path, string Text)> files, bool crossFile)
+    private static DefinitionLoadResult Load(
+        IEnumerable<(string Path, string Text)> files, bool crossFile, IReadOnlyList<DefinitionProblem>? schemaProblems = null)
     {
         var parsed = files.Select(f => new DefinitionFileParser(f.Path, Normalise(f.Text)).Parse()).ToList();
         var problems = parsed.SelectMany(p => p.Problems).ToList();
+        problems.AddRange(schemaProblems ?? []);
         if (crossFile)
         {
             problems.AddRange(CrossFileChecks(parsed));
