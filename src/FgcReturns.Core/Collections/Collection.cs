@@ -16,6 +16,12 @@ public sealed class Collection
     public DateOnly OpensOn { get; set; }
     public DateOnly Deadline { get; set; }
     public CollectionStatus Status { get; set; }
+
+    /// <summary>When it last closed (by an administrator or at its deadline); null while scheduled or open.</summary>
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>Closed by an administrator before its deadline ended: nobody is overdue, so no overdue reminders.</summary>
+    public bool ClosedEarly => Status == CollectionStatus.Closed && ClosedAt is { } closed && closed < UkTime.DeadlineEnds(Deadline);
     public DateTimeOffset CreatedAt { get; init; }
     public string Title { get; set; } = "";
 }

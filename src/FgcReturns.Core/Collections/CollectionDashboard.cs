@@ -13,6 +13,9 @@ public sealed record CollectionDashboard(
     DashboardQuery Query)
 {
     public int SubmittedOrAccepted => Counts.Where(c => c.Status is ReturnStatus.Submitted or ReturnStatus.Accepted).Sum(c => c.Count);
+
+    /// <summary>LAs (over the whole collection) that have no active data lead to receive reminders.</summary>
+    public int WithoutDataLead { get; init; }
 }
 
 /// <summary>One LA's return as the chase list shows it.</summary>
@@ -28,7 +31,22 @@ public sealed record DashboardRow(
     int ErrorCount,
     int QueryCount,
     int SubmittedVersion,
-    DateTimeOffset? SubmittedAt);
+    DateTimeOffset? SubmittedAt)
+{
+    /// <summary>Queries raised at the last save that the LA has not explained: what an analyst has to chase.</summary>
+    public int UnexplainedQueryCount { get; init; }
+
+    /// <summary>Whole UK days since the deadline ended while this return is still not submitted; 0 when not overdue.</summary>
+    public int DaysOverdue { get; init; }
+
+    /// <summary>The LA's active data leads, to chase; empty when it has none (flagged on the chase list).</summary>
+    public IReadOnlyList<DataLead> DataLeads { get; init; } = [];
+
+    public bool HasNoActiveDataLead => DataLeads.Count == 0;
+}
+
+/// <summary>An active data lead of an LA, as the chase list shows them.</summary>
+public sealed record DataLead(string Name, string Email);
 
 public sealed record StatusCount(ReturnStatus Status, int Count, int Total)
 {
@@ -38,7 +56,7 @@ public sealed record StatusCount(ReturnStatus Status, int Count, int Total)
 
 public sealed record RegionOption(string Code, string Name);
 
-public enum DashboardSort { La, Region, Status, LastActivity, Errors, Queries, Version, Submitted }
+public enum DashboardSort { La, Region, Status, LastActivity, Errors, Queries, Overdue, Version, Submitted }
 
 /// <summary>
 /// Filters and sort of the chase list, read from the query string (?status=NotStarted&amp;status=InProgress&amp;region=E12000008&amp;sort=errors&amp;dir=desc)
@@ -57,6 +75,7 @@ public sealed record DashboardQuery(IReadOnlyList<ReturnStatus> Statuses, string
         DashboardSort.LastActivity => "activity",
         DashboardSort.Errors => "errors",
         DashboardSort.Queries => "queries",
+        DashboardSort.Overdue => "overdue",
         DashboardSort.Version => "version",
         _ => "submitted",
     };
@@ -115,7 +134,8 @@ public sealed record DashboardQuery(IReadOnlyList<ReturnStatus> Statuses, string
             DashboardSort.Status => Order(filtered, r => r.Status),
             DashboardSort.LastActivity => Order(filtered, r => r.LastModifiedAt),
             DashboardSort.Errors => Order(filtered, r => r.ErrorCount),
-            DashboardSort.Queries => Order(filtered, r => r.QueryCount),
+            DashboardSort.Queries => Order(filtered, r => r.UnexplainedQueryCount),
+            DashboardSort.Overdue => Order(filtered, r => r.DaysOverdue),
             DashboardSort.Version => Order(filtered, r => r.SubmittedVersion),
             _ => Order(filtered, r => r.SubmittedAt),
         };

@@ -22,8 +22,17 @@ public sealed class CollectionOptions
     /// <summary>Cron (Europe/London) for opening and closing collections on their dates; hourly by default.</summary>
     public string LifecycleCron { get; set; } = "5 * * * *";
 
-    /// <summary>Cron (Europe/London) for the reminder emails; 08:00 every day by default.</summary>
-    public string RemindersCron { get; set; } = "0 8 * * *";
+    /// <summary>
+    /// The UK hour (0-23, GMT or BST as the day has it) at which a reminder day's emails go out; 8 means 08:00 UK time.
+    /// The reminder job runs then, and a run earlier on the day (a restart, a manual trigger) sends nothing yet.
+    /// </summary>
+    public int ReminderHour { get; set; } = 8;
+
+    /// <summary>The reminder job's cron (Europe/London), every day at <see cref="ReminderHour"/>.</summary>
+    public string RemindersCron => string.Create(CultureInfo.InvariantCulture, $"0 {ReminderHour} * * *");
+
+    /// <summary>When a reminder day's emails may go out.</summary>
+    public TimeOnly ReminderTime => new(Math.Clamp(ReminderHour, 0, 23), 0);
 
     public IReadOnlyList<int> EffectiveReminderDays => ReminderDays.Length > 0 ? ReminderDays : DefaultReminderDays;
 
@@ -45,9 +54,14 @@ public sealed class CollectionOptions
             yield return string.Create(CultureInfo.InvariantCulture, $"Collections:ReminderGraceDays must be between 0 and 14, not {ReminderGraceDays}.");
         }
 
-        if (string.IsNullOrWhiteSpace(LifecycleCron) || string.IsNullOrWhiteSpace(RemindersCron))
+        if (ReminderHour is < 0 or > 23)
         {
-            yield return "Collections:LifecycleCron and Collections:RemindersCron must be cron expressions.";
+            yield return string.Create(CultureInfo.InvariantCulture, $"Collections:ReminderHour must be a UK hour from 0 to 23, not {ReminderHour}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(LifecycleCron))
+        {
+            yield return "Collections:LifecycleCron must be a cron expression.";
         }
     }
 }

@@ -25,32 +25,37 @@ public sealed class CollectionReminders(
 {
     private static readonly ReturnStatus[] Done = [ReturnStatus.Submitted, ReturnStatus.Accepted];
 
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-
-    /// <summary>The milestone due today for this collection, if any: the latest whose day has come within the grace days.</summary>
-    public int? DueMilestone(Collection collection, DateOnly today)
+    /// <summary>
+    /// The milestone due now for this collection, if any: the latest whose UK day and hour have come, within the grace
+    /// days. Before the deadline only while the collection is open; "overdue" reminders also once it has closed at its
+    /// deadline, but never for a collection an administrator closed early (nobody missed a deadline).
+    /// </summary>
+    public int? DueMilestone(Collection collection, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(collection);
+        var today = DateOnly.FromDateTime(UkTime.ToUk(now).DateTime);
         var due = options.EffectiveReminderDays
-            .Where(m => collection.Deadline.AddDays(m) <= today && today <= collection.Deadline.AddDays(m + options.ReminderGraceDays))
+            .Where(m => UkTime.At(collection.Deadline.AddDays(m), options.ReminderTime) <= now
+                && today <= collection.Deadline.AddDays(m + options.ReminderGraceDays))
             .OrderByDescending(m => m)
             .Cast<int?>()
             .FirstOrDefault();
 
-        // Before the deadline only while the collection is open; "overdue" reminders also once it has closed at its deadline.
         return due switch
         {
             null => null,
             < 0 when collection.Status != CollectionStatus.Open => null,
             _ when collection.Status == CollectionStatus.Scheduled || today < collection.OpensOn => null,
+            > 0 when collection.ClosedEarly => null,
             _ => due,
         };
     }
 
-    /// <summary>Sends every reminder due today; returns the number of emails sent.</summary>
+    /// <summary>Sends every reminder due now; returns the number of emails sent.</summary>
     public async Task<int> SendDueAsync(CancellationToken ct = default)
     {
-        var today = Today;
+        var now = clock.GetUtcNow();
+        var today = UkTime.Today(clock);
         var earliest = today.AddDays(-options.EffectiveReminderDays.Max() - options.ReminderGraceDays);
         var collections = await db.Collections.AsNoTracking()
             .Where(c => c.Status != CollectionStatus.Scheduled && c.OpensOn <= today && c.Deadline >= earliest)
@@ -58,7 +63,7 @@ public sealed class CollectionReminders(
         var sent = 0;
         foreach (var collection in collections)
         {
-            if (DueMilestone(collection, today) is { } milestone)
+            if (DueMilestone(collection, now) is { } milestone)
             {
                 sent += await SendMilestoneAsync(collection, milestone, ct);
             }

@@ -28,7 +28,8 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         public const string Collection = "collection";
     }
 
-    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    /// <summary>Today in the UK (<see cref="UkTime"/>): a deadline day lasts until 23:59:59 UK time.</summary>
+    public DateOnly Today => UkTime.Today(clock);
 
     /// <summary>Definition versions a collection may use: published ones only.</summary>
     public IReadOnlyList<SurveyDefinition> UsableDefinitions() =>
@@ -231,6 +232,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
 
         var old = collection.Status;
         collection.Status = CollectionStatus.Closed;
+        collection.ClosedAt = clock.GetUtcNow();
         db.AuditEvents.Add(Audit(user, collection, "CollectionClosed", clock.GetUtcNow(), old.ToString(), collection.Status.ToString(), new { collectionId, reason = "closed by an administrator" }));
         await db.SaveChangesAsync(ct);
         return CollectionOutcome.Done(collection);
@@ -275,6 +277,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         var oldDeadline = collection.Deadline;
         collection.Deadline = deadline;
         collection.Status = collection.OpensOn <= Today ? CollectionStatus.Open : CollectionStatus.Scheduled;
+        collection.ClosedAt = null;
         db.AuditEvents.Add(Audit(user, collection, "CollectionReopened", clock.GetUtcNow(), IsoDate(oldDeadline), IsoDate(deadline), new { collectionId, status = collection.Status.ToString() }));
         await db.SaveChangesAsync(ct);
         return CollectionOutcome.Done(collection);
@@ -294,10 +297,11 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         foreach (var collection in due)
         {
             var to = collection.Deadline < today ? CollectionStatus.Closed : CollectionStatus.Open;
+            DateTimeOffset? closedAt = to == CollectionStatus.Closed ? clock.GetUtcNow() : null;
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var changed = await db.Collections
                 .Where(c => c.Id == collection.Id && c.Status == collection.Status)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, to), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, to).SetProperty(c => c.ClosedAt, closedAt), ct);
             if (changed == 0)
             {
                 continue;
@@ -338,30 +342,58 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
             return null;
         }
 
-        var all = await db.Returns.AsNoTracking()
+        var returns = await db.Returns.AsNoTracking()
             .Where(r => r.CollectionId == collectionId)
-            .Select(r => new DashboardRow(
-                r.Id,
-                r.LaCode,
-                r.LocalAuthority!.Name,
-                r.LocalAuthority.RegionCode,
-                r.LocalAuthority.Region!.Name,
-                r.Status,
-                r.LastModifiedAt,
-                r.LastModifiedBy,
-                r.ErrorCount,
-                r.QueryCount,
-                r.SubmittedVersion,
-                r.SubmittedAt))
+            .Select(r => new
+            {
+                Row = new DashboardRow(
+                    r.Id,
+                    r.LaCode,
+                    r.LocalAuthority!.Name,
+                    r.LocalAuthority.RegionCode,
+                    r.LocalAuthority.Region!.Name,
+                    r.Status,
+                    r.LastModifiedAt,
+                    r.LastModifiedBy,
+                    r.ErrorCount,
+                    r.QueryCount,
+                    r.SubmittedVersion,
+                    r.SubmittedAt),
+                r.QueryRuleIds,
+                r.Explanations,
+            })
             .ToListAsync(ct);
+        var leads = await ActiveDataLeadsAsync(ct);
+        var overdue = collection.ClosedEarly ? 0 : UkTime.DaysOverdue(collection.Deadline, clock);
+        var all = returns.Select(r => r.Row with
+        {
+            UnexplainedQueryCount = r.QueryRuleIds.Count(id => !r.Explanations.ContainsKey(id)),
+            DaysOverdue = r.Row.Status is ReturnStatus.Submitted or ReturnStatus.Accepted ? 0 : overdue,
+            DataLeads = leads[r.Row.LaCode].ToList(),
+        }).ToList();
 
         var counts = Enum.GetValues<ReturnStatus>().Select(s => new StatusCount(s, all.Count(r => r.Status == s), all.Count)).ToList();
         var regions = all.GroupBy(r => r.RegionCode).Select(g => new RegionOption(g.Key, g.First().RegionName)).OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
         var rows = query.Apply(all);
-        return new CollectionDashboard(collection, all.Count, counts, regions, rows, query);
+        return new CollectionDashboard(collection, all.Count, counts, regions, rows, query) { WithoutDataLead = all.Count(r => r.HasNoActiveDataLead) };
     }
 
-    public static string LongDate(DateOnly date) => date.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture);
+    /// <summary>Every LA's active data leads, by LA code, in name order.</summary>
+    private async Task<ILookup<string, DataLead>> ActiveDataLeadsAsync(CancellationToken ct)
+    {
+        var leadRole = db.Roles.Where(r => r.Name == Roles.LaDataLead).Select(r => r.Id);
+        var leads = await db.Users.AsNoTracking()
+            .Where(u => u.IsActive && u.LaCode != null && u.Email != null)
+            .Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && leadRole.Contains(ur.RoleId)))
+            .Select(u => new { LaCode = u.LaCode!, Email = u.Email!, u.DisplayName })
+            .ToListAsync(ct);
+        return leads
+            .Select(l => (l.LaCode, Lead: new DataLead(string.IsNullOrWhiteSpace(l.DisplayName) ? l.Email : l.DisplayName, l.Email)))
+            .OrderBy(l => l.Lead.Name, StringComparer.InvariantCulture).ThenBy(l => l.Lead.Email, StringComparer.Ordinal)
+            .ToLookup(l => l.LaCode, l => l.Lead, StringComparer.Ordinal);
+    }
+
+    public static string LongDate(DateOnly date) => UkTime.LongDate(date);
 
     private static string IsoDate(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -15,12 +15,13 @@ public static class DashboardExport
 
     public static readonly IReadOnlyList<string> Headers =
     [
-        "LA code", "Local authority", "Region", "Status", "Last activity", "Errors", "Queries", "Submitted version", "Submitted",
+        "LA code", "Local authority", "Region", "Status", "Last activity", "Errors", "Queries without explanation", "Days overdue",
+        "Submitted version", "Submitted", "Data leads",
     ];
 
-    private static readonly double[] Widths = [9, 36, 28, 24, 18, 9, 9, 11, 18];
+    private static readonly double[] Widths = [9, 36, 28, 24, 18, 9, 14, 10, 11, 18, 60];
 
-    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+    private static TimeZoneInfo London => UkTime.London;
 
     /// <summary>e.g. fgc-annual-2025-26-chase-list.csv</summary>
     public static string FileName(Collection collection, string extension)
@@ -57,9 +58,11 @@ public static class DashboardExport
             csv.WriteField(ReturnStatusText.For(row.Status));
             csv.WriteField(LocalText(row.LastModifiedAt));
             csv.WriteField(row.ErrorCount);
-            csv.WriteField(row.QueryCount);
+            csv.WriteField(row.UnexplainedQueryCount);
+            csv.WriteField(row.DaysOverdue);
             csv.WriteField(row.SubmittedVersion == 0 ? "" : row.SubmittedVersion.ToString(CultureInfo.InvariantCulture));
             csv.WriteField(LocalText(row.SubmittedAt));
+            csv.WriteField(Neutralise(LeadsText(row)));
             await csv.NextRecordAsync();
         }
 
@@ -86,13 +89,15 @@ public static class DashboardExport
             sheet.Cell(r, 4).SetValue(ReturnStatusText.For(row.Status));
             SetDate(sheet.Cell(r, 5), row.LastModifiedAt);
             sheet.Cell(r, 6).SetValue(row.ErrorCount);
-            sheet.Cell(r, 7).SetValue(row.QueryCount);
+            sheet.Cell(r, 7).SetValue(row.UnexplainedQueryCount);
+            sheet.Cell(r, 8).SetValue(row.DaysOverdue);
             if (row.SubmittedVersion > 0)
             {
-                sheet.Cell(r, 8).SetValue(row.SubmittedVersion);
+                sheet.Cell(r, 9).SetValue(row.SubmittedVersion);
             }
 
-            SetDate(sheet.Cell(r, 9), row.SubmittedAt);
+            SetDate(sheet.Cell(r, 10), row.SubmittedAt);
+            sheet.Cell(r, 11).SetValue(Neutralise(LeadsText(row)));
             r++;
         }
 
@@ -118,6 +123,15 @@ public static class DashboardExport
             cell.Style.NumberFormat.Format = "yyyy-mm-dd hh:mm";
         }
     }
+
+    /// <summary>"Morgan Medway <lead.medway@fgc.example>; …", or a plain flag when the LA has nobody to chase.</summary>
+    public static string LeadsText(DashboardRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.HasNoActiveDataLead ? NoActiveDataLead : string.Join("; ", row.DataLeads.Select(l => $"{l.Name} <{l.Email}>"));
+    }
+
+    public const string NoActiveDataLead = "No active data lead";
 
     private static string LocalText(DateTimeOffset? at) =>
         at is { } value ? TimeZoneInfo.ConvertTime(value, London).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "";

@@ -24,7 +24,7 @@ public static class DemoCollectionSeeder
 
         var definition = catalog.Get(SurveyId, "1.0") ?? throw new InvalidOperationException("FGC annual return 1.0 is missing.");
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = UkTime.Today(clock);
         var previous = new Collection
         {
             SurveyId = SurveyId,
@@ -74,6 +74,7 @@ public static class DemoCollectionSeeder
                 // Synthetic returns carry a standing explanation for any query the random figures raise.
                 Explanations = validation.Queries.ToDictionary(q => q.RuleId, _ => "Synthetic demo figures.", StringComparer.Ordinal),
                 QueryCount = validation.Queries.Count(),
+                QueryRuleIds = validation.Queries.Select(q => q.RuleId).Distinct().Order(StringComparer.Ordinal).ToList(),
                 SubmittedVersion = 1,
                 SubmittedAt = new DateTimeOffset(2025, 12, 1, 12, 0, 0, TimeSpan.Zero),
                 AcceptedAt = new DateTimeOffset(2025, 12, 20, 12, 0, 0, TimeSpan.Zero),

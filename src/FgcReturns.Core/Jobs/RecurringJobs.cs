@@ -11,7 +11,7 @@ public static class RecurringJobs
     public const string CollectionSchedule = "collections-schedule";
     public const string CollectionReminders = "collections-reminders";
 
-    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+    private static TimeZoneInfo London => UkTime.London;
 
     public static void Register(IRecurringJobManager manager, CollectionOptions collections)
     {

@@ -23,6 +23,9 @@ public sealed class LaReturn
 
     public int ErrorCount { get; set; }
     public int QueryCount { get; set; }
+
+    /// <summary>The rules raising the queries at the last save, so the chase list can count those without an explanation.</summary>
+    public List<string> QueryRuleIds { get; set; } = [];
     public int SubmittedVersion { get; set; }
     public DateTimeOffset? SubmittedAt { get; set; }
     public DateTimeOffset? AcceptedAt { get; set; }

@@ -312,7 +312,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
     public bool IsOpen(Collection collection) =>
         collection.Status == CollectionStatus.Open && Today >= collection.OpensOn && Today <= collection.Deadline;
 
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    private DateOnly Today => UkTime.Today(clock);
 
     /// <summary>Only the LA's own data leads change its return.</summary>
     private static bool CanEdit(ClaimsPrincipal user, LaReturn ret) =>
@@ -324,6 +324,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
         var result = ValidationEngine.Validate(definition, ret.Values, previous?.Values);
         ret.ErrorCount = result.Errors.Count();
         ret.QueryCount = result.Queries.Count();
+        ret.QueryRuleIds = result.Queries.Select(q => q.RuleId).Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>The LA's latest accepted return from an earlier period of the same survey, in this definition's keys.</summary>

@@ -183,4 +183,122 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
         jobs.Single(j => j.Id == RecurringJobs.CollectionReminders).Cron.ShouldBe("0 8 * * *");
         jobs.ShouldAllBe(j => j.TimeZoneId == "Europe/London");
     }
+
+    private async Task<Collection> CreateAsync(string period, DateOnly opensOn, DateOnly deadline)
+    {
+        var admin = await factory.PrincipalAsync("admin@fgc.example");
+        var outcome = await factory.WithServiceAsync<CollectionService, CollectionOutcome>(s => s.CreateAsync(admin,
+            new NewCollection("fgc-annual", "1.0", period, opensOn, deadline)));
+        outcome.Succeeded.ShouldBeTrue(string.Join("; ", outcome.Problems.Select(p => p.Message)));
+        return outcome.Collection!;
+    }
+
+    [Fact]
+    public async Task Reminders_OnTheSpringClockChangeDay_GoOutAtEightBstNotEightUtc()
+    {
+        // Arrange: 2026-27 closes on Sunday 11 April 2027, so its 14-day reminder falls on Sunday 28 March 2027, the
+        // day the clocks go forward: 08:00 UK time is 07:00 UTC.
+        await CreateAsync("2026-27", new DateOnly(2026, 12, 1), new DateOnly(2027, 4, 11));
+        Clock.Set(new DateTimeOffset(2027, 3, 28, 0, 30, 0, TimeSpan.Zero));
+        await RunAsync(j => j.ApplyScheduleAsync(CancellationToken.None));
+
+        // Act: 06:59 UTC is 07:59 BST, before the reminder hour.
+        Clock.Set(new DateTimeOffset(2027, 3, 28, 6, 59, 0, TimeSpan.Zero));
+        await RunAsync(j => j.SendRemindersAsync(CancellationToken.None));
+        var beforeTheHour = Emails().Count;
+        Clock.Set(new DateTimeOffset(2027, 3, 28, 7, 0, 0, TimeSpan.Zero));
+        await RunAsync(j => j.SendRemindersAsync(CancellationToken.None));
+
+        // Assert
+        beforeTheHour.ShouldBe(0);
+        var emails = Emails();
+        emails.Select(To).Order().ShouldBe(["lead.leicester@fgc.example", "lead.leicestershire@fgc.example", "lead.medway@fgc.example"]);
+        emails.ShouldAllBe(m => (m.Subject ?? "").EndsWith("2026-27 is due on Sunday 11 April 2027", StringComparison.Ordinal));
+        emails.ShouldAllBe(m => (m.TextBody ?? "").Contains("The deadline is Sunday 11 April 2027, 14 days from now."));
+    }
+
+    [Fact]
+    public async Task Reminders_OnTheAutumnClockChangeDay_GoOutAtEightGmt()
+    {
+        // Arrange: 2027-28 closes on Sunday 14 November 2027; its 14-day reminder falls on Sunday 31 October 2027,
+        // the day the clocks go back: 08:00 UK time is 08:00 UTC again.
+        await CreateAsync("2027-28", new DateOnly(2027, 4, 1), new DateOnly(2027, 11, 14));
+        Clock.Set(new DateTimeOffset(2027, 10, 31, 0, 30, 0, TimeSpan.Zero));
+        await RunAsync(j => j.ApplyScheduleAsync(CancellationToken.None));
+
+        // Act: 07:30 UTC is 07:30 GMT, before the reminder hour (it would have been 08:30 BST the day before).
+        Clock.Set(new DateTimeOffset(2027, 10, 31, 7, 30, 0, TimeSpan.Zero));
+        await RunAsync(j => j.SendRemindersAsync(CancellationToken.None));
+        var beforeTheHour = Emails().Count;
+        Clock.Set(new DateTimeOffset(2027, 10, 31, 8, 0, 0, TimeSpan.Zero));
+        await RunAsync(j => j.SendRemindersAsync(CancellationToken.None));
+
+        // Assert
+        beforeTheHour.ShouldBe(0);
+        Emails().Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Deadline_InSummer_EndsAt235959BstNotMidnightUtc()
+    {
+        // Arrange: 2026-27's deadline is Friday 16 April 2027, in BST.
+        var collection = await CreateAsync("2026-27", new DateOnly(2026, 12, 1), new DateOnly(2027, 4, 16));
+        Clock.Set(new DateTimeOffset(2027, 4, 16, 22, 59, 59, TimeSpan.Zero));
+        await RunAsync(j => j.ApplyScheduleAsync(CancellationToken.None));
+        var stillOpen = await CollectionByIdAsync(collection.Id);
+        var openAtTheLastSecond = await factory.WithServiceAsync<ReturnService, bool>(s => Task.FromResult(s.IsOpen(stillOpen)));
+
+        // Act: 23:00 UTC is midnight in the UK.
+        Clock.Set(new DateTimeOffset(2027, 4, 16, 23, 0, 0, TimeSpan.Zero));
+        var openAfterMidnight = await factory.WithServiceAsync<ReturnService, bool>(s => Task.FromResult(s.IsOpen(stillOpen)));
+        await RunAsync(j => j.ApplyScheduleAsync(CancellationToken.None));
+
+        // Assert
+        stillOpen.Status.ShouldBe(CollectionStatus.Open);
+        openAtTheLastSecond.ShouldBeTrue();
+        openAfterMidnight.ShouldBeFalse();
+        var closed = await CollectionByIdAsync(collection.Id);
+        closed.Status.ShouldBe(CollectionStatus.Closed);
+        closed.ClosedEarly.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Reminders_CollectionClosedEarly_NoDayAfterReminder()
+    {
+        // Arrange: an administrator closes 2025-26 on 10 December, before its 18 December deadline.
+        Clock.Set(new DateTimeOffset(2026, 12, 10, 12, 0, 0, TimeSpan.Zero));
+        var admin = await factory.PrincipalAsync("admin@fgc.example");
+        var collection = await CollectionAsync("2025-26");
+        (await factory.WithServiceAsync<CollectionService, CollectionOutcome>(s => s.CloseAsync(admin, collection.Id))).Succeeded.ShouldBeTrue();
+
+        // Act: the day after the deadline, when the overdue reminder would go.
+        Clock.Set(new DateTimeOffset(2026, 12, 19, 8, 0, 0, TimeSpan.Zero));
+        await RunAsync(j => j.ApplyScheduleAsync(CancellationToken.None));
+        await RunAsync(j => j.SendRemindersAsync(CancellationToken.None));
+
+        // Assert
+        (await CollectionAsync("2025-26")).ClosedEarly.ShouldBeTrue();
+        Emails().ShouldBeEmpty();
+        (await factory.WithDbAsync(db => db.RemindersSent.CountAsync())).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Reminders_CollectionClosedAtItsDeadline_StillSendsTheDayAfterReminder()
+    {
+        // Arrange: closed by an administrator after the deadline ended (the schedule had not run yet).
+        Clock.Set(new DateTimeOffset(2026, 12, 19, 0, 1, 0, TimeSpan.Zero));
+        var admin = await factory.PrincipalAsync("admin@fgc.example");
+        var collection = await CollectionAsync("2025-26");
+        (await factory.WithServiceAsync<CollectionService, CollectionOutcome>(s => s.CloseAsync(admin, collection.Id))).Succeeded.ShouldBeTrue();
+
+        // Act
+        Clock.Set(new DateTimeOffset(2026, 12, 19, 8, 0, 0, TimeSpan.Zero));
+        await RunAsync(j => j.SendRemindersAsync(CancellationToken.None));
+
+        // Assert
+        Emails().Count.ShouldBe(3);
+    }
+
+    private Task<Collection> CollectionByIdAsync(int id) =>
+        factory.WithDbAsync(db => db.Collections.AsNoTracking().SingleAsync(c => c.Id == id));
 }

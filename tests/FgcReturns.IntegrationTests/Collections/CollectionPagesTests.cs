@@ -151,7 +151,7 @@ public sealed partial class CollectionPagesTests(CollectionsWebFixture app) : IC
         records.Count.ShouldBe(154);
         records.Single(r => r[0] == "805")[1].ShouldBe("'" + CollectionsWebFixture.FormulaName);
         var medway = records.Single(r => r[0] == "887");
-        medway.ShouldBe(["887", "Medway", "South East", "Submitted", "2026-11-20 14:30", "0", "2", "1", "2026-11-20 14:30"]);
+        medway.ShouldBe(["887", "Medway", "South East", "Submitted", "2026-11-20 14:30", "0", "2", "0", "1", "2026-11-20 14:30", "Morgan Medway <lead.medway@fgc.example>"]);
 
         var inProgress = ReadCsv(await filtered.Content.ReadAsStringAsync(Ct));
         inProgress.Skip(1).Select(r => r[0]).ShouldBe(["840", "856"]);
@@ -184,7 +184,7 @@ public sealed partial class CollectionPagesTests(CollectionsWebFixture app) : IC
         hartlepool.Cell(2).HasFormula.ShouldBeFalse();
         hartlepool.Cell(2).GetString().ShouldBe("'" + CollectionsWebFixture.FormulaName);
         var medway = sheet.RowsUsed().Single(r => r.Cell(1).GetString() == "887");
-        medway.Cell(9).GetDateTime().ShouldBe(new DateTime(2026, 11, 20, 14, 30, 0));
+        medway.Cell(10).GetDateTime().ShouldBe(new DateTime(2026, 11, 20, 14, 30, 0));
     }
 
     [Theory]

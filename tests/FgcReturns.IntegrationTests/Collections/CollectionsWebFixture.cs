@@ -61,6 +61,7 @@ public sealed class CollectionsWebFixture(DatabaseServerFixture database) : IAsy
         ret.Status = status;
         ret.ErrorCount = errors;
         ret.QueryCount = queries;
+        ret.QueryRuleIds = Enumerable.Range(1, queries).Select(i => $"Q{i}").ToList();
         ret.SubmittedVersion = version;
         ret.SubmittedAt = version > 0 ? at : null;
         ret.LastModifiedAt = at;
