@@ -123,14 +123,45 @@ public sealed class BenchmarkBuilder(
         catch (Exception ex) when (buildId != 0 && ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Benchmark build {BuildId} for {SurveyId} {Kind} failed.", buildId, surveyId, kind);
-            await ExecuteAsync(connection, null, BenchmarkSql.MarkFailed, CancellationToken.None,
+
+            // On a fresh connection: the failure may be that the lock-holding session itself was terminated.
+            await using var marker = new NpgsqlConnection(connectionString);
+            await marker.OpenAsync(CancellationToken.None);
+            await ExecuteAsync(marker, null, BenchmarkSql.MarkFailed, CancellationToken.None,
                 ("build_id", buildId), ("finished_at", clock.GetUtcNow()),
                 ("duration_ms", (long)stopwatch.Elapsed.TotalMilliseconds), ("error", Truncate(ex.Message, 2000)));
             return new BenchmarkBuildResult(BuildOutcome.Failed, buildId, stopwatch.Elapsed, ex.Message);
         }
         finally
         {
+            await UnlockAsync(connection);
+        }
+    }
+
+    /// <summary>
+    /// Marks failed every build still Running whose holder is gone: no session holds the build lock, so no build is
+    /// running. The lock is a session advisory lock, released by PostgreSQL the moment its session ends (process
+    /// killed, connection terminated), so a dead build is detected at once rather than after a lock timeout.
+    /// </summary>
+    public async Task<int> FailAbandonedAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+        await connection.OpenAsync(ct);
+        return await ExecuteAsync(connection, null, BenchmarkSql.AbandonRunningWithoutHolder, ct,
+            [("finished_at", clock.GetUtcNow()), .. LockParameters()]);
+    }
+
+    private async Task UnlockAsync(NpgsqlConnection connection)
+    {
+        try
+        {
             await ScalarAsync<bool>(connection, null, BenchmarkSql.Unlock, CancellationToken.None, LockParameters());
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // The session is gone, and its advisory lock with it.
+            logger.LogWarning(ex, "Releasing the benchmark build lock failed; the session had ended, which released it.");
         }
     }
 

@@ -65,7 +65,7 @@ public sealed class BenchmarkSnapshot
 }
 
 /// <summary>Reads only the current build of a survey and kind.</summary>
-public sealed class BenchmarkReader(IDbContextFactory<FgcDbContext> dbFactory)
+public sealed class BenchmarkReader(IDbContextFactory<FgcDbContext> dbFactory, TimeProvider clock)
 {
     public async Task<BenchmarkBuild?> CurrentBuildAsync(string surveyId, BenchmarkKind kind, CancellationToken ct = default)
     {
@@ -73,9 +73,13 @@ public sealed class BenchmarkReader(IDbContextFactory<FgcDbContext> dbFactory)
         return await db.Set<BenchmarkBuild>().AsNoTracking().SingleOrDefaultAsync(b => b.SurveyId == surveyId && b.Kind == kind && b.IsCurrent, ct);
     }
 
+    /// <summary>The newest builds; a build still marked Running whose session has gone is marked failed first.</summary>
     public async Task<IReadOnlyList<BenchmarkBuild>> RecentBuildsAsync(int take = 20, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Database.ExecuteSqlRawAsync(BenchmarkSql.AbandonRunningWithoutHolder,
+            [new Npgsql.NpgsqlParameter("finished_at", clock.GetUtcNow()), new Npgsql.NpgsqlParameter("lock_class", BenchmarkSql.LockClass),
+             new Npgsql.NpgsqlParameter("lock_object", BenchmarkSql.LockObject)], ct);
         return await db.Set<BenchmarkBuild>().AsNoTracking().OrderByDescending(b => b.StartedAt).ThenByDescending(b => b.Id).Take(take).ToListAsync(ct);
     }
 

@@ -249,6 +249,15 @@ internal static class BenchmarkSql
         WHERE status = 'Running'
         """;
 
+    /// <summary>Without taking the lock: a Running build is abandoned when no session holds the build lock.</summary>
+    public const string AbandonRunningWithoutHolder = """
+        UPDATE benchmark_builds SET status = 'Failed', finished_at = @finished_at,
+               error = 'Abandoned: the process or database session running the build stopped.'
+        WHERE status = 'Running'
+          AND NOT EXISTS (SELECT 1 FROM pg_locks
+                          WHERE locktype = 'advisory' AND granted AND classid = @lock_class::oid AND objid = @lock_object::oid)
+        """;
+
     /// <summary>Deletes the rows of builds that are neither current nor among the newest few successful ones.</summary>
     public const string Prune = """
         WITH keep AS (

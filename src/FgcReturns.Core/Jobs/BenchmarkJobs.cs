@@ -7,8 +7,10 @@ namespace FgcReturns.Core.Jobs;
 
 /// <summary>
 /// Hangfire jobs that build benchmarks. Each builds the final (accepted) and the provisional (accepted and
-/// submitted) benchmarks of a survey. Hangfire's distributed lock keeps one instance of each job at a time; the
-/// builder's PostgreSQL advisory lock keeps one build at a time across all jobs, servers and processes.
+/// submitted) benchmarks of a survey. There is deliberately no Hangfire distributed lock (DisableConcurrentExecution):
+/// its lock outlives a crashed holder by its timeout, so a build killed mid-way blocked the next one for minutes.
+/// The builder's PostgreSQL session advisory lock keeps one build at a time across all jobs, servers and processes
+/// and is released the moment the holding session ends; a job that finds it held reschedules itself.
 /// </summary>
 public sealed class BenchmarkJobs(
     BenchmarkBuilder builder,
@@ -18,7 +20,6 @@ public sealed class BenchmarkJobs(
     public const string NightlyJobId = "benchmarks-nightly";
 
     /// <summary>The coalesced build requested by acceptances.</summary>
-    [DisableConcurrentExecution(timeoutInSeconds: 30 * 60)]
     [AutomaticRetry(Attempts = 2)]
     public async Task RunRequestedAsync(string surveyId, CancellationToken ct)
     {
@@ -35,7 +36,6 @@ public sealed class BenchmarkJobs(
         }
     }
 
-    [DisableConcurrentExecution(timeoutInSeconds: 30 * 60)]
     [AutomaticRetry(Attempts = 1)]
     public async Task RunNightlyAsync(CancellationToken ct)
     {
@@ -51,7 +51,6 @@ public sealed class BenchmarkJobs(
         }
     }
 
-    [DisableConcurrentExecution(timeoutInSeconds: 30 * 60)]
     [AutomaticRetry(Attempts = 0)]
     public async Task RunOnDemandAsync(string surveyId, string? requestedBy, CancellationToken ct)
     {
