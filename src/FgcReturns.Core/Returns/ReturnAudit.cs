@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using FgcReturns.Core.Audit;
 using FgcReturns.Core.Identity;
 
@@ -20,4 +21,43 @@ internal static class ReturnAudit
         NewValue = newValue,
         Source = source,
     };
+}
+
+/// <summary>The audit row's note that a change knowingly replaced a colleague's answer, so that colleague can be told.</summary>
+internal static class AuditEventReplacement
+{
+    public static AuditEvent Replacing(this AuditEvent audit, ReplacedColleague colleague) => new()
+    {
+        OccurredAt = audit.OccurredAt,
+        UserId = audit.UserId,
+        UserEmail = audit.UserEmail,
+        LaCode = audit.LaCode,
+        ReturnId = audit.ReturnId,
+        Action = audit.Action,
+        ItemKey = audit.ItemKey,
+        OldValue = audit.OldValue,
+        NewValue = audit.NewValue,
+        Source = audit.Source,
+        Detail = JsonSerializer.Serialize(new { replacedUserId = colleague.UserId, replacedEmail = colleague.Email }),
+    };
+
+    public static string? ReplacedUserId(AuditEvent audit)
+    {
+        if (audit.Detail is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(audit.Detail);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("replacedUserId", out var id) && id.ValueKind == JsonValueKind.String
+                ? id.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

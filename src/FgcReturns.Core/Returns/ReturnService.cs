@@ -36,16 +36,27 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
         return new ReturnContext(ret, collection, definition, previous, validation, EditRefusal(ret, collection));
     }
 
-    /// <summary>Saves a set of changes in one transaction with their audit rows; refuses to overwrite a value someone else changed.</summary>
+    /// <summary>
+    /// Saves a set of changes in one transaction with their audit rows and returns the refreshed state (values,
+    /// explanations, row version, validation), so the page shows it without loading again. Refuses to overwrite
+    /// an answer someone else changed; answers of the same return changed by others meanwhile are merged, not lost.
+    /// A form value that fails its own question's checks is never stored: it comes back in <see cref="SaveOutcome.NotSaved"/>.
+    /// </summary>
     public async Task<SaveOutcome> SaveAsync(ClaimsPrincipal user, int returnId, IReadOnlyList<ValueChange> changes, ChangeSource source, CancellationToken ct = default)
     {
-        for (var attempt = 0; ; attempt++)
+        ArgumentNullException.ThrowIfNull(changes);
+        for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
             var ret = await db.Returns.Include(r => r.Collection).SingleOrDefaultAsync(r => r.Id == returnId, ct);
             if (ret is null || !CanEdit(user, ret))
             {
                 return SaveOutcome.NotFound;
+            }
+
+            if (await InactiveRefusalAsync(user, ct) is { } inactive)
+            {
+                return SaveOutcome.Refused(inactive);
             }
 
             if (EditRefusal(ret, ret.Collection!) is { } refusal)
@@ -60,8 +71,22 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
                 return SaveOutcome.Refused($"'{unknown.Key}' is not a question in this return.");
             }
 
+            // One rule everywhere: what the person typed that fails its question's own checks stays in their field, never in the return.
+            var notSaved = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (source == ChangeSource.Form)
+            {
+                foreach (var change in changes)
+                {
+                    if (FieldError(definition, change.Key, change.After) is { } error)
+                    {
+                        notSaved[change.Key] = error;
+                    }
+                }
+            }
+
+            var toSave = changes.Where(c => !notSaved.ContainsKey(c.Key)).ToList();
             var conflicts = new List<ConflictDetail>();
-            foreach (var change in changes)
+            foreach (var change in toSave)
             {
                 var current = StoredAnswer.From(ret.Values, change.Key);
                 if (current != change.Before && current != change.After)
@@ -69,18 +94,19 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
                     var last = await db.AuditEvents.AsNoTracking()
                         .Where(a => a.ReturnId == returnId && a.ItemKey == change.Key)
                         .OrderByDescending(a => a.Id).FirstOrDefaultAsync(ct);
-                    conflicts.Add(new ConflictDetail(change.Key, Label(definition, change.Key), current, change.After, last?.UserEmail ?? "someone else", last?.OccurredAt));
+                    conflicts.Add(new ConflictDetail(change.Key, Label(definition, change.Key), current, change.After, last?.UserEmail ?? "someone else", last?.OccurredAt, last?.UserId));
                 }
             }
 
             if (conflicts.Count > 0)
             {
-                return SaveOutcome.Conflict(conflicts, ret.Values);
+                return SaveOutcome.Conflict(conflicts, await StateAsync(ret, definition, user, ct), notSaved);
             }
 
             var now = clock.GetUtcNow();
             var values = new Dictionary<string, string?>(ret.Values, StringComparer.Ordinal);
-            foreach (var change in changes)
+            var changed = false;
+            foreach (var change in toSave)
             {
                 var after = Canonical(definition, change.Key, change.After);
                 var before = StoredAnswer.From(values, change.Key);
@@ -90,11 +116,23 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
                 }
 
                 after.ApplyTo(values, change.Key);
-                db.AuditEvents.Add(Audit(user, ret, "ValueChanged", now, source == ChangeSource.Upload ? "upload" : "form", change.Key, before.Display, after.Display));
+                var audit = Audit(user, ret, "ValueChanged", now, source == ChangeSource.Upload ? "upload" : "form", change.Key, before.Display, after.Display);
+                if (change.KnowinglyReplaces is { } replaced)
+                {
+                    audit = audit.Replacing(replaced);
+                }
+
+                db.AuditEvents.Add(audit);
+                changed = true;
+            }
+
+            if (!changed)
+            {
+                return SaveOutcome.Saved(await StateAsync(ret, definition, user, ct), notSaved);
             }
 
             ret.Values = values;
-            await RefreshAsync(ret, definition, ct);
+            var validation = await RefreshAsync(ret, definition, ct);
             if (ret.Status == ReturnStatus.NotStarted)
             {
                 ret.Status = ReturnStatus.InProgress;
@@ -105,57 +143,176 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
             try
             {
                 await db.SaveChangesAsync(ct);
-                return SaveOutcome.Saved(ret.Values, ret.RowVersion);
+                return SaveOutcome.Saved(new ReturnState(ret.Values, ret.Explanations, ret.RowVersion, validation, await ReplacedAnswersAsync(ret, definition, user, ct)), notSaved);
             }
-            catch (DbUpdateConcurrencyException) when (attempt < 2)
+            catch (DbUpdateConcurrencyException) when (attempt < MaxSaveAttempts)
             {
-                // Someone saved between our read and write: go round again, re-checking every value against theirs.
+                // Someone saved another answer between our read and write: go round again, merging onto theirs
+                // and re-checking every value we change against what they saved. Jitter so the two do not collide again.
+                await Task.Delay(Random.Shared.Next(1, 5 * attempt), ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return SaveOutcome.Busy;
             }
         }
     }
 
-    public async Task<SaveOutcome> SaveExplanationAsync(ClaimsPrincipal user, int returnId, string ruleId, string? explanation, CancellationToken ct = default)
+    /// <summary>The return as a page shows it after a save: values, explanations, row version, validation, replaced answers.</summary>
+    public async Task<ReturnState?> StateAsync(ClaimsPrincipal user, int returnId, CancellationToken ct = default)
     {
-        var ret = await db.Returns.Include(r => r.Collection).SingleOrDefaultAsync(r => r.Id == returnId, ct);
-        if (ret is null || !CanEdit(user, ret))
+        var ret = await db.Returns.AsNoTracking().Include(r => r.Collection).SingleOrDefaultAsync(r => r.Id == returnId, ct);
+        if (ret is null || !user.CanAccessLa(ret.LaCode))
         {
-            return SaveOutcome.NotFound;
+            return null;
         }
 
-        if (EditRefusal(ret, ret.Collection!) is { } refusal)
+        return await StateAsync(ret, Definition(ret.Collection!), user, ct);
+    }
+
+    private async Task<ReturnState> StateAsync(LaReturn ret, SurveyDefinition definition, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var previous = await PreviousAcceptedAsync(ret.LaCode, ret.Collection!, definition, ct);
+        var validation = ValidationEngine.Validate(definition, ret.Values, previous?.Values);
+        return new ReturnState(ret.Values, ret.Explanations, ret.RowVersion, validation, await ReplacedAnswersAsync(ret, definition, user, ct));
+    }
+
+    /// <summary>
+    /// Answers of this user that a colleague knowingly replaced ("Use my answers instead") and that this user has not
+    /// changed since: the page tells them the next time it saves or loads.
+    /// </summary>
+    private async Task<IReadOnlyList<ReplacedAnswer>> ReplacedAnswersAsync(LaReturn ret, SurveyDefinition definition, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var userId = user.UserId();
+        if (userId is null)
         {
-            return SaveOutcome.Refused(refusal);
+            return [];
         }
 
-        var text = explanation?.Trim() ?? "";
-        if (text.Length > 2000)
+        var replacements = await db.AuditEvents.AsNoTracking()
+            .Where(a => a.ReturnId == ret.Id && a.Action == "ValueChanged" && a.Detail != null && a.UserId != userId)
+            .OrderByDescending(a => a.Id).Take(200).ToListAsync(ct);
+        var result = new List<ReplacedAnswer>();
+        foreach (var replacement in replacements.Where(a => AuditEventReplacement.ReplacedUserId(a) == userId).DistinctBy(a => a.ItemKey))
         {
-            return SaveOutcome.Refused("Explanation must be 2,000 characters or fewer.");
+            var later = await db.AuditEvents.AsNoTracking()
+                .AnyAsync(a => a.ReturnId == ret.Id && a.ItemKey == replacement.ItemKey && a.Id > replacement.Id && a.Action == "ValueChanged", ct);
+            if (!later && replacement.ItemKey is { } key && definition.QuestionForValueKey(key) is not null)
+            {
+                result.Add(new ReplacedAnswer(key, Label(definition, key), replacement.OldValue ?? "", replacement.NewValue ?? "", replacement.UserEmail ?? "someone else", replacement.OccurredAt));
+            }
         }
 
-        ret.Explanations.TryGetValue(ruleId, out var before);
-        if (before == text || (before is null && text.Length == 0))
+        return result;
+    }
+
+    /// <summary>The field error of a typed value (does not parse, out of range, not allowed "not recorded"), or null.</summary>
+    private static string? FieldError(SurveyDefinition definition, string key, StoredAnswer answer)
+    {
+        if (!answer.Answered || answer.Text is null)
         {
-            return SaveOutcome.Saved(ret.Values, ret.RowVersion);
+            var notRecordedQuestion = definition.QuestionForValueKey(key);
+            return answer.IsNotRecorded && notRecordedQuestion is { AllowNotRecorded: false }
+                ? $"{AnswerParser.LabelFor(notRecordedQuestion, key)} cannot be 'not recorded': enter an answer"
+                : null;
         }
 
-        var explanations = new Dictionary<string, string>(ret.Explanations, StringComparer.Ordinal);
-        if (text.Length == 0)
-        {
-            explanations.Remove(ruleId);
-        }
-        else
-        {
-            explanations[ruleId] = text;
-        }
+        var question = definition.QuestionForValueKey(key)!;
+        var checkedAnswer = AnswerParser.Read(question, new Dictionary<string, string?> { [key] = answer.Text }, key);
+        return checkedAnswer.State == AnswerState.Invalid
+            ? (checkedAnswer.RuleId == "FIELD-NOT-RECORDED" ? $"{AnswerParser.LabelFor(question, key)} cannot be 'not recorded': enter an answer" : checkedAnswer.Error)
+            : null;
+    }
 
-        ret.Explanations = explanations;
-        var now = clock.GetUtcNow();
-        db.AuditEvents.Add(Audit(user, ret, "ExplanationChanged", now, "form", ruleId, before, text));
-        ret.LastModifiedAt = now;
-        ret.LastModifiedBy = user.Email();
-        await db.SaveChangesAsync(ct);
-        return SaveOutcome.Saved(ret.Values, ret.RowVersion);
+    /// <summary>A deactivated person's open page must stop saving at once, not at the next sign-in check.</summary>
+    private async Task<string?> InactiveRefusalAsync(ClaimsPrincipal user, CancellationToken ct)
+    {
+        var userId = user.UserId();
+        var active = userId is not null && await db.Users.AsNoTracking().AnyAsync(u => u.Id == userId && u.IsActive, ct);
+        return active ? null : "Your account has been deactivated, so your changes were not saved. Contact your organisation's administrator.";
+    }
+
+    private const int MaxSaveAttempts = 20;
+
+    /// <summary>
+    /// Saves the LA's explanation of a query. <paramref name="before"/> is the explanation the person started from: if
+    /// someone else changed it meanwhile, nothing is overwritten and the person is told, with both texts.
+    /// </summary>
+    public async Task<SaveOutcome> SaveExplanationAsync(ClaimsPrincipal user, int returnId, string ruleId, string? explanation, string? before = null, CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var ret = await db.Returns.Include(r => r.Collection).SingleOrDefaultAsync(r => r.Id == returnId, ct);
+            if (ret is null || !CanEdit(user, ret))
+            {
+                return SaveOutcome.NotFound;
+            }
+
+            if (await InactiveRefusalAsync(user, ct) is { } inactive)
+            {
+                return SaveOutcome.Refused(inactive);
+            }
+
+            if (EditRefusal(ret, ret.Collection!) is { } refusal)
+            {
+                return SaveOutcome.Refused(refusal);
+            }
+
+            var text = explanation?.Trim() ?? "";
+            if (text.Length > 2000)
+            {
+                return SaveOutcome.Refused("Explanation must be 2,000 characters or fewer.");
+            }
+
+            var definition = Definition(ret.Collection!);
+            var current = ret.Explanations.GetValueOrDefault(ruleId) ?? "";
+            if (current == text)
+            {
+                return SaveOutcome.Saved(await StateAsync(ret, definition, user, ct));
+            }
+
+            if (current != (before?.Trim() ?? ""))
+            {
+                var last = await db.AuditEvents.AsNoTracking()
+                    .Where(a => a.ReturnId == returnId && a.Action == "ExplanationChanged" && a.ItemKey == ruleId)
+                    .OrderByDescending(a => a.Id).FirstOrDefaultAsync(ct);
+                var changedBy = last?.UserEmail ?? "someone else";
+                return SaveOutcome.ExplanationConflict(
+                    $"Not saved: {changedBy} changed this explanation while you were typing. Their explanation is shown; copy anything of yours you want to keep from below.",
+                    await StateAsync(ret, definition, user, ct));
+            }
+
+            var explanations = new Dictionary<string, string>(ret.Explanations, StringComparer.Ordinal);
+            if (text.Length == 0)
+            {
+                explanations.Remove(ruleId);
+            }
+            else
+            {
+                explanations[ruleId] = text;
+            }
+
+            ret.Explanations = explanations;
+            var now = clock.GetUtcNow();
+            db.AuditEvents.Add(Audit(user, ret, "ExplanationChanged", now, "form", ruleId, current.Length == 0 ? null : current, text));
+            ret.LastModifiedAt = now;
+            ret.LastModifiedBy = user.Email();
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return SaveOutcome.Saved(await StateAsync(ret, definition, user, ct));
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxSaveAttempts)
+            {
+                // Someone saved another part of the return: go round again and re-check this explanation against theirs.
+                await Task.Delay(Random.Shared.Next(1, 5 * attempt), ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return SaveOutcome.Busy;
+            }
+        }
     }
 
     /// <summary>Re-validates on the server and freezes an immutable, numbered snapshot; refuses a return that is not ready.</summary>
@@ -220,26 +377,40 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
     }
 
     /// <summary>Why this return cannot be submitted yet, in the words the data lead sees.</summary>
-    public static IEnumerable<string> SubmissionProblems(ReturnContext context)
+    public static IEnumerable<string> SubmissionProblems(ReturnContext context) => SubmissionBlockers(context).Select(b => b.Message);
+
+    /// <summary>
+    /// Everything that stops this return being submitted, each about one question, cell or query, so a page can link
+    /// to exactly that place: errors first, then unanswered questions, then queries still to explain, in survey order.
+    /// </summary>
+    public static IReadOnlyList<SubmissionBlocker> SubmissionBlockers(ReturnContext context)
     {
-        var errors = context.Validation.Errors.Count();
-        if (errors > 0)
+        ArgumentNullException.ThrowIfNull(context);
+        var definition = context.Definition;
+        var blockers = new List<SubmissionBlocker>();
+        foreach (var error in context.Validation.Errors.DistinctBy(e => e.Message))
         {
-            yield return errors == 1 ? "There is 1 error to fix" : string.Create(CultureInfo.InvariantCulture, $"There are {errors} errors to fix");
+            var key = error.ItemKeys.FirstOrDefault(k => definition.QuestionForValueKey(k) is not null) ?? error.ItemKeys.FirstOrDefault();
+            var question = key is null ? null : definition.QuestionForValueKey(key);
+            blockers.Add(new SubmissionBlocker(SubmissionBlockerKind.Error, error.Message, question?.SectionKey, key, null));
         }
 
-        var unanswered = ValidationEngine.Unanswered(context.Definition, context.Return.Values);
-        if (unanswered.Count > 0)
+        foreach (var question in ValidationEngine.Unanswered(definition, context.Return.Values))
         {
-            yield return unanswered.Count == 1
-                ? $"Answer the question '{unanswered[0].Label}', or choose Not recorded"
-                : string.Create(CultureInfo.InvariantCulture, $"Answer the {unanswered.Count} questions not yet answered, or choose Not recorded");
+            var firstMissing = question.ValueKeys.First(k => !StoredAnswer.From(context.Return.Values, k).Answered);
+            var message = question.AllowNotRecorded
+                ? $"Answer ‘{question.Label}’, or choose Not recorded"
+                : $"Answer ‘{question.Label}’";
+            blockers.Add(new SubmissionBlocker(SubmissionBlockerKind.Unanswered, message, question.SectionKey, firstMissing, null));
         }
 
-        foreach (var query in context.Validation.Queries.Where(q => !context.Return.Explanations.ContainsKey(q.RuleId)))
+        foreach (var query in context.Validation.Queries.Where(q => !context.Return.Explanations.ContainsKey(q.RuleId)).DistinctBy(q => q.RuleId))
         {
-            yield return $"Explain query {query.RuleId}: {query.Message}";
+            var sectionKey = query.ItemKeys.Select(k => definition.QuestionForValueKey(k)?.SectionKey).FirstOrDefault(k => k is not null);
+            blockers.Add(new SubmissionBlocker(SubmissionBlockerKind.QueryToExplain, "Explain this, or change the figures: " + query.Message, sectionKey, null, query.RuleId));
         }
+
+        return blockers;
     }
 
     /// <summary>The LA takes a submitted return back to change it while the collection is open.</summary>
@@ -318,13 +489,14 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
     private static bool CanEdit(ClaimsPrincipal user, LaReturn ret) =>
         user.IsInRole(Roles.LaDataLead) && string.Equals(user.LaCode(), ret.LaCode, StringComparison.Ordinal);
 
-    private async Task RefreshAsync(LaReturn ret, SurveyDefinition definition, CancellationToken ct)
+    private async Task<ValidationResult> RefreshAsync(LaReturn ret, SurveyDefinition definition, CancellationToken ct)
     {
         var previous = await PreviousAcceptedAsync(ret.LaCode, ret.Collection!, definition, ct);
         var result = ValidationEngine.Validate(definition, ret.Values, previous?.Values);
         ret.ErrorCount = result.Errors.Count();
         ret.QueryCount = result.Queries.Count();
         ret.QueryRuleIds = result.Queries.Select(q => q.RuleId).Distinct().Order(StringComparer.Ordinal).ToList();
+        return result;
     }
 
     /// <summary>The LA's latest accepted return from an earlier period of the same survey, in this definition's keys.</summary>
@@ -371,6 +543,11 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
         ReturnAudit.Event(user, ret, action, at, source, key, oldValue, newValue);
 }
 
+public enum SubmissionBlockerKind { Error, Unanswered, QueryToExplain }
+
+/// <summary>One thing that stops submission: an error or unanswered question (ItemKey) or a query to explain (RuleId).</summary>
+public sealed record SubmissionBlocker(SubmissionBlockerKind Kind, string Message, string? SectionKey, string? ItemKey, string? RuleId);
+
 public sealed record PreviousReturn(string Period, IReadOnlyDictionary<string, string?> Values);
 
 public sealed record ReturnContext(
@@ -384,20 +561,50 @@ public sealed record ReturnContext(
     public bool CanEdit => EditRefusal is null;
 }
 
-public sealed record ConflictDetail(string Key, string Label, StoredAnswer Theirs, StoredAnswer Yours, string ChangedBy, DateTimeOffset? ChangedAt);
+public sealed record ConflictDetail(string Key, string Label, StoredAnswer Theirs, StoredAnswer Yours, string ChangedBy, DateTimeOffset? ChangedAt, string? ChangedByUserId = null);
 
-public enum SaveStatus { Saved, Conflict, Refused, NotFound }
+public enum SaveStatus { Saved, Conflict, Refused, NotFound, Busy }
 
-public sealed record SaveOutcome(SaveStatus Status, string? Message, IReadOnlyDictionary<string, string?> Values, uint RowVersion, IReadOnlyList<ConflictDetail> Conflicts)
+/// <summary>What a page shows after a save: the stored return, its row version and its validation.</summary>
+public sealed record ReturnState(
+    IReadOnlyDictionary<string, string?> Values,
+    IReadOnlyDictionary<string, string> Explanations,
+    uint RowVersion,
+    ValidationResult Validation,
+    IReadOnlyList<ReplacedAnswer> ReplacedAnswers);
+
+/// <summary>An answer of this person that a colleague knowingly replaced with theirs.</summary>
+public sealed record ReplacedAnswer(string Key, string Label, string Yours, string Theirs, string ReplacedBy, DateTimeOffset ReplacedAt);
+
+public sealed record SaveOutcome(
+    SaveStatus Status,
+    string? Message,
+    ReturnState? State,
+    IReadOnlyList<ConflictDetail> Conflicts,
+    IReadOnlyDictionary<string, string> NotSaved)
 {
-    public static readonly SaveOutcome NotFound = new(SaveStatus.NotFound, "Return not found.", new Dictionary<string, string?>(), 0, []);
+    private static readonly IReadOnlyDictionary<string, string> None = new Dictionary<string, string>();
 
-    public static SaveOutcome Saved(IReadOnlyDictionary<string, string?> values, uint rowVersion) => new(SaveStatus.Saved, null, values, rowVersion, []);
+    public static readonly SaveOutcome NotFound = new(SaveStatus.NotFound, "Return not found.", null, [], None);
 
-    public static SaveOutcome Refused(string message) => new(SaveStatus.Refused, message, new Dictionary<string, string?>(), 0, []);
+    /// <summary>Too many people saved this return at the same moment; nothing of this save was stored, so try again.</summary>
+    public static readonly SaveOutcome Busy = new(SaveStatus.Busy, "Many people are saving this return at the same moment.", null, [], None);
 
-    public static SaveOutcome Conflict(IReadOnlyList<ConflictDetail> conflicts, IReadOnlyDictionary<string, string?> current) =>
-        new(SaveStatus.Conflict, "Someone else changed this return while you were editing it.", current, 0, conflicts);
+    /// <summary>The stored answers after this save (empty when nothing is known, e.g. refused or not found).</summary>
+    public IReadOnlyDictionary<string, string?> Values => State?.Values ?? new Dictionary<string, string?>();
+
+    public uint RowVersion => State?.RowVersion ?? 0;
+
+    public static SaveOutcome Saved(ReturnState state, IReadOnlyDictionary<string, string>? notSaved = null) =>
+        new(SaveStatus.Saved, null, state, [], notSaved ?? None);
+
+    public static SaveOutcome Refused(string message) => new(SaveStatus.Refused, message, null, [], None);
+
+    public static SaveOutcome Conflict(IReadOnlyList<ConflictDetail> conflicts, ReturnState current, IReadOnlyDictionary<string, string>? notSaved = null) =>
+        new(SaveStatus.Conflict, "Someone else changed this return while you were editing it.", current, conflicts, notSaved ?? None);
+
+    public static SaveOutcome ExplanationConflict(string message, ReturnState current) =>
+        new(SaveStatus.Conflict, message, current, [], None);
 }
 
 public sealed record SubmitOutcome(bool Succeeded, bool Found, IReadOnlyList<string> Problems, ReturnSubmission? Submission)

@@ -29,7 +29,13 @@ public readonly record struct StoredAnswer(bool Answered, string? Text)
     }
 }
 
-/// <summary>A change the user made, with the value they started from, so a concurrent change is never overwritten silently.</summary>
-public sealed record ValueChange(string Key, StoredAnswer Before, StoredAnswer After);
+/// <summary>
+/// A change the user made, with the value they started from, so a concurrent change is never overwritten silently.
+/// <see cref="KnowinglyReplaces"/> names the colleague whose answer the user chose to replace ("Use my answers instead").
+/// </summary>
+public sealed record ValueChange(string Key, StoredAnswer Before, StoredAnswer After, ReplacedColleague? KnowinglyReplaces = null);
+
+/// <summary>Whose answer a change knowingly replaces, so they can be told.</summary>
+public sealed record ReplacedColleague(string? UserId, string Email);
 
 public enum ChangeSource { Form, Upload }

@@ -80,14 +80,49 @@ public static partial class ValidationEngine
                 continue;
             }
 
+            // A query asks the LA to check figures they gave: never about an answer not given yet.
+            if (rule.Severity == Severity.Query && rule.Expression.ReferencedKeys.Any(k => !IsKeyAnswered(definition, k, values)))
+            {
+                continue;
+            }
+
             var context = new EvaluationContext(definition, values, previousAccepted, rule.WhenNotRecorded);
             if (rule.Expression.EvaluateCondition(context) == RuleOutcome.Failed)
             {
-                issues.Add(new ValidationIssue(rule.Id, rule.Severity, IssueKind.Rule, FormatMessage(rule.Message, definition, values, previousAccepted), rule.ItemKeys));
+                var message = FormatMessage(rule.Message, definition, values, previousAccepted);
+                issues.Add(new ValidationIssue(rule.Id, rule.Severity, IssueKind.Rule, rule.Severity == Severity.Query ? QuerySentence(message) : message, rule.ItemKeys));
             }
         }
 
         return new ValidationResult(issues);
+    }
+
+    /// <summary>
+    /// A query as a plain sentence ending in a full stop. Published definitions end some messages "…, or explain";
+    /// they cannot change, so say what to explain.
+    /// </summary>
+    public static string QuerySentence(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var text = message.Trim();
+        if (text.EndsWith("or explain", StringComparison.OrdinalIgnoreCase))
+        {
+            text += " why they are right";
+        }
+
+        return text.Length == 0 || text[^1] is '.' or '?' or '!' ? text : text + ".";
+    }
+
+    /// <summary>True when a value key (or every cell of a whole grid) has a value or "not recorded".</summary>
+    private static bool IsKeyAnswered(SurveyDefinition definition, string key, IReadOnlyDictionary<string, string?> values)
+    {
+        var question = definition.QuestionForValueKey(key);
+        if (question is not null && question.Grid is not null && key == question.Key)
+        {
+            return IsAnswered(question, values);
+        }
+
+        return values.TryGetValue(key, out var v) && (v is null || !string.IsNullOrWhiteSpace(v));
     }
 
     /// <summary>Questions not yet answered (a grid counts as answered when every cell is); "not recorded" counts as answered.</summary>

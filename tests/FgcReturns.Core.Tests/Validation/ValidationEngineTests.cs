@@ -316,6 +316,34 @@ public class ValidationEngineTests
         Ids(ReturnValuesBuilder.ValidFgc11().NotRecorded("fgdm_applications")).ShouldBeEmpty();
     }
 
+    [Fact]
+    public void Validate_YearOnYearQueryWithAnItemUnanswered_RaisesNothing()
+    {
+        // Children referred changed from 70 to 120, but FGCs held is not answered yet: Q02 would say
+        // "Initial FGCs held (not answered, …) … changed by more than half", so it waits until all its items are answered.
+        var previous = ReturnValuesBuilder.ValidFgc10().With("referrals_children", "70");
+
+        var result = Validate(ReturnValuesBuilder.ValidFgc10().Without("fgcs_held"), previous);
+
+        result.Queries.ShouldBeEmpty(string.Join(" | ", result.Issues.Select(i => i.RuleId + ": " + i.Message)));
+    }
+
+    [Fact]
+    public void Validate_QueryRaised_IsAPlainSentenceEndingInAFullStop()
+    {
+        var result = Validate(ReturnValuesBuilder.ValidFgc10().With("advocacy_offered", "no"));
+
+        var query = result.Queries.ShouldHaveSingleItem();
+        query.Message.ShouldBe("You said advocacy is not offered, but 12 initial FGCs had an advocate. Check the answers, or explain why they are right.");
+    }
+
+    [Theory]
+    [InlineData("Check the figures, or explain", "Check the figures, or explain why they are right.")]
+    [InlineData("Check the figures, or explain the change", "Check the figures, or explain the change.")]
+    [InlineData("Already a sentence.", "Already a sentence.")]
+    public void QuerySentence_Message_EndsAsAPlainSentence(string message, string expected) =>
+        ValidationEngine.QuerySentence(message).ShouldBe(expected);
+
     private static ReturnValuesBuilder Apply(ReturnValuesBuilder builder, string[] changes)
     {
         foreach (var change in changes)

@@ -322,7 +322,9 @@ public sealed class SectionFormTests : BunitContext
         group.QuerySelector(".govuk-inset-text")!.TextContent.ShouldContain("No children were referred");
         var textarea = cut.Find("textarea#explain-Q01");
         textarea.GetAttribute("value").ShouldBe("Service paused");
-        cut.Find("label[for=explain-Q01]").TextContent.Trim().ShouldBe("Explain query Q01");
+        cut.Find("label[for=explain-Q01]").TextContent.Trim().ShouldBe("Your explanation");
+        group.QuerySelector(".govuk-tag")!.TextContent.ShouldBe("Check this");
+        group.QuerySelector(".app-query__rule")!.TextContent.ShouldBe("(check Q01)");
 
         textarea.Change("The service was paused all year");
 
@@ -330,15 +332,43 @@ public sealed class SectionFormTests : BunitContext
     }
 
     [Fact]
-    public void QueryOnSeveralItems_HasOneTextareaAndLinksFromTheOthers()
+    public void QueryOnSeveralItems_IsShownOnceBesideTheFirstItem()
     {
-        ValidationIssue[] issues = [new("Q02", Severity.Query, IssueKind.Rule, "Check", ["referred", "fte"])];
+        ValidationIssue[] issues = [new("Q02", Severity.Query, IssueKind.Rule, "The figures changed a lot since last year.", ["referred", "fte"])];
 
         var cut = RenderForm(issues: issues);
 
         cut.FindAll("textarea#explain-Q02").Count.ShouldBe(1);
         cut.Find("#question-referred textarea#explain-Q02").ShouldNotBeNull();
-        cut.Find("#question-fte a[href='#explain-Q02']").ShouldNotBeNull();
+        cut.FindAll(".app-query").Count.ShouldBe(1);
+        cut.Markup.Split("The figures changed a lot since last year.").Length.ShouldBe(2);
+    }
+
+    [Fact]
+    public void ChoiceQuestions_EachHasItsOwnNameAndIds()
+    {
+        // Before: every radio was name="_choice" and every checkbox name="_ticked", so the browser made them one group.
+        var cut = RenderForm();
+
+        cut.FindAll("#question-independent input[type=radio]").ShouldAllBe(i => i.GetAttribute("name") == "independent");
+        cut.FindAll("#question-model input[type=radio]").ShouldAllBe(i => i.GetAttribute("name") == "model");
+        cut.FindAll("#question-systems input[type=checkbox]").ShouldAllBe(i => i.GetAttribute("name") == "systems");
+        cut.Find("#question-notes textarea").GetAttribute("name").ShouldBe("notes");
+        var ids = cut.FindAll("input, textarea").Select(e => e.Id).Where(id => !string.IsNullOrEmpty(id)).ToList();
+        ids.Distinct().Count().ShouldBe(ids.Count);
+    }
+
+    [Fact]
+    public void NotSavedValue_ShowsItsErrorInlineAndKeepsTheText()
+    {
+        var cut = RenderForm();
+        cut.Find("input#referred").Change("abc");
+
+        cut.Render(p => p.Add(f => f.NotSaved, new Dictionary<string, string> { ["referred"] = "Children referred must be a whole number, like 12" }));
+
+        cut.Find("#question-referred").ClassList.ShouldContain("govuk-form-group--error");
+        cut.Find("#referred-error").TextContent.ShouldContain("Children referred must be a whole number, like 12");
+        cut.Find("input#referred").GetAttribute("value").ShouldBe("abc");
     }
 
     [Fact]

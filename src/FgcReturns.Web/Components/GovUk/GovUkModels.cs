@@ -22,6 +22,7 @@ public enum GovTagColour
     Teal,
     Turquoise,
     Blue,
+    LightBlue,
     Purple,
     Magenta,
     Pink,
@@ -87,6 +88,7 @@ internal static class GovUkCss
     public static string? TagModifier(GovTagColour colour) => colour switch
     {
         GovTagColour.Default => null,
+        GovTagColour.LightBlue => "govuk-tag--light-blue",
         _ => "govuk-tag--" + colour.ToString().ToLowerInvariant(),
     };
 

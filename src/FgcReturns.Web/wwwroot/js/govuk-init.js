@@ -77,6 +77,78 @@ document.addEventListener('click', async (event) => {
   }
 });
 
+
+// In-page links ("#id": skip link, error summaries, notes, query links, contents). <base href="/"> resolves them
+// to "/#id", the home page. Keep them on this page and move focus to the target, as GOV.UK's error summary does:
+// a field gets focus itself (its label or legend scrolled into view); anything else (main, a heading) is made
+// focusable for the moment. Capture phase on document, so it runs before Blazor's and govuk-frontend's handlers,
+// on static and interactive pages alike, including content rendered later.
+const focusableSelector = 'input:not([type="hidden"]):not([disabled]), textarea:not([disabled]), select:not([disabled]), button:not([disabled]), a[href]';
+
+function fieldIn(target) {
+  if (target.matches(focusableSelector)) {
+    return target;
+  }
+  if (target.matches('fieldset, .govuk-form-group, .govuk-radios, .govuk-checkboxes')) {
+    return target.querySelector(focusableSelector);
+  }
+  return null;
+}
+
+function scrollTargetFor(field) {
+  const fieldset = field.closest('fieldset');
+  const legend = fieldset ? fieldset.querySelector('legend') : null;
+  if (legend && field.type !== 'text' && field.tagName !== 'TEXTAREA' && field.tagName !== 'SELECT') {
+    return legend;
+  }
+  const label = field.id ? document.querySelector(`label[for="${CSS.escape(field.id)}"]`) : null;
+  return label && !label.classList.contains('govuk-visually-hidden') ? label : field;
+}
+
+export function moveFocusTo(target) {
+  const field = fieldIn(target);
+  if (field) {
+    scrollTargetFor(field).scrollIntoView();
+    field.focus({ preventScroll: true });
+    return;
+  }
+  if (!target.hasAttribute('tabindex')) {
+    target.setAttribute('tabindex', '-1');
+    target.addEventListener('blur', () => target.removeAttribute('tabindex'), { once: true });
+  }
+  if (target.id === 'main-content') {
+    target.classList.add('govuk-skip-link-focused-element');
+    target.addEventListener('blur', () => target.classList.remove('govuk-skip-link-focused-element'), { once: true });
+  }
+  target.scrollIntoView();
+  target.focus({ preventScroll: true });
+}
+
+document.addEventListener('click', (event) => {
+  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+    return;
+  }
+  const link = event.target instanceof Element ? event.target.closest('a[href^="#"]') : null;
+  const id = link ? decodeURIComponent(link.getAttribute('href').slice(1)) : '';
+  const target = id ? document.getElementById(id) : null;
+  if (!target) {
+    return;
+  }
+  event.preventDefault();
+  event.stopPropagation();
+  moveFocusTo(target);
+}, true);
+
+// A link from another page to a question ("/returns/1/sections/offers#families_offered", from check your answers)
+// lands with focus on that question.
+function focusLocationHash() {
+  const id = location.hash ? decodeURIComponent(location.hash.slice(1)) : '';
+  const target = id ? document.getElementById(id) : null;
+  if (target && fieldIn(target)) {
+    moveFocusTo(target);
+  }
+}
+
 let subscribed = false;
 
 function subscribeToEnhancedLoad() {
@@ -85,13 +157,17 @@ function subscribeToEnhancedLoad() {
   }
   const blazor = window.Blazor;
   if (blazor && typeof blazor.addEventListener === 'function') {
-    blazor.addEventListener('enhancedload', () => init());
+    blazor.addEventListener('enhancedload', () => {
+      init();
+      focusLocationHash();
+    });
     subscribed = true;
   }
   return subscribed;
 }
 
 init();
+focusLocationHash();
 
 // blazor.web.js is a classic script and normally runs before this (deferred) module; if it is
 // loaded later, try again once the page has loaded.

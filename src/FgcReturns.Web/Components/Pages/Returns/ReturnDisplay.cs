@@ -20,7 +20,8 @@ public static class ReturnDisplay
     public static (string Text, GovTagColour Colour) Status(ReturnStatus s) => (ReturnStatusText.For(s), s switch
     {
         ReturnStatus.NotStarted => GovTagColour.Grey,
-        ReturnStatus.InProgress => GovTagColour.Blue,
+        // One colour for "In progress" everywhere (return status and section status).
+        ReturnStatus.InProgress => GovTagColour.LightBlue,
         ReturnStatus.Submitted => GovTagColour.Turquoise,
         ReturnStatus.ReturnedForAmendment => GovTagColour.Orange,
         ReturnStatus.Accepted => GovTagColour.Green,
@@ -30,7 +31,7 @@ public static class ReturnDisplay
     public static (string Text, GovTagColour? Colour) Section(SectionState s) => s switch
     {
         SectionState.NotStarted => ("Not yet started", GovTagColour.Blue),
-        SectionState.InProgress => ("In progress", GovTagColour.Yellow),
+        SectionState.InProgress => ("In progress", GovTagColour.LightBlue),
         SectionState.HasErrors => ("Has errors", GovTagColour.Red),
         _ => ("Completed", null),
     };
@@ -50,7 +51,8 @@ public static class ReturnDisplay
         }
 
         var text = ValidationEngine.FormatValue(question, key, values);
-        return question.IsNumeric && question.Unit is { } unit && AnswerParser.TryParseDecimal(answer.Text!, out _) ? text + " " + unit : text;
+        // Units on every number, grid cells included.
+        return (question.IsNumeric || question.Grid is not null) && question.Unit is { } unit && AnswerParser.TryParseDecimal(answer.Text!, out _) ? text + " " + unit : text;
     }
 
     /// <summary>The question or cell a note is about, as the LA reads it.</summary>
@@ -61,7 +63,7 @@ public static class ReturnDisplay
     public static string Describe(SurveyDefinition definition, AuditEvent e) => e.Action switch
     {
         "ValueChanged" when e.ItemKey is { } key => ItemLabel(definition, key),
-        "ExplanationChanged" => $"Explanation of query {e.ItemKey}",
+        "ExplanationChanged" => "Explanation of a query about the figures",
         "Submitted" => "Submitted the return",
         "Reopened" => "Reopened the return",
         "Accepted" => "Accepted the return",
