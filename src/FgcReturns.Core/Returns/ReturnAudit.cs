@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using FgcReturns.Core.ApiClients;
 using FgcReturns.Core.Audit;
 using FgcReturns.Core.Identity;
 
@@ -18,6 +19,8 @@ internal static class ReturnAudit
         ItemKey = key,
         OldValue = oldValue,
         NewValue = newValue,
-        Source = source,
+        // A change through the submission API is marked as such, whichever save path made it.
+        Source = user.IsApiClient() ? "api" : source,
+        Detail = ApiClientPrincipal.AuditDetail(user),
     };
 }
