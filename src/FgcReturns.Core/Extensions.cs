@@ -1,3 +1,4 @@
+using FgcReturns.Core.ApiClients;
 using FgcReturns.Core.Benchmarks;
 using FgcReturns.Core.Collections;
 using FgcReturns.Core.Data;
@@ -40,6 +41,7 @@ public static class Extensions
         services.AddScoped<ReturnReviewService>();
         services.AddScoped<IReturnEvents, ReturnEmailNotifier>();
         services.AddScoped<UserAdminService>();
+        services.AddApiClients(configuration);
 
         // Start-up steps, in order: record definition hashes (fails on a changed published file), then demo data.
         services.AddSingleton<DatabaseInitializer.SeedStep>((sp, ct) =>

@@ -4,6 +4,7 @@ using FgcReturns.Core.Identity;
 using FgcReturns.Core.Postgres;
 using FgcReturns.Web.Components;
 using FgcReturns.Web.Endpoints;
+using FgcReturns.Web.Endpoints.Api;
 using Hangfire;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -64,6 +65,7 @@ public static class Extensions
                     : RateLimitPartition.GetNoLimiter("other"));
         });
 
+        services.AddSubmissionApi();
         services.AddHealthChecks().AddDbContextCheck<FgcDbContext>("database", tags: ["ready"]);
         return services;
     }
@@ -108,6 +110,7 @@ public static class Extensions
         app.MapReturnDownloads();
         app.MapDefinitionDownloads();
         app.MapCollectionExports();
+        app.MapSubmissionApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

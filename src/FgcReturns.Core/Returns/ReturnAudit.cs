@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using FgcReturns.Core.ApiClients;
 using FgcReturns.Core.Audit;
 using FgcReturns.Core.Identity;
 
@@ -19,7 +20,9 @@ internal static class ReturnAudit
         ItemKey = key,
         OldValue = oldValue,
         NewValue = newValue,
-        Source = source,
+        // A change through the submission API is marked as such, whichever save path made it.
+        Source = user.IsApiClient() ? "api" : source,
+        Detail = ApiClientPrincipal.AuditDetail(user),
     };
 }
 
