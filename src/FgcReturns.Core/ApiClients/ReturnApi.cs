@@ -149,11 +149,12 @@ public sealed class ReturnApi(FgcDbContext db, ReturnService returns, TimeProvid
             return Invalid(problems);
         }
 
-        return await UnderLockAsync(client, returnId, expected, async _ =>
+        return await UnderLockAsync(client, returnId, expected, async current =>
         {
             foreach (var (ruleId, text) in explanations)
             {
-                var saved = await returns.SaveExplanationAsync(client, returnId, ruleId, text, ct);
+                // The If-Match check under the row lock already proved the client saw the current explanations.
+                var saved = await returns.SaveExplanationAsync(client, returnId, ruleId, text, current.Explanations.GetValueOrDefault(ruleId), ct);
                 if (saved.Status != SaveStatus.Saved)
                 {
                     return saved.Status == SaveStatus.NotFound ? ApiOutcome.NotFound : Refusal(context, saved.Message!);
