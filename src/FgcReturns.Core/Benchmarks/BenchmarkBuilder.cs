@@ -48,12 +48,13 @@ public sealed class BenchmarkBuilder(
         List<MeasureSpec> measures;
         string seriesVersion;
         string connectionString;
+        List<DisclosureCollection> disclosureCollections;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             connectionString = db.Database.GetConnectionString()
                 ?? throw new InvalidOperationException("The database has no connection string.");
             var collections = await db.Collections.AsNoTracking().Where(c => c.SurveyId == surveyId)
-                .OrderBy(c => c.PeriodStart).Select(c => new { c.Id, c.DefinitionVersion }).ToListAsync(ct);
+                .OrderBy(c => c.PeriodStart).Select(c => new { c.Id, c.DefinitionVersion, c.Period }).ToListAsync(ct);
             if (collections.Count == 0)
             {
                 return new BenchmarkBuildResult(BuildOutcome.NothingToBuild, null, stopwatch.Elapsed);
@@ -65,6 +66,9 @@ public sealed class BenchmarkBuilder(
             seriesVersion = newest.Version;
             measures = definitions.SelectMany(d => BenchmarkMeasures.For(d.Id, d.Definition, newest))
                 .Select((m, i) => m with { Mid = i + 1 }).ToList();
+            var periods = collections.ToDictionary(c => c.Id, c => c.Period);
+            disclosureCollections = definitions.Select(d => new DisclosureCollection(d.Id, periods[d.Id], d.Definition,
+                measures.Where(m => m.CollectionId == d.Id).ToList())).ToList();
         }
 
         await using var connection = new NpgsqlConnection(connectionString);
@@ -98,6 +102,8 @@ public sealed class BenchmarkBuilder(
                 connectionString, buildId, surveyId, statuses, measures.Where(m => p.Contains(m.CollectionId)).ToList(), p, ct), ct);
             steps.Add(($"Partitions ({partitions.Count})", step.ElapsedMilliseconds));
             steps.AddRange(results.SelectMany((r, i) => r.Steps.Select(x => ($"p{i + 1}.{x.Step}", x.Milliseconds))));
+            step.Restart();
+            await ProtectAsync(connection, buildId, disclosureCollections, steps, ct);
             step.Restart();
             var counts = (Measures: results.Sum(r => r.Measures), LaRows: results.Sum(r => r.LaRows),
                 AreaRows: results.Sum(r => r.AreaRows), Returns: results.Sum(r => r.Returns));
@@ -163,6 +169,128 @@ public sealed class BenchmarkBuilder(
             // The session is gone, and its advisory lock with it.
             logger.LogWarning(ex, "Releasing the benchmark build lock failed; the session had ended, which released it.");
         }
+    }
+
+    /// <summary>
+    /// Disclosure control over the build's own rows: primary and secondary suppression and the derived-statistic rule
+    /// (computed here, in memory, because choosing complements is iterative; every figure was aggregated in SQL),
+    /// written back as flags; then the disclosure audit, which fails the build if any suppressed value is recoverable.
+    /// </summary>
+    private async Task ProtectAsync(NpgsqlConnection connection, long buildId, List<DisclosureCollection> collections,
+        List<(string, long)> steps, CancellationToken ct)
+    {
+        var step = Stopwatch.StartNew();
+        var laValues = new List<DisclosureLaValue>();
+        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureLaValues, connection))
+        {
+            command.Parameters.AddWithValue("build_id", buildId);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                laValues.Add(new DisclosureLaValue
+                {
+                    CollectionId = reader.GetInt32(0),
+                    LaCode = reader.GetString(1),
+                    MeasureKey = reader.GetString(2),
+                    State = Enum.Parse<ValueState>(reader.GetString(3)),
+                    Value = reader.IsDBNull(4) ? null : reader.GetDecimal(4),
+                    Denominator = reader.IsDBNull(5) ? null : reader.GetDecimal(5),
+                    Small = reader.GetBoolean(6),
+                });
+            }
+        }
+
+        var areaValues = new List<DisclosureAreaValue>();
+        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureAreaValues, connection))
+        {
+            command.Parameters.AddWithValue("build_id", buildId);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                decimal? D(int i) => reader.IsDBNull(i) ? null : reader.GetDecimal(i);
+                areaValues.Add(new DisclosureAreaValue
+                {
+                    CollectionId = reader.GetInt32(0),
+                    MeasureKey = reader.GetString(1),
+                    Level = Enum.Parse<AreaLevel>(reader.GetString(2)),
+                    AreaCode = reader.GetString(3),
+                    Total = D(4),
+                    Rate = D(5),
+                    Mean = D(6),
+                    NumeratorTotal = D(7),
+                    DenominatorTotal = D(8),
+                    ReportingCount = reader.GetInt32(9),
+                });
+            }
+        }
+
+        var neighbours = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var las = new List<(string Code, string Region)>();
+        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureGeography, connection))
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                las.Add((reader.GetString(0), reader.GetString(1)));
+            }
+
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var code = reader.GetString(0);
+                if (!neighbours.TryGetValue(code, out var list))
+                {
+                    neighbours[code] = list = [];
+                }
+
+                list.Add(reader.GetString(1));
+            }
+        }
+
+        var geography = las.Select(l => new DisclosureLa(l.Code, l.Region, neighbours.GetValueOrDefault(l.Code) ?? [])).ToList();
+        steps.Add(("Disclosure read", step.ElapsedMilliseconds));
+        step.Restart();
+        _ = BenchmarkDisclosure.Protect(collections, geography, laValues, areaValues, options.SuppressionThreshold, options.SecondarySuppression);
+        steps.Add(("Secondary suppression", step.ElapsedMilliseconds));
+        step.Restart();
+        var secondary = laValues.Where(v => v.Suppressed && !v.Small).ToList();
+        var flagged = areaValues.Where(a => a.Suppressed != SuppressedStatistics.None).ToList();
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            await using (var command = new NpgsqlCommand(BenchmarkSql.MarkSuppressedLaValues, connection, tx))
+            {
+                command.Parameters.AddWithValue("build_id", buildId);
+                command.Parameters.AddWithValue("collection_ids", secondary.Select(v => v.CollectionId).ToArray());
+                command.Parameters.AddWithValue("la_codes", secondary.Select(v => v.LaCode).ToArray());
+                command.Parameters.AddWithValue("measure_keys", secondary.Select(v => v.MeasureKey).ToArray());
+                await command.ExecuteNonQueryAsync(ct);
+            }
+
+            await using (var command = new NpgsqlCommand(BenchmarkSql.MarkSuppressedAreaValues, connection, tx))
+            {
+                command.Parameters.AddWithValue("build_id", buildId);
+                command.Parameters.AddWithValue("collection_ids", flagged.Select(a => a.CollectionId).ToArray());
+                command.Parameters.AddWithValue("measure_keys", flagged.Select(a => a.MeasureKey).ToArray());
+                command.Parameters.AddWithValue("area_levels", flagged.Select(a => a.Level.ToString()).ToArray());
+                command.Parameters.AddWithValue("area_codes", flagged.Select(a => a.AreaCode).ToArray());
+                command.Parameters.AddWithValue("bits", flagged.Select(a => (int)a.Suppressed).ToArray());
+                await command.ExecuteNonQueryAsync(ct);
+            }
+
+            await tx.CommitAsync(ct);
+        }
+
+        steps.Add(("Disclosure write", step.ElapsedMilliseconds));
+        step.Restart();
+        var recoverable = BenchmarkDisclosure.Audit(collections, geography, laValues, areaValues);
+        steps.Add(("Disclosure audit", step.ElapsedMilliseconds));
+        if (recoverable.Count > 0)
+        {
+            throw new DisclosureAuditException(recoverable);
+        }
+
+        logger.LogInformation("Benchmark build {BuildId}: {Secondary} LA values and {Areas} area rows suppressed by secondary suppression; the audit recovered nothing.",
+            buildId, secondary.Count, flagged.Count);
     }
 
     private sealed record PartitionResult(long Measures, long LaRows, long AreaRows, long Returns, IReadOnlyList<(string Step, long Milliseconds)> Steps);

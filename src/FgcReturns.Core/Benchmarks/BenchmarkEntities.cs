@@ -106,6 +106,9 @@ public sealed class BenchmarkLaValue
     /// <summary>A count from 1 to the threshold, or a rate computed from one: shown as c outside the analysts' own view.</summary>
     public bool Small { get; init; }
 
+    /// <summary>Shown as c outside the LA's own outputs: small (primary) or hidden by secondary suppression.</summary>
+    public bool Suppressed { get; init; }
+
     /// <summary>Rank among LAs reporting a value (1 = highest, or lowest when lower is better); ties share a rank.</summary>
     public int? Rank { get; init; }
     public int? RankOf { get; init; }
@@ -146,6 +149,9 @@ public sealed class BenchmarkAreaValue
 
     /// <summary>How many of the reporting LAs have a small (suppressed) value.</summary>
     public int SmallCount { get; init; }
+
+    /// <summary>Statistics shown as c to others: set by the build's disclosure control (see <see cref="BenchmarkDisclosure"/>).</summary>
+    public SuppressedStatistics SuppressedStatistics { get; init; }
 }
 
 /// <summary>A pending, coalesced request to build a survey's benchmarks (at most one row per survey).</summary>

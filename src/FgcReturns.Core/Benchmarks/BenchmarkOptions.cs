@@ -10,6 +10,12 @@ public sealed class BenchmarkOptions
     [Range(0, 100)]
     public int SuppressionThreshold { get; set; } = 4;
 
+    /// <summary>
+    /// Secondary suppression (complements so that no suppressed value can be worked out). Only ever switched off to
+    /// show that the disclosure audit fails such a build.
+    /// </summary>
+    public bool SecondarySuppression { get; set; } = true;
+
     /// <summary>How long an acceptance waits before its build starts, so that many acceptances make one build.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan CoalesceDelay { get; set; } = TimeSpan.FromSeconds(60);

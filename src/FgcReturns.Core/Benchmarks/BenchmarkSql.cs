@@ -138,8 +138,8 @@ internal static class BenchmarkSql
     /// <summary>Each LA's value with its rank among the LAs reporting a value and its quartile band.</summary>
     public const string LaValues = """
         INSERT INTO benchmark_la_values (build_id, collection_id, la_code, measure_key, series_key, state, value,
-                                         numerator, denominator, small, rank, rank_of, quartile)
-        SELECT @build_id, m.collection_id, l.la_code, m.measure_key, m.series_key, r.state, r.value, r.numerator, r.denominator, r.small,
+                                         numerator, denominator, small, suppressed, rank, rank_of, quartile)
+        SELECT @build_id, m.collection_id, l.la_code, m.measure_key, m.series_key, r.state, r.value, r.numerator, r.denominator, r.small, r.small,
                CASE WHEN r.state = 'Value' THEN r.rnk END,
                CASE WHEN r.state = 'Value' THEN r.n END,
                CASE WHEN r.state = 'Value' THEN ((r.rnk - 1) * 4 / r.n + 1)::int END
@@ -208,6 +208,36 @@ internal static class BenchmarkSql
         LEFT JOIN bench_las gl ON a.area_level = 'Neighbours' AND gl.la_no = a.area_no
         CROSS JOIN LATERAL (
             SELECT CASE a.area_level WHEN 'National' THEN 'E92000001' WHEN 'Regional' THEN rg.region_code ELSE gl.la_code END AS area_code) c
+        """;
+
+    public const string DisclosureLaValues = """
+        SELECT collection_id, la_code, measure_key, state, value, denominator, small
+        FROM benchmark_la_values WHERE build_id = @build_id
+        """;
+
+    public const string DisclosureAreaValues = """
+        SELECT collection_id, measure_key, area_level, area_code, total, rate, mean, numerator_total, denominator_total, reporting_count
+        FROM benchmark_area_values WHERE build_id = @build_id
+        """;
+
+    public const string DisclosureGeography = """
+        SELECT code, region_code FROM local_authorities ORDER BY code;
+        SELECT la_code, neighbour_la_code FROM statistical_neighbours ORDER BY la_code, rank;
+        """;
+
+    /// <summary>Secondary suppression's complements (primary suppression is set from small by LaValues).</summary>
+    public const string MarkSuppressedLaValues = """
+        UPDATE benchmark_la_values v SET suppressed = true
+        FROM unnest(@collection_ids::int[], @la_codes::text[], @measure_keys::text[]) AS u(collection_id, la_code, measure_key)
+        WHERE v.build_id = @build_id AND v.collection_id = u.collection_id AND v.la_code = u.la_code AND v.measure_key = u.measure_key
+        """;
+
+    public const string MarkSuppressedAreaValues = """
+        UPDATE benchmark_area_values a SET suppressed_statistics = u.bits
+        FROM unnest(@collection_ids::int[], @measure_keys::text[], @area_levels::text[], @area_codes::text[], @bits::int[])
+             AS u(collection_id, measure_key, area_level, area_code, bits)
+        WHERE a.build_id = @build_id AND a.collection_id = u.collection_id AND a.measure_key = u.measure_key
+          AND a.area_level = u.area_level AND a.area_code = u.area_code
         """;
 
     /// <summary>Included returns per collection, to balance the partitions.</summary>

@@ -59,7 +59,7 @@ public static class DisclosureControl
         ? Figure.NotAvailable
         : value.State switch
         {
-            ValueState.Value when value.Small && view == DisclosureView.Suppressed => Figure.Suppressed,
+            ValueState.Value when (value.Small || value.Suppressed) && view == DisclosureView.Suppressed => Figure.Suppressed,
             ValueState.Value => Figure.Of(value.Value),
             ValueState.NotApplicable => Figure.NotApplicable,
             _ => Figure.NotAvailable,
@@ -67,7 +67,7 @@ public static class DisclosureControl
 
     /// <summary>Rank and quartile are shown only with the value they belong to.</summary>
     public static bool ShowsRank(BenchmarkLaValue? value, DisclosureView view) =>
-        value is { State: ValueState.Value, Rank: not null } && (!value.Small || view == DisclosureView.Unsuppressed);
+        value is { State: ValueState.Value, Rank: not null } && (!(value.Small || value.Suppressed) || view == DisclosureView.Unsuppressed);
 
     public enum Statistic { Total, Rate, Mean, Median, LowerQuartile, UpperQuartile, Min, Max }
 
@@ -86,8 +86,8 @@ public static class DisclosureControl
             Statistic.Median => area.Median,
             Statistic.LowerQuartile => area.LowerQuartile,
             Statistic.UpperQuartile => area.UpperQuartile,
-            Statistic.Min => view == DisclosureView.Suppressed && kind == MeasureKind.Indicator ? area.PublicMin : area.Min,
-            Statistic.Max => view == DisclosureView.Suppressed && kind == MeasureKind.Indicator ? area.PublicMax : area.Max,
+            Statistic.Min => area.Min,
+            Statistic.Max => area.Max,
             _ => null,
         };
         if (statistic == Statistic.Rate && area.DenominatorTotal == 0)
@@ -98,6 +98,22 @@ public static class DisclosureControl
         if (view == DisclosureView.Unsuppressed || kind == MeasureKind.Decimal)
         {
             return Figure.Of(raw);
+        }
+
+        var bit = statistic switch
+        {
+            Statistic.Total => SuppressedStatistics.Total,
+            Statistic.Rate => SuppressedStatistics.Rate,
+            Statistic.Mean => SuppressedStatistics.Mean,
+            Statistic.Median => SuppressedStatistics.Median,
+            Statistic.LowerQuartile => SuppressedStatistics.LowerQuartile,
+            Statistic.UpperQuartile => SuppressedStatistics.UpperQuartile,
+            Statistic.Min => SuppressedStatistics.Min,
+            _ => SuppressedStatistics.Max,
+        };
+        if ((area.SuppressedStatistics & bit) != 0)
+        {
+            return Figure.Suppressed; // secondary suppression or the derived-statistic rule (BenchmarkDisclosure)
         }
 
         if (kind == MeasureKind.Count)

@@ -251,6 +251,10 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("small_count");
 
+                    b.Property<int>("SuppressedStatistics")
+                        .HasColumnType("integer")
+                        .HasColumnName("suppressed_statistics");
+
                     b.Property<decimal?>("Total")
                         .HasColumnType("numeric")
                         .HasColumnName("total");
@@ -445,6 +449,10 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("state");
+
+                    b.Property<bool>("Suppressed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("suppressed");
 
                     b.Property<decimal?>("Value")
                         .HasColumnType("numeric")

@@ -1,0 +1,410 @@
+using System.Text.RegularExpressions;
+using FgcReturns.Core.SurveyDefinitions;
+
+namespace FgcReturns.Core.Benchmarks;
+
+/// <summary>Area statistics suppressed in outputs for others (bits of <see cref="BenchmarkAreaValue.SuppressedStatistics"/>).</summary>
+[Flags]
+public enum SuppressedStatistics
+{
+    None = 0,
+    Total = 1,
+    Rate = 2,
+    Mean = 4,
+    Median = 8,
+    LowerQuartile = 16,
+    UpperQuartile = 32,
+    Min = 64,
+    Max = 128,
+}
+
+/// <summary>One LA value of a build, as the disclosure step reads it; <see cref="Suppressed"/> is its result.</summary>
+public sealed class DisclosureLaValue
+{
+    public required int CollectionId { get; init; }
+    public required string LaCode { get; init; }
+    public required string MeasureKey { get; init; }
+    public ValueState State { get; init; }
+    public decimal? Value { get; init; }
+    public decimal? Denominator { get; init; }
+    public bool Small { get; init; }
+    public bool Suppressed { get; set; }
+}
+
+/// <summary>One area aggregate of a build, as the disclosure step reads it; <see cref="Suppressed"/> is its result.</summary>
+public sealed class DisclosureAreaValue
+{
+    public required int CollectionId { get; init; }
+    public required string MeasureKey { get; init; }
+    public AreaLevel Level { get; init; }
+    public required string AreaCode { get; init; }
+    public decimal? Total { get; init; }
+    public decimal? Rate { get; init; }
+    public decimal? Mean { get; init; }
+    public decimal? NumeratorTotal { get; init; }
+    public decimal? DenominatorTotal { get; init; }
+    public int ReportingCount { get; init; }
+    public SuppressedStatistics Suppressed { get; set; }
+}
+
+/// <summary>An LA with its region and its statistical neighbours (the members of its neighbour group).</summary>
+public sealed record DisclosureLa(string Code, string RegionCode, IReadOnlyList<string> Neighbours);
+
+/// <summary>What the disclosure step needs of one collection of a build.</summary>
+public sealed record DisclosureCollection(int CollectionId, string Period, SurveyDefinition Definition, IReadOnlyList<MeasureSpec> Measures);
+
+/// <summary>
+/// Disclosure control of a build, after the SQL has computed every figure and marked the small counts.
+/// <para>The rule. Counts from 1 to the threshold are suppressed (primary), and so is any area total that is itself
+/// from 1 to the threshold. Then, for every relation a reader knows, secondary suppression hides more cells so that
+/// no suppressed cell is the only unknown of any relation, for the public (open data, suppressed national workbook)
+/// and for each LA (which also knows its own figures and is shown its neighbour-group figures). The relations: each
+/// grid's cells add up to the item it is a breakdown of (total_of); every sum rule of the definition (a + b + ... = c);
+/// LAs add up to their region, England and each neighbour group; an LA's rate is its numerator over its denominator;
+/// an area's rate is its summed numerator over its summed denominator; an area's mean of LA rates times the number
+/// of LAs is their sum. Complements are chosen cheapest first: a neighbour-group figure (shown to one LA) costs
+/// nothing, an LA count costs its value, an area mean or rate of an indicator 1,000, a regional total 10^6 and
+/// England's 10^7, so totals are kept whenever an LA cell can go instead.</para>
+/// <para>Derived statistics. The mean of an area's counts is its total divided by the number of LAs reporting, so it
+/// is shown exactly when the total is. An LA rate is hidden when its numerator or denominator is. Median, quartiles,
+/// minimum and maximum are order statistics: each is suppressed when an LA value it is computed from (the one or two
+/// LAs at its position, interpolating as QUARTILE.INC) is suppressed, or when it equals a suppressed LA value.</para>
+/// </summary>
+public static partial class BenchmarkDisclosure
+{
+    private const double NeighbourCost = 0;
+    private const double IndicatorAreaCost = 1_000;
+    private const double RegionCost = 1_000_000;
+    private const double EnglandCost = 10_000_000;
+
+    /// <summary>
+    /// Sets <see cref="DisclosureLaValue.Suppressed"/> and <see cref="DisclosureAreaValue.Suppressed"/>: primary
+    /// suppression, then (when <paramref name="secondary"/>) complements, then the derived-statistic rule.
+    /// Returns what is still recoverable: empty unless <paramref name="secondary"/> is off or no complement exists.
+    /// </summary>
+    public static IReadOnlyList<Recovery> Protect(IReadOnlyList<DisclosureCollection> collections, IReadOnlyList<DisclosureLa> las,
+        IReadOnlyList<DisclosureLaValue> laValues, IReadOnlyList<DisclosureAreaValue> areaValues, int threshold, bool secondary)
+    {
+        foreach (var v in laValues)
+        {
+            v.Suppressed = v.Small;
+        }
+
+        foreach (var a in areaValues)
+        {
+            a.Suppressed = a.Total is { } t && t >= 1 && t <= threshold ? SuppressedStatistics.Total | SuppressedStatistics.Mean : SuppressedStatistics.None;
+        }
+
+        var left = new List<Recovery>();
+        var laByCollection = laValues.ToLookup(v => v.CollectionId);
+        var areaByCollection = areaValues.ToLookup(a => a.CollectionId);
+        foreach (var c in collections)
+        {
+            var model = Model.Build(c, las, laByCollection[c.CollectionId], areaByCollection[c.CollectionId]);
+            left.AddRange(secondary ? model.Table.SuppressComplements() : model.Table.Audit());
+            model.CopyHiddenBack();
+            OrderStatistics(c, las, laByCollection[c.CollectionId], areaByCollection[c.CollectionId], apply: true, left);
+        }
+
+        return left;
+    }
+
+    /// <summary>
+    /// The disclosure audit: from the suppression flags as they will be published, everything a reader can work out
+    /// (single-unknown elimination over every relation, for the public and for each LA), and every published order
+    /// statistic that gives a suppressed value away. Empty when the build is safe to publish.
+    /// </summary>
+    public static IReadOnlyList<Recovery> Audit(IReadOnlyList<DisclosureCollection> collections, IReadOnlyList<DisclosureLa> las,
+        IReadOnlyList<DisclosureLaValue> laValues, IReadOnlyList<DisclosureAreaValue> areaValues)
+    {
+        var found = new List<Recovery>();
+        var laByCollection = laValues.ToLookup(v => v.CollectionId);
+        var areaByCollection = areaValues.ToLookup(a => a.CollectionId);
+        foreach (var c in collections)
+        {
+            var model = Model.Build(c, las, laByCollection[c.CollectionId], areaByCollection[c.CollectionId]);
+            found.AddRange(model.Table.Audit());
+            OrderStatistics(c, las, laByCollection[c.CollectionId], areaByCollection[c.CollectionId], apply: false, found);
+        }
+
+        return found;
+    }
+
+    /// <summary>The sum rules of a definition: conjuncts of asserts of the form <c>a + b + ... = c</c>.</summary>
+    public static IReadOnlyList<(string Rule, string Total, IReadOnlyList<string> Terms)> SumRules(SurveyDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var rules = new List<(string, string, IReadOnlyList<string>)>();
+        foreach (var rule in definition.Rules)
+        {
+            foreach (var conjunct in AndSplit().Split(rule.Assert))
+            {
+                var m = SumEquality().Match(conjunct);
+                if (!m.Success)
+                {
+                    continue;
+                }
+
+                var left = m.Groups["left"].Value.Split('+', StringSplitOptions.TrimEntries);
+                var right = m.Groups["right"].Value.Split('+', StringSplitOptions.TrimEntries);
+                if (left.Length > 1 && right.Length == 1)
+                {
+                    rules.Add((rule.Id, right[0], left));
+                }
+                else if (right.Length > 1 && left.Length == 1)
+                {
+                    rules.Add((rule.Id, left[0], right));
+                }
+            }
+        }
+
+        return rules;
+    }
+
+    [GeneratedRegex(@"\s+and\s+", RegexOptions.IgnoreCase)]
+    private static partial Regex AndSplit();
+
+    [GeneratedRegex(@"^\s*(?<left>[a-z][a-z0-9_]*(\s*\+\s*[a-z][a-z0-9_]*)*)\s*=\s*(?<right>[a-z][a-z0-9_]*(\s*\+\s*[a-z][a-z0-9_]*)*)\s*$")]
+    private static partial Regex SumEquality();
+
+    /// <summary>The LA codes in each area of a level: England, each region, each LA's neighbour group.</summary>
+    private static IEnumerable<(AreaLevel Level, string Code, IReadOnlyList<string> Members)> Areas(IReadOnlyList<DisclosureLa> las)
+    {
+        yield return (AreaLevel.National, "E92000001", las.Select(l => l.Code).ToList());
+        foreach (var region in las.GroupBy(l => l.RegionCode))
+        {
+            yield return (AreaLevel.Regional, region.Key, region.Select(l => l.Code).ToList());
+        }
+
+        foreach (var la in las)
+        {
+            yield return (AreaLevel.Neighbours, la.Code, la.Neighbours);
+        }
+    }
+
+    /// <summary>QUARTILE.INC positions: the one or two LAs (0-based, sorted) that a statistic is computed from.</summary>
+    private static (int Low, int High) Positions(int n, double p)
+    {
+        var h = (n - 1) * p;
+        return ((int)Math.Floor(h), (int)Math.Ceiling(h));
+    }
+
+    private static readonly (SuppressedStatistics Bit, double P)[] Orders =
+    [
+        (SuppressedStatistics.Min, 0), (SuppressedStatistics.LowerQuartile, 0.25), (SuppressedStatistics.Median, 0.5),
+        (SuppressedStatistics.UpperQuartile, 0.75), (SuppressedStatistics.Max, 1),
+    ];
+
+    private static void OrderStatistics(DisclosureCollection c, IReadOnlyList<DisclosureLa> las, IEnumerable<DisclosureLaValue> laValues,
+        IEnumerable<DisclosureAreaValue> areaValues, bool apply, List<Recovery> found)
+    {
+        var protectedKinds = c.Measures.Where(m => m.Kind != nameof(MeasureKind.Decimal)).Select(m => m.MeasureKey).ToHashSet(StringComparer.Ordinal);
+        var values = laValues.Where(v => v.State == ValueState.Value && v.Value is not null && protectedKinds.Contains(v.MeasureKey))
+            .ToDictionary(v => (v.LaCode, v.MeasureKey));
+        var areas = areaValues.ToDictionary(a => (a.MeasureKey, a.Level, a.AreaCode));
+        foreach (var (level, code, members) in Areas(las))
+        {
+            foreach (var key in protectedKinds)
+            {
+                if (!areas.TryGetValue((key, level, code), out var area))
+                {
+                    continue;
+                }
+
+                var sorted = members.Select(m => values.GetValueOrDefault((m, key))).OfType<DisclosureLaValue>()
+                    .OrderBy(v => v.Value).ThenBy(v => v.LaCode, StringComparer.Ordinal).ToList();
+                if (sorted.Count == 0)
+                {
+                    continue;
+                }
+
+                var hiddenValues = sorted.Where(v => v.Suppressed).Select(v => v.Value!.Value).ToHashSet();
+                foreach (var (bit, p) in Orders)
+                {
+                    var (low, high) = Positions(sorted.Count, p);
+                    var (a, b) = (sorted[low], sorted[high]);
+                    var statistic = a.Value!.Value + ((decimal)((sorted.Count - 1) * p) - low) * (b.Value!.Value - a.Value.Value);
+                    var gives = a.Suppressed || b.Suppressed || hiddenValues.Contains(statistic);
+                    if (!gives || area.Suppressed.HasFlag(bit))
+                    {
+                        continue;
+                    }
+
+                    if (apply)
+                    {
+                        area.Suppressed |= bit;
+                    }
+                    else
+                    {
+                        var hidden = a.Suppressed ? a : b.Suppressed ? b : sorted.First(v => v.Suppressed && v.Value == statistic);
+                        found.Add(new Recovery(level == AreaLevel.Neighbours ? code : "public",
+                            $"{c.Period} {hidden.LaCode} {key}", hidden.Value!.Value, $"{bit} of {level} {code}"));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The relations of one collection as a <see cref="DisclosureTable"/>, and where each cell came from.</summary>
+    private sealed class Model
+    {
+        public DisclosureTable Table { get; } = new();
+        private readonly List<(int Cell, DisclosureLaValue Value)> laCells = [];
+        private readonly List<(int Cell, DisclosureAreaValue Area, SuppressedStatistics Bit)> areaCells = [];
+
+        public void CopyHiddenBack()
+        {
+            foreach (var (cell, value) in laCells)
+            {
+                value.Suppressed = Table.IsHidden(cell);
+            }
+
+            foreach (var (cell, area, bit) in areaCells)
+            {
+                if (Table.IsHidden(cell))
+                {
+                    area.Suppressed |= bit;
+                }
+            }
+        }
+
+        public static Model Build(DisclosureCollection c, IReadOnlyList<DisclosureLa> las, IEnumerable<DisclosureLaValue> laValues, IEnumerable<DisclosureAreaValue> areaValues)
+        {
+            var model = new Model();
+            var t = model.Table;
+            var audience = las.ToDictionary(l => l.Code, l => t.AddAudience(l.Code), StringComparer.Ordinal);
+            var measures = c.Measures.ToDictionary(m => m.MeasureKey, StringComparer.Ordinal);
+            var cells = new Dictionary<(string La, string Key), int>();
+            var values = laValues.Where(v => v.State == ValueState.Value && v.Value is not null && measures.ContainsKey(v.MeasureKey)).ToList();
+            foreach (var v in values)
+            {
+                var kind = measures[v.MeasureKey].Kind;
+                var owner = audience.GetValueOrDefault(v.LaCode, DisclosureTable.NoOwner);
+                var name = $"{c.Period} {v.LaCode} {v.MeasureKey}";
+                var cell = kind switch
+                {
+                    nameof(MeasureKind.Count) => t.AddCell(name, v.Value!.Value, v.Suppressed, (double)v.Value!.Value, owner),
+                    nameof(MeasureKind.Indicator) => t.AddCell(name, v.Value!.Value, v.Suppressed, 0.1, owner),
+                    _ => t.AddCell(name, v.Value!.Value, false, double.PositiveInfinity, owner),
+                };
+                cells[(v.LaCode, v.MeasureKey)] = cell;
+                if (kind != nameof(MeasureKind.Decimal))
+                {
+                    model.laCells.Add((cell, v));
+                }
+            }
+
+            int? Cell(string la, string key) => cells.TryGetValue((la, key), out var x) ? x : null;
+
+            // Each LA's rates, and a public population cell for rates per head of population.
+            var population = new Dictionary<(string La, string Key), int>();
+            int? Denominator(DisclosureLaValue v, MeasureSpec m)
+            {
+                if (m.Denominator is null || measures.ContainsKey(m.Denominator))
+                {
+                    return m.Denominator is null ? null : Cell(v.LaCode, m.Denominator);
+                }
+
+                if (v.Denominator is not { } pop)
+                {
+                    return null;
+                }
+
+                if (!population.TryGetValue((v.LaCode, m.Denominator), out var cell))
+                {
+                    cell = t.AddCell($"{c.Period} {v.LaCode} {m.Denominator}", pop, false, double.PositiveInfinity, isProtected: false);
+                    population[(v.LaCode, m.Denominator)] = cell;
+                }
+
+                return cell;
+            }
+
+            foreach (var v in values.Where(v => measures[v.MeasureKey].Kind == nameof(MeasureKind.Indicator)))
+            {
+                var m = measures[v.MeasureKey];
+                if (m.Numerator is not null && Cell(v.LaCode, m.Numerator) is { } num && Denominator(v, m) is { } den)
+                {
+                    t.AddRatio($"{c.Period} {v.LaCode} {m.MeasureKey} = {m.Numerator} / {m.Denominator}", cells[(v.LaCode, v.MeasureKey)], num, den, m.Multiplier ?? 1m);
+                }
+            }
+
+            // Within each LA's return: grids add up to their total, and the definition's sum rules.
+            var rowRelations = c.Definition.Questions.Where(q => q.Grid?.TotalOf is not null)
+                .Select(q => (Name: $"{q.Key} adds up to {q.Grid!.TotalOf}", Total: q.Grid!.TotalOf!, Terms: (IReadOnlyList<string>)q.Grid.CellKeys(q.Key).ToList()))
+                .Concat(SumRules(c.Definition).Select(r => (Name: $"rule {r.Rule}", r.Total, r.Terms)))
+                .ToList();
+            foreach (var la in las)
+            {
+                foreach (var (name, total, terms) in rowRelations)
+                {
+                    if (Cell(la.Code, total) is { } totalCell && terms.Select(k => Cell(la.Code, k)).ToList() is var termCells && termCells.All(x => x is not null))
+                    {
+                        t.AddSum($"{c.Period} {la.Code} {name}", totalCell, [.. termCells.Select(x => x!.Value)]);
+                    }
+                }
+            }
+
+            // Areas: totals of counts; rates and means of indicators.
+            var areas = areaValues.ToDictionary(a => (a.MeasureKey, a.Level, a.AreaCode));
+            foreach (var (level, code, members) in Areas(las))
+            {
+                var visibleTo = level == AreaLevel.Neighbours ? audience[code] : DisclosureTable.Public;
+                var cost = level switch { AreaLevel.National => EnglandCost, AreaLevel.Regional => RegionCost, _ => NeighbourCost };
+                var indicatorCost = level == AreaLevel.Neighbours ? NeighbourCost : IndicatorAreaCost;
+                foreach (var m in c.Measures.Where(m => m.Kind != nameof(MeasureKind.Decimal)))
+                {
+                    if (!areas.TryGetValue((m.MeasureKey, level, code), out var area) || area.ReportingCount == 0)
+                    {
+                        continue;
+                    }
+
+                    var memberCells = members.Select(la => Cell(la, m.MeasureKey)).OfType<int>().ToList();
+                    var where = $"{c.Period} {level} {code} {m.MeasureKey}";
+                    if (m.Kind == nameof(MeasureKind.Count) && area.Total is { } total)
+                    {
+                        var cell = t.AddCell($"{where} total", total, area.Suppressed.HasFlag(SuppressedStatistics.Total), cost, visibleOnlyTo: visibleTo);
+                        model.areaCells.Add((cell, area, SuppressedStatistics.Total | SuppressedStatistics.Mean));
+                        t.AddSum($"{where} total", cell, memberCells);
+                        continue;
+                    }
+
+                    if (m.Kind != nameof(MeasureKind.Indicator))
+                    {
+                        continue;
+                    }
+
+                    if (area.Mean is { } mean)
+                    {
+                        var cell = t.AddCell($"{where} mean", mean * area.ReportingCount, area.Suppressed.HasFlag(SuppressedStatistics.Mean), indicatorCost, visibleOnlyTo: visibleTo);
+                        model.areaCells.Add((cell, area, SuppressedStatistics.Mean));
+                        t.AddSum($"{where} mean x LAs", cell, memberCells);
+                    }
+
+                    if (area.Rate is { } rate && area.NumeratorTotal is { } n && area.DenominatorTotal is { } d && m.Numerator is not null && m.Denominator is not null)
+                    {
+                        var cell = t.AddCell($"{where} rate", rate, area.Suppressed.HasFlag(SuppressedStatistics.Rate), indicatorCost, visibleOnlyTo: visibleTo);
+                        model.areaCells.Add((cell, area, SuppressedStatistics.Rate));
+                        var reporting = members.Where(la => cells.ContainsKey((la, m.MeasureKey))).ToList();
+                        var numerator = t.AddUnshownCell($"{where} summed numerator", n);
+                        t.AddSum($"{where} summed numerator", numerator, reporting.Select(la => Cell(la, m.Numerator)).OfType<int>().ToList());
+                        int denominator;
+                        if (measures.ContainsKey(m.Denominator))
+                        {
+                            denominator = t.AddUnshownCell($"{where} summed denominator", d);
+                            t.AddSum($"{where} summed denominator", denominator, reporting.Select(la => Cell(la, m.Denominator)).OfType<int>().ToList());
+                        }
+                        else
+                        {
+                            // Population: published by ONS, so known to every reader.
+                            denominator = t.AddCell($"{where} population", d, false, double.PositiveInfinity, isProtected: false);
+                        }
+
+                        t.AddRatio($"{where} rate", cell, numerator, denominator, m.Multiplier ?? 1m);
+                    }
+                }
+            }
+
+            return model;
+        }
+    }
+}
