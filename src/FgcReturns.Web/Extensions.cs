@@ -1,10 +1,10 @@
-using System.Threading.RateLimiting;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Identity;
 using FgcReturns.Core.Postgres;
 using FgcReturns.Web.Components;
 using FgcReturns.Web.Endpoints;
 using FgcReturns.Web.Endpoints.Api;
+using FgcReturns.Web.Security;
 using Hangfire;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -14,8 +14,6 @@ namespace FgcReturns.Web;
 
 public static class Extensions
 {
-    public const string SignInRateLimitPolicy = "sign-in";
-
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -34,7 +32,7 @@ public static class Extensions
             o.Cookie.Name = "fgc-returns";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Always outside Development: Security/Extensions.cs
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
 
@@ -53,18 +51,7 @@ public static class Extensions
             .AddPolicy(Roles.Analyst, p => p.RequireRole(Roles.Analyst, Roles.Administrator))
             .AddPolicy(Roles.LaDataLead, p => p.RequireRole(Roles.LaDataLead));
 
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Sign-in attempts are limited per client address, on top of Identity's per-account lockout.
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
-                HttpMethods.IsPost(ctx.Request.Method) && (ctx.Request.Path.StartsWithSegments("/account/sign-in") || ctx.Request.Path.StartsWithSegments("/account/forgot-password"))
-                    ? RateLimitPartition.GetFixedWindowLimiter(
-                        ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                        _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
-                    : RateLimitPartition.GetNoLimiter("other"));
-        });
-
+        services.AddWebSecurity();
         services.AddSubmissionApi();
         services.AddHealthChecks().AddDbContextCheck<FgcDbContext>("database", tags: ["ready"]);
         return services;
@@ -72,10 +59,10 @@ public static class Extensions
 
     public static WebApplication UseWeb(this WebApplication app)
     {
+        app.UseForwardedHeadersAndHsts();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error/500", createScopeForErrors: true);
-            app.UseHsts();
         }
 
         if (app.Services.GetService<PrivatePostgresCluster>() is { } cluster)
@@ -84,14 +71,7 @@ public static class Extensions
         }
 
         app.UseStatusCodePagesWithReExecute("/error/{0}");
-        app.Use(async (ctx, next) =>
-        {
-            ctx.Response.Headers.XContentTypeOptions = "nosniff";
-            ctx.Response.Headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-            ctx.Response.Headers.XFrameOptions = "DENY";
-            await next();
-        });
-        app.UseRateLimiter();
+        app.UseWebSecurity();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

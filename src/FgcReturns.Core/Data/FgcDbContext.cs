@@ -21,6 +21,7 @@ public sealed class FgcDbContext(DbContextOptions<FgcDbContext> options) : Ident
     public DbSet<ReturnSubmission> ReturnSubmissions => Set<ReturnSubmission>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<PendingUpload> PendingUploads => Set<PendingUpload>();
+    public DbSet<Uploads.RefusedUpload> RefusedUploads => Set<Uploads.RefusedUpload>();
     public DbSet<ReminderSent> RemindersSent => Set<ReminderSent>();
     public DbSet<ReturnItemNote> ReturnItemNotes => Set<ReturnItemNote>();
     public DbSet<Invitation> Invitations => Set<Invitation>();

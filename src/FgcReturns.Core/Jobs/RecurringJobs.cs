@@ -10,6 +10,7 @@ public static class RecurringJobs
 {
     public const string CollectionSchedule = "collections-schedule";
     public const string CollectionReminders = "collections-reminders";
+    public const string UploadsPurge = "uploads-purge";
 
     private static TimeZoneInfo London => UkTime.London;
 
@@ -20,6 +21,7 @@ public static class RecurringJobs
         var options = new RecurringJobOptions { TimeZone = London };
         manager.AddOrUpdate<CollectionJobs>(CollectionSchedule, j => j.ApplyScheduleAsync(CancellationToken.None), collections.LifecycleCron, options);
         manager.AddOrUpdate<CollectionJobs>(CollectionReminders, j => j.SendRemindersAsync(CancellationToken.None), collections.RemindersCron, options);
+        manager.AddOrUpdate<Returns.ReturnUploadService>(UploadsPurge, s => s.PurgeExpiredAsync(CancellationToken.None), Cron.Hourly(), options);
     }
 
     /// <summary>Registers (or updates) the recurring jobs when the host starts.</summary>

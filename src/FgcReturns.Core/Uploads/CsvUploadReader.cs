@@ -11,7 +11,7 @@ internal static class CsvUploadReader
 {
     public const string Header = "item_key,value";
 
-    public static UploadParseResult Read(byte[] bytes, SurveyDefinition definition)
+    public static UploadParseResult Read(byte[] bytes, SurveyDefinition definition, UploadProblemList problems)
     {
         var text = Decode(bytes);
         var badData = false;
@@ -26,8 +26,8 @@ internal static class CsvUploadReader
 
         var valueKeys = ValueKeyIndex.For(definition);
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var problems = new List<UploadProblem>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lines = new LineCounter(text);
         var headerRead = false;
         var dataLines = 0;
 
@@ -41,7 +41,7 @@ internal static class CsvUploadReader
                 break;
             }
 
-            var line = StartLine(parser, text);
+            var line = lines.StartLine(parser);
             var fields = Trimmed(parser.Record ?? []);
             if (fields.Count == 0 || (fields.Count == 1 && fields[0].Length == 0))
             {
@@ -62,7 +62,7 @@ internal static class CsvUploadReader
                     new Dictionary<string, string?>(StringComparer.Ordinal),
                     [new UploadProblem(location, looksLikeData
                         ? $"The header line is missing. The first line must be {Header}, then one item a line."
-                        : $"The first line must be the header {Header}, not '{string.Join(",", fields)}'.")],
+                        : $"The first line must be the header {Header}, not {UploadQuote.Of(string.Join(",", fields))}.")],
                     isRejected: true);
             }
 
@@ -84,7 +84,7 @@ internal static class CsvUploadReader
             var key = fields[0].Trim();
             if (fields.Count < 2)
             {
-                problems.Add(new UploadProblem(location, $"There is no value for '{key}'. Write the item key, a comma, then the value.", valueKeys.ContainsKey(key) ? key : null));
+                problems.Add(new UploadProblem(location, $"There is no value for {UploadQuote.Of(key)}. Write the item key, a comma, then the value.", valueKeys.ContainsKey(key) ? key : null));
                 continue;
             }
 
@@ -92,7 +92,7 @@ internal static class CsvUploadReader
             {
                 var grid = definition.FindQuestion(key)?.Grid;
                 problems.Add(new UploadProblem(location, grid is null
-                    ? $"'{key}' is not a question in this survey. Use the item keys from the template."
+                    ? $"{UploadQuote.Of(key)} is not a question in this survey. Use the item keys from the template."
                     : $"'{key}' is a table: give each of its cells on its own line, like {grid.CellKeys(key).First()}."));
                 continue;
             }
@@ -122,7 +122,7 @@ internal static class CsvUploadReader
             return UploadParseResult.Reject($"The file has no answers in it. The first line must be {Header}, then one item a line, like referrals_children,125.");
         }
 
-        return new UploadParseResult(values, problems, isRejected: false);
+        return new UploadParseResult(values, problems.Kept, isRejected: false, problems.Total);
     }
 
     private static bool Is(string field, string expected) =>
@@ -141,16 +141,34 @@ internal static class CsvUploadReader
         return count == 0 ? [] : fields;
     }
 
-    /// <summary>The line a record starts on (a quoted value may run over several lines).</summary>
-    private static int StartLine(CsvParser parser, string text)
+    /// <summary>
+    /// The line a record starts on (a quoted value may run over several lines). Counts forward from the previous
+    /// record, so reading a file is linear in its length, not quadratic.
+    /// </summary>
+    private sealed class LineCounter(string text)
     {
-        var start = (int)Math.Clamp(parser.CharCount - parser.RawRecord.Length, 0, text.Length);
-        while (start < text.Length && text[start] is '\r' or '\n')
-        {
-            start++;
-        }
+        private int position;
+        private int line = 1;
 
-        return 1 + text.AsSpan(0, start).Count('\n');
+        public int StartLine(CsvParser parser)
+        {
+            var start = (int)Math.Clamp(parser.CharCount - parser.RawRecord.Length, 0, text.Length);
+            while (start < text.Length && text[start] is '\r' or '\n')
+            {
+                start++;
+            }
+
+            if (start < position)
+            {
+                // Never expected (records only move forward), but count from the start rather than go wrong.
+                position = 0;
+                line = 1;
+            }
+
+            line += text.AsSpan(position, start - position).Count('\n');
+            position = start;
+            return line;
+        }
     }
 
     private static string Decode(byte[] bytes)

@@ -22,6 +22,8 @@ public sealed class ReturnUploadReader
     public const string TooLargeMessage =
         "The file is larger than 5 MB. The template is much smaller than this: check you chose the right file and try again.";
 
+    public const string UnreadableMessage = "The file could not be read. Check it is the template you downloaded, or a CSV file, and try again.";
+
     public const string EmptyMessage = "The file is empty. Check you chose the right file and try again.";
 
     public const string DamagedMessage =
@@ -32,31 +34,76 @@ public sealed class ReturnUploadReader
     public const string NotTemplateMessage =
         "This is not an FGC Returns template. Download the template for your return from the portal, fill it in and upload that, or upload a CSV file.";
 
-    public UploadParseResult Read(Stream content, string fileName, long length, SurveyDefinition definition, UploadExpectation expected)
+    public UploadParseResult Read(Stream content, string fileName, long length, SurveyDefinition definition, UploadExpectation expected) =>
+        Read(content, fileName, length, definition, expected, new UploadProblemList());
+
+    /// <summary>Reads the file into <paramref name="problems"/>, which keeps the first problems and counts the rest.</summary>
+    public UploadParseResult Read(Stream content, string fileName, long length, SurveyDefinition definition, UploadExpectation expected, UploadProblemList problems)
     {
         ArgumentNullException.ThrowIfNull(content);
-        ArgumentNullException.ThrowIfNull(definition);
-        ArgumentNullException.ThrowIfNull(expected);
-        try
-        {
-            return ReadChecked(content, fileName ?? "", length, definition, expected);
-        }
-#pragma warning disable CA1031 // Never throw on bad input: an unexpected failure is still a message for the user.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return UploadParseResult.Reject("The file could not be read. Check it is the template you downloaded, or a CSV file, and try again.");
-        }
-    }
-
-    private static UploadParseResult ReadChecked(Stream content, string fileName, long length, SurveyDefinition definition, UploadExpectation expected)
-    {
         if (length > MaxBytes)
         {
             return UploadParseResult.Reject(TooLargeMessage);
         }
 
-        var bytes = ReadAtMost(content, MaxBytes + 1);
+        byte[]? bytes;
+        try
+        {
+            bytes = ReadAtMost(content, MaxBytes);
+        }
+#pragma warning disable CA1031 // Never throw on bad input: a stream that fails is still a message for the user.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return UploadParseResult.Reject(UnreadableMessage);
+        }
+
+        return bytes is null ? UploadParseResult.Reject(TooLargeMessage) : Read(bytes, fileName, definition, expected, problems);
+    }
+
+    /// <summary>Reads a file already in memory (at most <see cref="MaxBytes"/>).</summary>
+    public UploadParseResult Read(byte[] bytes, string fileName, SurveyDefinition definition, UploadExpectation expected, UploadProblemList problems)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(problems);
+        try
+        {
+            return ReadChecked(bytes, fileName ?? "", definition, expected, problems);
+        }
+#pragma warning disable CA1031 // Never throw on bad input: an unexpected failure is still a message for the user.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return UploadParseResult.Reject(UnreadableMessage);
+        }
+    }
+
+    /// <summary>
+    /// The content, read in chunks into one array of its exact size; null when it is longer than
+    /// <paramref name="limit"/> (reading stops there, so a 60 MB body costs at most the limit).
+    /// </summary>
+    public static byte[]? ReadAtMost(Stream content, long limit)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = content.Read(chunk, 0, (int)Math.Min(chunk.Length, limit + 1 - buffer.Length))) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > limit)
+            {
+                return null;
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static UploadParseResult ReadChecked(byte[] bytes, string fileName, SurveyDefinition definition, UploadExpectation expected, UploadProblemList problems)
+    {
         if (bytes.Length > MaxBytes)
         {
             return UploadParseResult.Reject(TooLargeMessage);
@@ -83,11 +130,11 @@ public sealed class ReturnUploadReader
         switch (extension)
         {
             case ".xlsx":
-                return kind == SniffedKind.Zip ? ReadWorkbook(bytes, definition, expected) : UploadParseResult.Reject(DamagedMessage);
+                return kind == SniffedKind.Zip ? ReadWorkbook(bytes, definition, expected, problems) : UploadParseResult.Reject(DamagedMessage);
             case ".csv":
                 return kind switch
                 {
-                    SniffedKind.Text => CsvUploadReader.Read(bytes, definition),
+                    SniffedKind.Text => CsvUploadReader.Read(bytes, definition, problems),
                     SniffedKind.Zip => UploadParseResult.Reject(
                         $"'{name}' is called .csv but it is an Excel workbook. Upload it with its .xlsx name, or save it as CSV (comma delimited) and upload that."),
                     _ => UploadParseResult.Reject($"'{name}' is not a CSV text file. Save it as CSV (comma delimited) and upload it again."),
@@ -98,19 +145,6 @@ public sealed class ReturnUploadReader
         }
     }
 
-    private static byte[] ReadAtMost(Stream content, long limit)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while (buffer.Length < limit && (read = content.Read(chunk, 0, (int)Math.Min(chunk.Length, limit - buffer.Length))) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
     private static string DisplayName(string fileName)
     {
         var name = Path.GetFileName(fileName.Replace('\\', '/'));
@@ -118,8 +152,14 @@ public sealed class ReturnUploadReader
         return name.Length <= 80 ? name : name[..77] + "...";
     }
 
-    private static UploadParseResult ReadWorkbook(byte[] bytes, SurveyDefinition definition, UploadExpectation expected)
+    private static UploadParseResult ReadWorkbook(byte[] bytes, SurveyDefinition definition, UploadExpectation expected, UploadProblemList problems)
     {
+        // ClosedXML holds the whole workbook in memory, many times its size: check its size and shape first.
+        if (WorkbookInspector.Inspect(bytes) is { } refusal)
+        {
+            return UploadParseResult.Reject(refusal);
+        }
+
         XLWorkbook workbook;
         try
         {
@@ -140,13 +180,13 @@ public sealed class ReturnUploadReader
             }
 
             var meta = ReadMeta(metaSheet);
-            var refusal = CheckMeta(meta, definition, expected);
-            if (refusal is not null)
+            var metaRefusal = CheckMeta(meta, definition, expected);
+            if (metaRefusal is not null)
             {
-                return UploadParseResult.Reject(refusal);
+                return UploadParseResult.Reject(metaRefusal);
             }
 
-            return ReadSections(workbook, definition);
+            return ReadSections(workbook, definition, problems);
         }
     }
 
@@ -213,11 +253,10 @@ public sealed class ReturnUploadReader
     private static string Describe(string? name, string code) =>
         string.IsNullOrWhiteSpace(name) ? code : $"{name} ({code})";
 
-    private static UploadParseResult ReadSections(XLWorkbook workbook, SurveyDefinition definition)
+    private static UploadParseResult ReadSections(XLWorkbook workbook, SurveyDefinition definition, UploadProblemList problems)
     {
         var valueKeys = ValueKeyIndex.For(definition);
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var problems = new List<UploadProblem>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         var sectionSheets = 0;
         foreach (var sheet in workbook.Worksheets)
@@ -250,7 +289,7 @@ public sealed class ReturnUploadReader
 
                 if (!valueKeys.TryGetValue(key, out var question))
                 {
-                    problems.Add(new UploadProblem(keyLocation, $"'{key}' is not a question in this survey. Do not change column A."));
+                    problems.Add(new UploadProblem(keyLocation, $"{UploadQuote.Of(key)} is not a question in this survey. Do not change column A."));
                     continue;
                 }
 
@@ -285,7 +324,7 @@ public sealed class ReturnUploadReader
                 "The file has no sheets of questions in it. Do not rename, delete or change the first row of the section sheets. Download a new template from the portal if you need to.");
         }
 
-        return new UploadParseResult(values, problems, isRejected: false);
+        return new UploadParseResult(values, problems.Kept, isRejected: false, problems.Total);
     }
 
     private static bool IsOurs(string sheetName) =>

@@ -38,11 +38,12 @@ public sealed record UploadProblem(string Location, string Message, string? Item
 /// </summary>
 public sealed class UploadParseResult
 {
-    public UploadParseResult(IReadOnlyDictionary<string, string?> values, IReadOnlyList<UploadProblem> problems, bool isRejected)
+    public UploadParseResult(IReadOnlyDictionary<string, string?> values, IReadOnlyList<UploadProblem> problems, bool isRejected, int? totalProblems = null)
     {
         Values = values;
         Problems = problems;
         IsRejected = isRejected;
+        TotalProblems = totalProblems ?? problems.Count;
     }
 
     /// <summary>
@@ -52,8 +53,14 @@ public sealed class UploadParseResult
     /// </summary>
     public IReadOnlyDictionary<string, string?> Values { get; }
 
-    /// <summary>Every problem found, in file order. A value with a problem is not in <see cref="Values"/>.</summary>
+    /// <summary>
+    /// The first <see cref="UploadProblemList.Shown"/> problems found, in file order. A value with a problem is not in
+    /// <see cref="Values"/>. <see cref="TotalProblems"/> counts them all.
+    /// </summary>
     public IReadOnlyList<UploadProblem> Problems { get; }
+
+    /// <summary>How many problems the file has, including those not kept in <see cref="Problems"/>.</summary>
+    public int TotalProblems { get; }
 
     /// <summary>True when the whole file was refused (too large, wrong type, another LA...); then Values is empty.</summary>
     public bool IsRejected { get; }
@@ -63,4 +70,51 @@ public sealed class UploadParseResult
 
     internal static UploadParseResult Reject(string message) =>
         new(new Dictionary<string, string?>(StringComparer.Ordinal), [new UploadProblem("File", message)], isRejected: true);
+}
+
+/// <summary>
+/// Collects an upload's problems in bounded memory: keeps the first <see cref="Shown"/> and counts the rest, so a 5 MB
+/// file of bad lines costs a counter, not a quarter of a million messages. The full list is produced on request by
+/// reading the file again with a <see cref="Sink"/> that writes each problem out as it is found.
+/// </summary>
+public sealed class UploadProblemList
+{
+    /// <summary>How many problems a page shows.</summary>
+    public const int Shown = 100;
+
+    private readonly List<UploadProblem> kept = [];
+
+    /// <summary>Receives every problem as it is found (for the downloadable full list); null to only keep the first ones.</summary>
+    public Action<UploadProblem>? Sink { get; init; }
+
+    public int Total { get; private set; }
+
+    public IReadOnlyList<UploadProblem> Kept => kept;
+
+    public void Add(UploadProblem problem)
+    {
+        Total++;
+        if (kept.Count < Shown)
+        {
+            kept.Add(problem);
+        }
+
+        Sink?.Invoke(problem);
+    }
+}
+
+/// <summary>Bad values quoted in messages: at most about 50 characters, so a 4 MB cell is not echoed back whole.</summary>
+public static class UploadQuote
+{
+    public const int MaxChars = 50;
+
+    /// <summary>The value in single quotes, cut to <see cref="MaxChars"/> characters with "..." and its length when longer.</summary>
+    public static string Of(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var clean = new string(value.Take(MaxChars + 1).Select(c => char.IsControl(c) ? ' ' : c).ToArray());
+        return clean.Length <= MaxChars
+            ? "'" + clean + "'"
+            : string.Create(CultureInfo.InvariantCulture, $"'{clean[..(MaxChars - 3)]}...' ({value.Length:N0} characters)");
+    }
 }

@@ -38,7 +38,7 @@ internal static class UploadValueParser
 
     private static string Message(Question question, string shown, Answer answer)
     {
-        var quoted = "'" + shown + "'";
+        var quoted = UploadQuote.Of(shown);
         var hasNumber = AnswerParser.TryParseDecimal(shown, out var number);
         var asNumber = hasNumber ? ValueFormatter.Number(number) : quoted;
         return answer.RuleId switch
@@ -65,12 +65,12 @@ internal static class UploadValueParser
     {
         if (question.Type != QuestionType.MultipleChoice)
         {
-            return "'" + shown + "'";
+            return UploadQuote.Of(shown);
         }
 
         var unknown = shown.Split([',', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .FirstOrDefault(part => !question.Options.Any(o =>
                 string.Equals(o.Value, part, StringComparison.OrdinalIgnoreCase) || string.Equals(o.Label, part, StringComparison.OrdinalIgnoreCase)));
-        return "'" + (unknown ?? shown) + "'";
+        return UploadQuote.Of(unknown ?? shown);
     }
 }

@@ -1282,6 +1282,48 @@ namespace FgcReturns.Core.Data.Migrations
                     b.ToTable("return_submissions", (string)null);
                 });
 
+            modelBuilder.Entity("FgcReturns.Core.Uploads.RefusedUpload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_name");
+
+                    b.Property<int>("ReturnId")
+                        .HasColumnType("integer")
+                        .HasColumnName("return_id");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_refused_uploads");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_refused_uploads_created_at");
+
+                    b.HasIndex("ReturnId")
+                        .HasDatabaseName("ix_refused_uploads_return_id");
+
+                    b.ToTable("refused_uploads", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -1602,6 +1644,16 @@ namespace FgcReturns.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_return_submissions_returns_return_id");
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Uploads.RefusedUpload", b =>
+                {
+                    b.HasOne("FgcReturns.Core.Returns.LaReturn", null)
+                        .WithMany()
+                        .HasForeignKey("ReturnId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_refused_uploads_returns_return_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
