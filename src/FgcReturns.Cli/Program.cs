@@ -1,5 +1,7 @@
 using System.Globalization;
+using FgcReturns.Core;
 using FgcReturns.Core.Data;
+using FgcReturns.Core.Jobs;
 using FgcReturns.Core.ReferenceData;
 using FgcReturns.Core.SurveyDefinitions;
 using Microsoft.EntityFrameworkCore;
@@ -13,6 +15,9 @@ internal static class Cli
           fgc definitions check <folder>   Check every survey definition (*.yaml) under the folder.
           fgc migrate                      Apply database migrations and load reference data into the database
                                            given by the environment variable ConnectionStrings__Fgc.
+          fgc worker [--urls <url>]        Run the background jobs (Hangfire server) only, with health endpoints
+                                           /health/live and /health/ready; web instances then set
+                                           Jobs__ServerEnabled=false. Stops on Ctrl+C or SIGTERM.
 
         Exit codes: 0 all valid, 1 problems found, 2 wrong usage.
         """;
@@ -25,6 +30,8 @@ internal static class Cli
                 return CheckDefinitions(folder, output);
             case ["migrate"]:
                 return Migrate(output, error);
+            case ["worker", .. var options]:
+                return Worker(options, error);
             case ["-h" or "--help" or "help", ..]:
                 output.WriteLine(Usage);
                 return 0;
@@ -32,6 +39,20 @@ internal static class Cli
                 error.WriteLine(args.Length == 0 ? "No command given." : $"Unknown command: {string.Join(' ', args)}");
                 error.WriteLine(Usage);
                 return 2;
+        }
+    }
+
+    private static int Worker(string[] options, TextWriter error)
+    {
+        try
+        {
+            WorkerHost.Build(options).Run();
+            return 0;
+        }
+        catch (StartupException e)
+        {
+            error.WriteLine("FGC Returns worker cannot start: " + e.Message);
+            return 1;
         }
     }
 

@@ -16,9 +16,12 @@ public sealed class BenchmarkOptions
     /// </summary>
     public bool SecondarySuppression { get; set; } = true;
 
-    /// <summary>How long an acceptance waits before its build starts, so that many acceptances make one build.</summary>
+    /// <summary>
+    /// How long an acceptance waits before its build starts (a short debounce), so that acceptances arriving together
+    /// make one build while the first after a quiet spell is still built within seconds.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan CoalesceDelay { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan CoalesceDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Cron expression (Europe/London) of the nightly rebuild.</summary>
     [Required]

@@ -1,4 +1,5 @@
 using FgcReturns.Core.Postgres;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,6 +10,8 @@ namespace FgcReturns.Core.Data;
 public static class Extensions
 {
     public const string ConnectionStringName = "Fgc";
+
+    public const string DataProtectionApplicationName = "FgcReturns";
 
     /// <summary>
     /// Registers the DbContext. With no connection string in Development, starts (or reuses) a private
@@ -39,6 +42,12 @@ public static class Extensions
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention());
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<FgcDbContext>>().CreateDbContext());
+
+        // One key ring in PostgreSQL for every instance, so a cookie, antiforgery token or one-time link issued by one
+        // web instance is read by any other; the application name keeps the keys' purpose the same on every host.
+        services.AddDataProtection()
+            .SetApplicationName(DataProtectionApplicationName)
+            .PersistKeysToDbContext<FgcDbContext>();
         return services;
     }
 

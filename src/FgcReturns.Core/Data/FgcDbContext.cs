@@ -3,13 +3,17 @@ using FgcReturns.Core.Collections;
 using FgcReturns.Core.Identity;
 using FgcReturns.Core.ReferenceData;
 using FgcReturns.Core.Returns;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace FgcReturns.Core.Data;
 
-public sealed class FgcDbContext(DbContextOptions<FgcDbContext> options) : IdentityDbContext<FgcUser>(options)
+public sealed class FgcDbContext(DbContextOptions<FgcDbContext> options) : IdentityDbContext<FgcUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>The data-protection key ring shared by every web instance and worker (cookies, antiforgery, links).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Region> Regions => Set<Region>();
     public DbSet<LocalAuthority> LocalAuthorities => Set<LocalAuthority>();
     public DbSet<StatisticalNeighbour> StatisticalNeighbours => Set<StatisticalNeighbour>();

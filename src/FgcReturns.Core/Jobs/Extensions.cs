@@ -26,6 +26,9 @@ public static class Extensions
                 SchemaName = HangfireSchema,
                 PrepareSchemaIfNecessary = true,
                 QueuePollInterval = options.QueuePollInterval,
+
+                // A job queued by a web instance wakes the worker's server through NOTIFY instead of its next poll.
+                EnableLongPolling = true,
             }));
         services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -35,7 +38,11 @@ public static class Extensions
             .UseStorage(sp.GetRequiredService<JobStorage>()));
         if (options.ServerEnabled)
         {
-            services.AddHangfireServer(o => o.WorkerCount = 2);
+            services.AddHangfireServer(o =>
+            {
+                o.WorkerCount = options.WorkerCount;
+                o.SchedulePollingInterval = options.SchedulePollingInterval;
+            });
         }
 
         return services;

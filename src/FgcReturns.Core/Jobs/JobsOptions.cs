@@ -4,9 +4,24 @@ public sealed class JobsOptions
 {
     public const string Section = "Jobs";
 
-    /// <summary>Run a Hangfire server in this process; switch off to run a separate worker.</summary>
+    /// <summary>
+    /// Run a Hangfire server in this process. Web instances behind a load balancer set Jobs__ServerEnabled=false and
+    /// only enqueue; one or more workers (<c>fgc worker</c>) run the jobs.
+    /// </summary>
     public bool ServerEnabled { get; set; } = true;
 
-    /// <summary>How often the in-process server polls its queues.</summary>
+    /// <summary>
+    /// How often a server looks for queued jobs when no notification arrived. Servers are woken at once by
+    /// PostgreSQL LISTEN/NOTIFY when a job is queued by any process; this is only the fallback.
+    /// </summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often a server moves due scheduled jobs (e.g. a debounced benchmark build) to the queue. Hangfire's default
+    /// of 15 s would dominate the time from an acceptance to its new benchmarks.
+    /// </summary>
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Jobs one server runs at once.</summary>
+    public int WorkerCount { get; set; } = 2;
 }
