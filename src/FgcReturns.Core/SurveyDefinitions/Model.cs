@@ -205,6 +205,9 @@ public sealed class SurveyDefinition
     public IReadOnlyList<ValidationRule> Rules { get; }
     public IReadOnlyList<Indicator> Indicators { get; }
 
+    /// <summary>The case-level tracker this version can be computed from, if it declares one.</summary>
+    public TrackerSpec? Tracker { get; init; }
+
     /// <summary>SHA-256 (lower-case hex) of the file text with line endings normalised to \n.</summary>
     public string ContentHash { get; }
     public string SourcePath { get; }

@@ -178,9 +178,9 @@ internal sealed class ParsedFile(string path)
         new(Path, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column), message);
 }
 
-internal sealed class DefinitionFileParser(string path, string text)
+internal sealed partial class DefinitionFileParser(string path, string text)
 {
-    private static readonly string[] SurveyFields = ["survey_id", "version", "title", "status", "period_type", "changelog", "sections", "rules", "indicators"];
+    private static readonly string[] SurveyFields = ["survey_id", "version", "title", "status", "period_type", "changelog", "sections", "rules", "indicators", "tracker"];
     private static readonly string[] SectionFields = ["key", "title", "description", "questions"];
     private static readonly string[] QuestionFields = ["key", "label", "hint", "guidance", "type", "not_recorded_allowed", "min", "max", "unit", "options", "rows", "columns", "total_of", "mapped_from"];
     private static readonly string[] OptionFields = ["value", "label"];
@@ -274,6 +274,7 @@ internal sealed class DefinitionFileParser(string path, string text)
         CheckGrids();
         var rules = ParseRules(root, lookup);
         var indicators = ParseIndicators(root, lookup);
+        var tracker = ParseTracker(root, lookup);
         ParseMappings(versionOk ? version : null);
 
         if (surveyId is not null && version is not null && versionOk && title is not null && status is not null && periodType is not null && changelog is not null)
@@ -289,7 +290,10 @@ internal sealed class DefinitionFileParser(string path, string text)
                 rules,
                 indicators,
                 SurveyDefinitionLoader.ComputeHash(text),
-                path);
+                path)
+            {
+                Tracker = tracker,
+            };
         }
 
         return _file;
