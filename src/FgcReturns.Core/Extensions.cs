@@ -39,6 +39,7 @@ public static class Extensions
         services.AddScoped<IReturnEvents, BenchmarkReturnEvents>();
         services.AddScoped<ReturnReviewService>();
         services.AddScoped<IReturnEvents, ReturnEmailNotifier>();
+        services.AddScoped<ReturnEmailNotifier>();
         services.AddScoped<UserAdminService>();
 
         // Start-up steps, in order: record definition hashes (fails on a changed published file), then demo data.
