@@ -40,6 +40,7 @@ public static class Extensions
         services.AddScoped<IReturnEvents, BenchmarkReturnEvents>();
         services.AddScoped<ReturnReviewService>();
         services.AddScoped<IReturnEvents, ReturnEmailNotifier>();
+        services.AddScoped<ReturnEmailNotifier>();
         services.AddScoped<UserAdminService>();
         services.AddApiClients(configuration);
 

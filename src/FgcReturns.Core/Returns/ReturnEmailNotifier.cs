@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FgcReturns.Core.Returns;
 
-/// <summary>Emails the LA's active data leads when the national team accepts their return or sends it back.</summary>
+/// <summary>Emails the LA's active data leads when their return is submitted, and when the national team accepts it or sends it back.</summary>
 public sealed class ReturnEmailNotifier(FgcDbContext db, IEmailSender email, EmailOptions options) : IReturnEvents
 {
     public async Task ReturnAcceptedAsync(LaReturn ret, CancellationToken ct)
@@ -16,6 +16,27 @@ public sealed class ReturnEmailNotifier(FgcDbContext db, IEmailSender email, Ema
             The national team has accepted {laName}'s {title} return.
 
             You do not need to do anything else. You can see the return at:
+            {Link(ret)}
+
+            FGC Returns
+            """, ct);
+    }
+
+    /// <summary>Confirms a submission to every data lead of the LA, with the reference to quote.</summary>
+    public async Task ReturnSubmittedAsync(LaReturn ret, ReturnSubmission submission, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        var (laName, title) = await NamesAsync(ret, ct);
+        await SendAsync(ret, $"{title}: your return has been submitted – reference {submission.Reference}",
+            $"""
+            {laName}'s {title} return was submitted on {LondonDateTime(submission.SubmittedAt)} by {submission.SubmittedByEmail}.
+
+            The figures were approved by {submission.DeclarationName}, {submission.DeclarationRole}.
+
+            Your reference is {submission.Reference}. Quote it if you contact the national team about this return.
+
+            The national team will review the return and email you when they accept it or if they need changes.
+            You can see the return at:
             {Link(ret)}
 
             FGC Returns
@@ -67,6 +88,12 @@ public sealed class ReturnEmailNotifier(FgcDbContext db, IEmailSender email, Ema
             ?? "FGC";
         return (laName, title);
     }
+
+    /// <summary>GOV.UK style, UK time: "2 December 2026 at 3:29pm".</summary>
+    private static string LondonDateTime(DateTimeOffset at) =>
+        TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById("Europe/London"))
+            .ToString("d MMMM yyyy 'at' h:mmtt", System.Globalization.CultureInfo.InvariantCulture)
+            .Replace("AM", "am", StringComparison.Ordinal).Replace("PM", "pm", StringComparison.Ordinal);
 
     private string Link(LaReturn ret) => $"{options.PortalBaseUrl.TrimEnd('/')}/returns/{ret.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }

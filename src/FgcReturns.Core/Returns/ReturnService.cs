@@ -8,11 +8,12 @@ using FgcReturns.Core.Identity;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Validation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace FgcReturns.Core.Returns;
 
 /// <summary>Everything that reads or changes an LA's return. The LA scope is enforced here, from the signed-in user.</summary>
-public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catalog, TimeProvider clock)
+public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catalog, TimeProvider clock, ReturnEmailNotifier notifier, ILogger<ReturnService> logger)
 {
     /// <summary>The return with what pages need, or null when it does not exist or this user may not see it.</summary>
     public async Task<ReturnContext?> GetAsync(ClaimsPrincipal user, int returnId, CancellationToken ct = default)
@@ -373,6 +374,16 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
         ret.LastModifiedBy = user.Email();
         db.AuditEvents.Add(Audit(user, ret, "Submitted", now, "form", null, null, submission.Reference));
         await db.SaveChangesAsync(ct);
+        try
+        {
+            await notifier.ReturnSubmittedAsync(ret, submission, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The submission is stored; an email that cannot be sent must not undo or hide that.
+            logger.LogWarning(ex, "Could not email the submission confirmation for return {ReturnId}", ret.Id);
+        }
+
         return SubmitOutcome.Submitted(submission);
     }
 

@@ -134,7 +134,7 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
 
         // Assert
         outcome.Succeeded.ShouldBeFalse();
-        outcome.Problems.ShouldContain(p => p.Contains("error", StringComparison.Ordinal));
+        outcome.Problems.ShouldContain(p => p.StartsWith("Families who agreed to an FGC (60) cannot be more than families offered one", StringComparison.Ordinal));
         (await factory.WithDbAsync(db => db.ReturnSubmissions.CountAsync())).ShouldBe(0);
         (await factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.InProgress);
     }
@@ -155,7 +155,7 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
         var submitted = await Service(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"));
 
         // Assert
-        refused.Problems.ShouldContain(p => p.StartsWith("Explain query Q01", StringComparison.Ordinal));
+        refused.Problems.ShouldContain(p => p.StartsWith("Explain this, or change the figures: Initial FGCs held (38)", StringComparison.Ordinal));
         submitted.Succeeded.ShouldBeTrue(string.Join("; ", submitted.Problems));
         var snapshot = submitted.Submission!;
         snapshot.Reference.ShouldBe("FGC-202526-887-1");

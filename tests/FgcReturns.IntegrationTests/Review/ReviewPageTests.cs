@@ -38,6 +38,27 @@ public sealed class ReviewPageTests(DatabaseServerFixture database) : IAsyncLife
     }
 
     [Fact]
+    public async Task ReviewPage_LargeChange_IsHighlightedAndTheEvidenceComesBeforeTheDecision()
+    {
+        // Arrange: last year 10 FGCs held, this year 36 (+260%).
+        var ret = await host.SubmitValidReturnAsync();
+        await host.Factory.SetPreviousYearAsync("887", Core.Tests.Builders.ReturnValuesBuilder.PreviousFgc10().With("fgcs_held", "10").Build());
+        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+
+        // Act
+        var body = await ReviewHost.BodyAsync(await client.GetAsync(new Uri($"/review/{ret.Id}", UriKind.Relative), TestContext.Current.CancellationToken));
+
+        // Assert: a back link to the chase list; errors, queries and answers before the decision; the big change flagged, small ones not.
+        body.ShouldContain($"href=\"/collections/{ret.CollectionId}\"");
+        body.IndexOf("id=\"validation\"", StringComparison.Ordinal).ShouldBeLessThan(body.IndexOf("id=\"decision\"", StringComparison.Ordinal));
+        body.IndexOf("id=\"section-outcomes\"", StringComparison.Ordinal).ShouldBeLessThan(body.IndexOf("id=\"decision\"", StringComparison.Ordinal));
+        var row = body[body.IndexOf("id=\"item-fgcs_held\"", StringComparison.Ordinal)..];
+        row[..row.IndexOf("</tr>", StringComparison.Ordinal)].ShouldContain("Large change");
+        var calm = body[body.IndexOf("id=\"item-families_offered\"", StringComparison.Ordinal)..];
+        calm[..calm.IndexOf("</tr>", StringComparison.Ordinal)].ShouldNotContain("Large change");
+    }
+
+    [Fact]
     public async Task ReviewPage_AcceptForm_AcceptsAndShowsSuccess()
     {
         // Arrange

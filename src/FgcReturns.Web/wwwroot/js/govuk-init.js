@@ -149,6 +149,50 @@ function focusLocationHash() {
   }
 }
 
+// Interactive pages keep <title> true to their state ("Error: " while an error shows). <HeadOutlet> is static here,
+// so a <PageTitle> change inside an interactive page does not reach the document: the page calls this instead.
+//
+// A live save can grow what is above the field being typed into (an error summary, a status line). The field
+// must not move under the person's eyes: remember where the focused field was on screen at their last action,
+// and after the page re-renders, scroll by however far it moved.
+let tracked = null;
+
+function trackFocused() {
+  const element = document.activeElement;
+  tracked = element instanceof HTMLElement && element !== document.body && element.matches('input, textarea, select, button')
+    ? { element, top: element.getBoundingClientRect().top }
+    : null;
+}
+
+['focusin', 'input', 'change', 'keyup', 'click'].forEach((type) => document.addEventListener(type, trackFocused, true));
+
+// A scroll the person makes moves the remembered position too; one the browser makes because the page changed
+// (scroll anchoring, just after a render) must not, or the field's move would be forgotten before it is undone.
+let changedAt = 0;
+new MutationObserver(() => { changedAt = performance.now(); }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+window.addEventListener('scroll', () => {
+  if (performance.now() - changedAt > 250) {
+    trackFocused();
+  }
+}, { passive: true });
+
+window.fgcReturns = Object.assign(window.fgcReturns || {}, {
+  setTitle(title) {
+    if (typeof title === 'string' && document.title !== title) {
+      document.title = title;
+    }
+  },
+  keepFocusedFieldInPlace() {
+    if (tracked && tracked.element.isConnected && document.activeElement === tracked.element) {
+      const moved = tracked.element.getBoundingClientRect().top - tracked.top;
+      if (Math.abs(moved) >= 1) {
+        window.scrollBy(0, moved);
+      }
+    }
+    trackFocused();
+  },
+});
+
 let subscribed = false;
 
 function subscribeToEnhancedLoad() {
