@@ -30,10 +30,7 @@ public static class Extensions
         "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
         + "microphone=(), midi=(), payment=(), publickey-credentials-get=(), usb=(), browsing-topics=()";
 
-    /// <summary>Sign-in and forgot-password posts a minute from one client address, and for one email address.</summary>
-    public const int SignInsPerClient = 30;
-
-    public const int SignInsPerAccount = 10;
+    public const string SignInRateLimitsSection = "SignInRateLimits";
 
     /// <summary>The sign-in form is small: a larger body is not read to find the email address.</summary>
     private const long SignInFormBytes = 16 * 1024;
@@ -71,6 +68,7 @@ public static class Extensions
         services.AddOptions<AntiforgeryOptions>().Configure<IHostEnvironment>((o, env) =>
             o.Cookie.SecurePolicy = env.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
 
+        services.AddOptions<SignInRateLimits>().BindConfiguration(SignInRateLimitsSection);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -78,10 +76,10 @@ public static class Extensions
             // the account limit stops one address being tried from many clients.
             o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(ctx => IsSignInPost(ctx)
-                    ? RateLimitPartition.GetFixedWindowLimiter("client:" + (ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown"), _ => PerMinute(SignInsPerClient))
+                    ? RateLimitPartition.GetFixedWindowLimiter("client:" + (ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown"), _ => PerMinute(Limits(ctx).PerClient))
                     : RateLimitPartition.GetNoLimiter("other")),
                 PartitionedRateLimiter.Create<HttpContext, string>(ctx => IsSignInPost(ctx) && PostedEmail(ctx) is { } email
-                    ? RateLimitPartition.GetFixedWindowLimiter("account:" + email, _ => PerMinute(SignInsPerAccount))
+                    ? RateLimitPartition.GetFixedWindowLimiter("account:" + email, _ => PerMinute(Limits(ctx).PerAccount))
                     : RateLimitPartition.GetNoLimiter("other")));
         });
         return services;
@@ -159,6 +157,8 @@ public static class Extensions
         var email = form["Input.Email"].FirstOrDefault() ?? form["Form.Email"].FirstOrDefault();
         return string.IsNullOrWhiteSpace(email) ? null : email.Trim().ToUpperInvariant();
     }
+
+    private static SignInRateLimits Limits(HttpContext ctx) => ctx.RequestServices.GetRequiredService<IOptions<SignInRateLimits>>().Value;
 
     private static FixedWindowRateLimiterOptions PerMinute(int permits) =>
         new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };

@@ -40,7 +40,7 @@ public sealed class SignInTests(WebAppFixture app) : IClassFixture<WebAppFixture
     }
 
     [Fact]
-    public async Task SignIn_FiveWrongPasswords_LocksTheAccount()
+    public async Task SignIn_FiveWrongPasswords_LocksTheAccountWithoutSayingItExists()
     {
         // Arrange: analysts are not used elsewhere in this class, so locking one is safe.
         var client = app.Factory.CreateBrowserlessClient();
@@ -52,8 +52,11 @@ public sealed class SignInTests(WebAppFixture app) : IClassFixture<WebAppFixture
         // Act
         var response = await client.SignInAsync("analyst@fgc.example");
 
-        // Assert
-        (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("Your account is locked");
+        // Assert: the right password no longer works, and the message is the one anyone gets.
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        page.ShouldContain(FgcReturns.Web.Components.Account.SignIn.FailedMessage);
+        page.ShouldNotContain("locked");
     }
 
     [Fact]

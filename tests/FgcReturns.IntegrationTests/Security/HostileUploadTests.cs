@@ -254,18 +254,20 @@ internal sealed class PeakManagedMemory : IDisposable
         GC.WaitForPendingFinalizers();
         baseline = GC.GetTotalMemory(forceFullCollection: true);
         peak = baseline;
-        sampler = new Thread(() =>
-        {
-            while (!stopped)
-            {
-                peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: false));
-                Thread.Sleep(1);
-            }
-        }) { IsBackground = true, Priority = ThreadPriority.Highest };
+        sampler = new Thread(Sample) { IsBackground = true, Priority = ThreadPriority.Highest };
         sampler.Start();
     }
 
     public static PeakManagedMemory Start() => new();
+
+    private void Sample()
+    {
+        while (!stopped)
+        {
+            peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: false));
+            Thread.Sleep(1);
+        }
+    }
 
     /// <summary>The peak above the baseline, in bytes.</summary>
     public long Stop()
