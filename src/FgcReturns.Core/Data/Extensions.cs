@@ -32,6 +32,7 @@ public static class Extensions
             var path = options.PrivateClusterPath ?? Path.Combine(RepositoryRoot(environment.ContentRootPath), ".data", "postgres");
             var cluster = PrivatePostgresCluster.StartOrReuse(path);
             services.AddSingleton(cluster);
+            cluster.EnsureDatabase("fgc_returns");
             connectionString = cluster.ConnectionString("fgc_returns");
             options.ApplyMigrations = true;
             configuration[$"ConnectionStrings:{ConnectionStringName}"] = connectionString;
