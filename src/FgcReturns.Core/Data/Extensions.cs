@@ -39,9 +39,10 @@ public static class Extensions
         }
 
         services.AddSingleton(options);
-        services.AddDbContextFactory<FgcDbContext>(o => o
+        services.AddDbContextFactory<FgcDbContext>((sp, o) => o
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention());
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(sp.GetServices<Telemetry.MetricsInterceptor>()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<FgcDbContext>>().CreateDbContext());
 
         // One key ring in PostgreSQL for every instance, so a cookie, antiforgery token or one-time link issued by one
