@@ -8,6 +8,7 @@ using FgcReturns.Core.Identity;
 using FgcReturns.Core.Jobs;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.SurveyDefinitions;
+using FgcReturns.Core.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,7 @@ public static class Extensions
         }
 
         services.AddSingleton(demo);
+        services.AddFgcTelemetry(configuration);
         services.AddFgcData(configuration, environment);
         services.AddFgcIdentity();
         services.AddFgcJobs(configuration);

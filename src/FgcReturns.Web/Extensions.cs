@@ -20,6 +20,7 @@ public static class Extensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, Components.Account.IdentityRevalidatingAuthenticationStateProvider>();
         services.AddHttpContextAccessor();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, Telemetry.CircuitLogScope>();
 
         // Identity cookies. An external OpenID Connect provider (e.g. DfE Sign-in) is added as another scheme
         // on this same builder (AddOpenIdConnect) and linked to FgcUser through Identity's external logins.

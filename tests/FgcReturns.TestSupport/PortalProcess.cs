@@ -44,7 +44,20 @@ public sealed class PortalProcess : IAsyncDisposable
     public static PortalProcess Worker(string name, string connectionString, IDictionary<string, string?>? settings = null) =>
         Create(name, "FgcReturns.Cli", ["worker"], connectionString, settings ?? new Dictionary<string, string?>());
 
-    private static PortalProcess Create(string name, string project, string[] args, string connectionString, IDictionary<string, string?> settings)
+    /// <summary>
+    /// A web instance with no connection string, in Development, so it starts (or reuses) its own private PostgreSQL
+    /// cluster in <paramref name="clusterPath"/>, as a developer's first run does.
+    /// </summary>
+    public static PortalProcess WebOnPrivateCluster(string name, string clusterPath, IDictionary<string, string?>? settings = null) =>
+        Create(name, "FgcReturns.Web", [], null, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Database__PrivateClusterPath"] = clusterPath,
+            ["Database__ApplyMigrations"] = "true",
+            ["Jobs__ServerEnabled"] = "false",
+            ["Demo__Seed"] = "true",
+        });
+
+    private static PortalProcess Create(string name, string project, string[] args, string? connectionString, IDictionary<string, string?> settings)
     {
         var root = RepositoryRoot();
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
@@ -72,8 +85,12 @@ public sealed class PortalProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["DOTNET_ENVIRONMENT"] = "Development";
         info.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
-        info.Environment["ConnectionStrings__Fgc"] = connectionString;
         info.Environment["Database__ApplyMigrations"] = "false";
+        if (connectionString is not null)
+        {
+            info.Environment["ConnectionStrings__Fgc"] = connectionString;
+        }
+
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (key, value) in settings)
@@ -155,6 +172,19 @@ public sealed class PortalProcess : IAsyncDisposable
             await process.WaitForExitAsync();
         }
     }
+
+    /// <summary>Kills the process outright (SIGKILL), as a crash or an out-of-memory kill would.</summary>
+    public async Task KillAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>The exit code once the process has exited.</summary>
+    public int? ExitCode => process is { HasExited: true } ? process.ExitCode : null;
 
     public async ValueTask DisposeAsync()
     {

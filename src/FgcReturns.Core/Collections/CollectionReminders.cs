@@ -21,6 +21,7 @@ public sealed class CollectionReminders(
     IEmailSender email,
     EmailOptions emailOptions,
     CollectionOptions options,
+    Telemetry.FgcMetrics metrics,
     ILogger<CollectionReminders> logger)
 {
     private static readonly ReturnStatus[] Done = [ReturnStatus.Submitted, ReturnStatus.Accepted];
@@ -127,6 +128,7 @@ public sealed class CollectionReminders(
             }
 
             await transaction.CommitAsync(ct);
+            metrics.RemindersSent(recipients.Count, milestone);
             sent += recipients.Count;
         }
 

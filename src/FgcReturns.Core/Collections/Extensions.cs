@@ -13,7 +13,7 @@ public static class Extensions
         var problems = options.Problems().ToList();
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException("The Collections settings are not valid: " + string.Join(" ", problems));
+            throw new StartupException("The Collections settings are not valid: " + string.Join(" ", problems));
         }
 
         services.AddSingleton(options);

@@ -3,6 +3,8 @@ using FgcReturns.Core.Identity;
 using FgcReturns.Core.ReferenceData;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -21,6 +23,14 @@ public static class DatabaseInitializer
         var options = services.GetRequiredService<DatabaseOptions>();
         var db = services.GetRequiredService<FgcDbContext>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
+
+        // An empty database has no history table: create it first, so that reading the applied migrations does not
+        // fail (and log an error) on a fresh start.
+        if (options.ApplyMigrations
+            && !await db.Database.SqlQueryRaw<bool>("SELECT to_regclass('__ef_migrations_history') IS NOT NULL AS \"Value\"").SingleAsync(ct))
+        {
+            await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), ct);
+        }
 
         if (options.ApplyMigrations)
         {

@@ -32,15 +32,17 @@ public static class Extensions
             var path = options.PrivateClusterPath ?? Path.Combine(RepositoryRoot(environment.ContentRootPath), ".data", "postgres");
             var cluster = PrivatePostgresCluster.StartOrReuse(path);
             services.AddSingleton(cluster);
+            cluster.EnsureDatabase("fgc_returns");
             connectionString = cluster.ConnectionString("fgc_returns");
             options.ApplyMigrations = true;
             configuration[$"ConnectionStrings:{ConnectionStringName}"] = connectionString;
         }
 
         services.AddSingleton(options);
-        services.AddDbContextFactory<FgcDbContext>(o => o
+        services.AddDbContextFactory<FgcDbContext>((sp, o) => o
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention());
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(sp.GetServices<Telemetry.MetricsInterceptor>()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<FgcDbContext>>().CreateDbContext());
 
         // One key ring in PostgreSQL for every instance, so a cookie, antiforgery token or one-time link issued by one

@@ -53,7 +53,9 @@ public sealed class PrivatePostgresCluster : IDisposable
             var runningPort = RunningPort(dataDirectory);
             if (runningPort is int port && CanConnect(port))
             {
-                return new PrivatePostgresCluster(dataDirectory, socketDir, bin, port, ownsProcess: false);
+                // Left running by a portal that was killed: nobody stops it unless this process takes it over.
+                var owns = !OwnerIsAlive(dataDirectory);
+                return Owned(new PrivatePostgresCluster(dataDirectory, socketDir, bin, port, ownsProcess: owns));
             }
         }
         else
@@ -82,7 +84,67 @@ public sealed class PrivatePostgresCluster : IDisposable
 
         var log = Path.Combine(dataDirectory, "server.log");
         Run(bin, runAsPostgres, "pg_ctl", "-D", dataDirectory, "-l", log, "-w", "-t", "60", "-o", options.ToString(), "start");
-        return new PrivatePostgresCluster(dataDirectory, socketDir, bin, chosenPort, ownsProcess: true);
+        return Owned(new PrivatePostgresCluster(dataDirectory, socketDir, bin, chosenPort, ownsProcess: true));
+    }
+
+    /// <summary>
+    /// Creates the database if it is missing, through the maintenance database, so the portal's first connection
+    /// finds it instead of failing (and logging an error) first.
+    /// </summary>
+    public void EnsureDatabase(string database)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false");
+        connection.Open();
+        using var exists = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
+        exists.Parameters.AddWithValue("name", database);
+        if (exists.ExecuteScalar() is null)
+        {
+            var quoted = "\"" + database.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            using var create = new Npgsql.NpgsqlCommand("CREATE DATABASE " + quoted, connection);
+            create.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The file beside the data folder naming the process that owns (and will stop) the cluster.</summary>
+    private static string OwnerFile(string dataDirectory) => dataDirectory.TrimEnd(Path.DirectorySeparatorChar) + ".owner";
+
+    /// <summary>
+    /// An owning process records itself, and stops the cluster when it exits however it ends short of being killed:
+    /// after a normal stop, a start that failed after the cluster came up, or an unhandled exception.
+    /// </summary>
+    private static PrivatePostgresCluster Owned(PrivatePostgresCluster cluster)
+    {
+        if (cluster.OwnsProcess)
+        {
+            using var me = Process.GetCurrentProcess();
+            File.WriteAllText(OwnerFile(cluster.DataDirectory), string.Create(CultureInfo.InvariantCulture, $"{me.Id} {me.StartTime.ToUniversalTime().Ticks}"));
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
+            AppDomain.CurrentDomain.UnhandledException += (_, _) => cluster.Stop();
+        }
+
+        return cluster;
+    }
+
+    /// <summary>True when the recorded owner is another process that is still running (the same process, not a reused id).</summary>
+    private static bool OwnerIsAlive(string dataDirectory)
+    {
+        try
+        {
+            var parts = File.ReadAllText(OwnerFile(dataDirectory)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || pid == Environment.ProcessId)
+            {
+                return false;
+            }
+
+            using var owner = Process.GetProcessById(pid);
+            return !owner.HasExited && owner.StartTime.ToUniversalTime().Ticks == ticks;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // No owner file, or the owner has gone.
+            return false;
+        }
     }
 
     public static string? FindBinDirectory()
@@ -142,6 +204,15 @@ public sealed class PrivatePostgresCluster : IDisposable
         catch (InvalidOperationException)
         {
             // Already stopped.
+        }
+
+        try
+        {
+            File.Delete(OwnerFile(DataDirectory));
+        }
+        catch (IOException)
+        {
+            // Best effort: a stale owner file names a process that has gone, which reads as no owner.
         }
     }
 
