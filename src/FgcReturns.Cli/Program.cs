@@ -8,11 +8,13 @@ return Cli.Run(args, Console.Out, Console.Error);
 
 internal static class Cli
 {
-    private const string Usage = """
+    private static readonly string Usage = """
         Usage:
           fgc definitions check <folder>   Check every survey definition (*.yaml) under the folder.
           fgc migrate                      Apply database migrations and load reference data into the database
                                            given by the environment variable ConnectionStrings__Fgc.
+        """ + Environment.NewLine + TrackerCommand.Usage + Environment.NewLine + """
+                                           Compute a return's figures from an FGC tracker, on this machine only.
 
         Exit codes: 0 all valid, 1 problems found, 2 wrong usage.
         """;
@@ -23,6 +25,8 @@ internal static class Cli
         {
             case ["definitions", "check", var folder]:
                 return CheckDefinitions(folder, output);
+            case ["tracker", "compute", .. var rest]:
+                return TrackerCommand.Run(rest, output, error, DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime));
             case ["migrate"]:
                 return Migrate(output, error);
             case ["-h" or "--help" or "help", ..]:
