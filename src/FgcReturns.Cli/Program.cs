@@ -10,7 +10,7 @@ return Cli.Run(args, Console.Out, Console.Error);
 
 internal static class Cli
 {
-    private const string Usage = """
+    private static readonly string Usage = """
         Usage:
           fgc definitions check <folder>   Check every survey definition (*.yaml) under the folder.
           fgc migrate                      Apply database migrations and load reference data into the database
@@ -18,6 +18,8 @@ internal static class Cli
           fgc worker [--urls <url>]        Run the background jobs (Hangfire server) only, with health endpoints
                                            /health/live and /health/ready; web instances then set
                                            Jobs__ServerEnabled=false. Stops on Ctrl+C or SIGTERM.
+        """ + Environment.NewLine + TrackerCommand.Usage + Environment.NewLine + """
+                                           Compute a return's figures from an FGC tracker, on this machine only.
 
         Exit codes: 0 all valid, 1 problems found, 2 wrong usage.
         """;
@@ -28,6 +30,8 @@ internal static class Cli
         {
             case ["definitions", "check", var folder]:
                 return CheckDefinitions(folder, output);
+            case ["tracker", "compute", .. var rest]:
+                return TrackerCommand.Run(rest, output, error, DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime));
             case ["migrate"]:
                 return Migrate(output, error);
             case ["worker", .. var options]:

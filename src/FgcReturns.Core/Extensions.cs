@@ -9,6 +9,7 @@ using FgcReturns.Core.Jobs;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Telemetry;
+using FgcReturns.Core.Tracker;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,7 @@ public static class Extensions
         services.AddScoped<ReturnEmailNotifier>();
         services.AddScoped<UserAdminService>();
         services.AddApiClients(configuration);
+        services.AddTracker();
 
         // Start-up steps, in order: record definition hashes (fails on a changed published file), then demo data.
         services.AddSingleton<DatabaseInitializer.SeedStep>((sp, ct) =>

@@ -92,6 +92,7 @@ public static class Extensions
         app.MapDefinitionDownloads();
         app.MapCollectionExports();
         app.MapSubmissionApi();
+        app.MapTrackerDownloads();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

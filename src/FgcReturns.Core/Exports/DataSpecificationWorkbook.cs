@@ -14,6 +14,7 @@ public static class DataSpecificationWorkbook
     public const string ItemsSheet = "Items";
     public const string RulesSheet = "Rules";
     public const string IndicatorsSheet = "Indicators";
+    public const string TrackerSheet = "Tracker";
 
     public static readonly IReadOnlyList<string> ItemHeaders =
     [
@@ -34,6 +35,11 @@ public static class DataSpecificationWorkbook
         WriteItems(workbook.AddWorksheet(ItemsSheet), definition);
         WriteRules(workbook.AddWorksheet(RulesSheet), definition);
         WriteIndicators(workbook.AddWorksheet(IndicatorsSheet), definition);
+        if (definition.Tracker is { } tracker)
+        {
+            WriteTracker(workbook.AddWorksheet(TrackerSheet), definition, tracker);
+        }
+
         workbook.SaveAs(output);
     }
 
@@ -145,6 +151,35 @@ public static class DataSpecificationWorkbook
         }
 
         Widths(sheet, [32, 50, 30, 30, 12, 36, 12]);
+    }
+
+    /// <summary>Items an FGC service's case-level tracker gives, and how each is computed; the rest are answered by the LA.</summary>
+    private static void WriteTracker(IXLWorksheet sheet, SurveyDefinition definition, TrackerSpec tracker)
+    {
+        Header(sheet, ["Item key", "Item", "Computed from the tracker as"]);
+        var r = 2;
+        foreach (var derivation in tracker.Derivations)
+        {
+            sheet.Cell(r, 1).Value = derivation.ItemKey;
+            sheet.Cell(r, 2).Value = definition.FindQuestion(derivation.ItemKey)?.Label ?? derivation.ItemKey;
+            sheet.Cell(r, 3).Value = derivation.Describe(tracker);
+            r++;
+        }
+
+        r++;
+        sheet.Cell(r, 1).Value = "Tracker column";
+        sheet.Cell(r, 2).Value = "Heading";
+        sheet.Cell(r, 3).Value = "What to enter";
+        sheet.Range(r, 1, r, 3).Style.Font.Bold = true;
+        foreach (var column in tracker.Columns)
+        {
+            r++;
+            sheet.Cell(r, 1).Value = column.Key;
+            sheet.Cell(r, 2).Value = column.Label;
+            sheet.Cell(r, 3).Value = (column.Required ? "Required. " : "") + (column.Hint ?? string.Join("; ", column.Options.Select(o => o.Label)));
+        }
+
+        Widths(sheet, [32, 50, 100]);
     }
 
     private static void Header(IXLWorksheet sheet, IReadOnlyList<string> headers)

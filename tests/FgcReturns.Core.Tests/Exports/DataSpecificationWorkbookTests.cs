@@ -16,7 +16,11 @@ public class DataSpecificationWorkbookTests
 
         stream.Position = 0;
         using var workbook = new XLWorkbook(stream);
-        workbook.Worksheets.Select(w => w.Name).ShouldBe(["Contents", "Items", "Rules", "Indicators"]);
+        workbook.Worksheets.Select(w => w.Name).ShouldBe(["Contents", "Items", "Rules", "Indicators", "Tracker"]);
+        var tracker = workbook.Worksheet("Tracker");
+        Enumerable.Range(2, definition.Tracker!.Derivations.Count).Select(r => tracker.Cell(r, 1).GetString())
+            .ShouldBe(definition.Tracker.Derivations.Select(d => d.ItemKey).ToList());
+        tracker.Cell(2, 3).GetString().ShouldBe("Sum of Number of children (each family once, from its latest row), with Referral date in the reporting period");
 
         var contents = workbook.Worksheet("Contents");
         contents.Cell(3, 2).GetString().ShouldBe("1.1");
