@@ -204,19 +204,34 @@ public static partial class ValidationEngine
 
     private static decimal? SumIfComplete(Question grid, IReadOnlyDictionary<string, string?> values)
     {
+        var (sum, complete) = GridTotal(grid, values);
+        return complete ? sum : null;
+    }
+
+    /// <summary>
+    /// The one grid sum, used by the engine and by the form's running total: the sum of the cells holding a valid
+    /// number, and whether every cell does.
+    /// </summary>
+    public static (decimal Sum, bool Complete) GridTotal(Question grid, IReadOnlyDictionary<string, string?> values)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(values);
         var total = 0m;
+        var complete = true;
         foreach (var key in grid.ValueKeys)
         {
             var answer = AnswerParser.Read(grid, values, key);
-            if (answer.State != AnswerState.Value)
+            if (answer.State == AnswerState.Value)
             {
-                return null;
+                total += answer.Number;
             }
-
-            total += answer.Number;
+            else
+            {
+                complete = false;
+            }
         }
 
-        return total;
+        return (total, complete);
     }
 
     private static string LabelMessage(Question question, string key, Answer answer) =>

@@ -344,6 +344,23 @@ public class ValidationEngineTests
     public void QuerySentence_Message_EndsAsAPlainSentence(string message, string expected) =>
         ValidationEngine.QuerySentence(message).ShouldBe(expected);
 
+    [Fact]
+    public void GridTotal_SomeCellsBlankOrInvalid_SumsTheValidCellsAndIsIncomplete()
+    {
+        var grid = Fgc10.FindQuestion("referrals_by_stage")!;
+        var values = new Dictionary<string, string?>
+        {
+            ["referrals_by_stage.early_help"] = "1,200",
+            ["referrals_by_stage.child_in_need"] = "-3",
+            ["referrals_by_stage.child_protection"] = "7",
+        };
+
+        var (sum, complete) = ValidationEngine.GridTotal(grid, values);
+
+        sum.ShouldBe(1207m);
+        complete.ShouldBeFalse();
+    }
+
     private static ReturnValuesBuilder Apply(ReturnValuesBuilder builder, string[] changes)
     {
         foreach (var change in changes)

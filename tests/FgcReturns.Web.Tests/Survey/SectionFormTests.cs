@@ -150,7 +150,7 @@ public sealed class SectionFormTests : BunitContext
         var group = cut.Find("#question-fte");
         var input = group.QuerySelector("input#fte")!;
         input.GetAttribute("value").ShouldBe("1.5");
-        input.GetAttribute("inputmode").ShouldBe("numeric");
+        input.GetAttribute("inputmode").ShouldBe("decimal");
         group.QuerySelector(".govuk-input__suffix")!.TextContent.ShouldBe("fte");
         group.QuerySelectorAll("input[type=checkbox]").ShouldBeEmpty();
     }
