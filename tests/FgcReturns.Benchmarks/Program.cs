@@ -137,6 +137,7 @@ Console.WriteLine($"Generated {years} years x {las.Count} LAs in {generate.Elaps
 
 // 1. Full build (all years), a few runs.
 var full = new List<double>();
+var disclosure = new List<double>();
 BenchmarkBuildResult last = default!;
 for (var i = 0; i < runs; i++)
 {
@@ -147,6 +148,7 @@ for (var i = 0; i < runs; i++)
     }
 
     full.Add(last.Duration.TotalMilliseconds);
+    disclosure.Add(last.Steps.Where(x => x.Step.StartsWith("Disclosure", StringComparison.Ordinal) || x.Step == "Secondary suppression").Sum(x => (double)x.Milliseconds));
     Console.WriteLine("Build steps (ms): " + string.Join(", ", last.Steps.Select(x => $"{x.Step} {x.Milliseconds}")));
 }
 
@@ -157,6 +159,8 @@ await using (var db = await factory.CreateDbContextAsync())
 }
 
 results.Add(("Full build, all years (ms; min / median of " + runs.ToString(CultureInfo.InvariantCulture) + ")", $"{full.Min():F0} / {Median(full):F0}"));
+results.Add(("Of which disclosure control: read, secondary suppression, write, audit (ms; min / median)", $"{disclosure.Min():F0} / {Median(disclosure):F0}"));
+results.Add(("Disclosure control added to the build without it (median)", $"{Median(disclosure) / (Median(full) - Median(disclosure)) * 100:F0}%"));
 results.Add(("Rows written per build", $"{record.MeasureCount:N0} measures, {record.LaRowCount:N0} LA rows, {record.AreaRowCount:N0} area rows from {record.ReturnCount:N0} returns"));
 
 if (args.Contains("--hold"))

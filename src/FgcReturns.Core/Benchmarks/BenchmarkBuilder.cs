@@ -138,6 +138,12 @@ public sealed class BenchmarkBuilder(
                 ("duration_ms", (long)stopwatch.Elapsed.TotalMilliseconds), ("error", Truncate(ex.Message, 2000)));
             return new BenchmarkBuildResult(BuildOutcome.Failed, buildId, stopwatch.Elapsed, ex.Message);
         }
+        catch (NpgsqlException ex) when (buildId == 0)
+        {
+            // The session died before the build was recorded: nothing to mark; the next build starts at once.
+            logger.LogError(ex, "Benchmark build for {SurveyId} {Kind} could not start.", surveyId, kind);
+            return new BenchmarkBuildResult(BuildOutcome.Failed, null, stopwatch.Elapsed, ex.Message);
+        }
         finally
         {
             await UnlockAsync(connection);
@@ -250,7 +256,8 @@ public sealed class BenchmarkBuilder(
         var geography = las.Select(l => new DisclosureLa(l.Code, l.Region, neighbours.GetValueOrDefault(l.Code) ?? [])).ToList();
         steps.Add(("Disclosure read", step.ElapsedMilliseconds));
         step.Restart();
-        _ = BenchmarkDisclosure.Protect(collections, geography, laValues, areaValues, options.SuppressionThreshold, options.SecondarySuppression);
+        _ = BenchmarkDisclosure.Protect(collections, geography, laValues, areaValues, options.SuppressionThreshold, options.SecondarySuppression,
+            options.MinimumNationalLas(geography.Count), options.MinimumAreaLas);
         steps.Add(("Secondary suppression", step.ElapsedMilliseconds));
         step.Restart();
         var secondary = laValues.Where(v => v.Suppressed && !v.Small).ToList();

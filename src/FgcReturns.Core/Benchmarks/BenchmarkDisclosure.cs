@@ -16,6 +16,9 @@ public enum SuppressedStatistics
     UpperQuartile = 32,
     Min = 64,
     Max = 128,
+
+    /// <summary>Too few LAs report the item in the area (coverage rule): every statistic is x, not c.</summary>
+    BelowCoverage = 256,
 }
 
 /// <summary>One LA value of a build, as the disclosure step reads it; <see cref="Suppressed"/> is its result.</summary>
@@ -83,7 +86,8 @@ public static partial class BenchmarkDisclosure
     /// Returns what is still recoverable: empty unless <paramref name="secondary"/> is off or no complement exists.
     /// </summary>
     public static IReadOnlyList<Recovery> Protect(IReadOnlyList<DisclosureCollection> collections, IReadOnlyList<DisclosureLa> las,
-        IReadOnlyList<DisclosureLaValue> laValues, IReadOnlyList<DisclosureAreaValue> areaValues, int threshold, bool secondary)
+        IReadOnlyList<DisclosureLaValue> laValues, IReadOnlyList<DisclosureAreaValue> areaValues, int threshold, bool secondary,
+        int minimumNationalLas = 0, int minimumAreaLas = 0)
     {
         foreach (var v in laValues)
         {
@@ -93,18 +97,28 @@ public static partial class BenchmarkDisclosure
         foreach (var a in areaValues)
         {
             a.Suppressed = a.Total is { } t && t >= 1 && t <= threshold ? SuppressedStatistics.Total | SuppressedStatistics.Mean : SuppressedStatistics.None;
+            if (a.ReportingCount < (a.Level == AreaLevel.National ? minimumNationalLas : minimumAreaLas))
+            {
+                a.Suppressed |= SuppressedStatistics.BelowCoverage;
+            }
         }
 
         var left = new List<Recovery>();
         var laByCollection = laValues.ToLookup(v => v.CollectionId);
         var areaByCollection = areaValues.ToLookup(a => a.CollectionId);
-        foreach (var c in collections)
+
+        // Collections share no relation, so they are protected independently, in parallel.
+        Parallel.ForEach(collections, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, c =>
         {
             var model = Model.Build(c, las, laByCollection[c.CollectionId], areaByCollection[c.CollectionId]);
-            left.AddRange(secondary ? model.Table.SuppressComplements() : model.Table.Audit());
+            var found = new List<Recovery>(secondary ? model.Table.SuppressComplements() : model.Table.Audit());
             model.CopyHiddenBack();
-            OrderStatistics(c, las, laByCollection[c.CollectionId], areaByCollection[c.CollectionId], apply: true, left);
-        }
+            OrderStatistics(c, las, laByCollection[c.CollectionId], areaByCollection[c.CollectionId], apply: true, found);
+            lock (left)
+            {
+                left.AddRange(found);
+            }
+        });
 
         return left;
     }
@@ -120,14 +134,18 @@ public static partial class BenchmarkDisclosure
         var found = new List<Recovery>();
         var laByCollection = laValues.ToLookup(v => v.CollectionId);
         var areaByCollection = areaValues.ToLookup(a => a.CollectionId);
-        foreach (var c in collections)
+        Parallel.ForEach(collections, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, c =>
         {
             var model = Model.Build(c, las, laByCollection[c.CollectionId], areaByCollection[c.CollectionId]);
-            found.AddRange(model.Table.Audit());
-            OrderStatistics(c, las, laByCollection[c.CollectionId], areaByCollection[c.CollectionId], apply: false, found);
-        }
+            var here = new List<Recovery>(model.Table.Audit());
+            OrderStatistics(c, las, laByCollection[c.CollectionId], areaByCollection[c.CollectionId], apply: false, here);
+            lock (found)
+            {
+                found.AddRange(here);
+            }
+        });
 
-        return found;
+        return [.. found.OrderBy(r => r.Cell, StringComparer.Ordinal)];
     }
 
     /// <summary>The sum rules of a definition: conjuncts of asserts of the form <c>a + b + ... = c</c>.</summary>
@@ -206,7 +224,7 @@ public static partial class BenchmarkDisclosure
         {
             foreach (var key in protectedKinds)
             {
-                if (!areas.TryGetValue((key, level, code), out var area))
+                if (!areas.TryGetValue((key, level, code), out var area) || area.Suppressed.HasFlag(SuppressedStatistics.BelowCoverage))
                 {
                     continue;
                 }
@@ -353,16 +371,22 @@ public static partial class BenchmarkDisclosure
                 var indicatorCost = level == AreaLevel.Neighbours ? NeighbourCost : IndicatorAreaCost;
                 foreach (var m in c.Measures.Where(m => m.Kind != nameof(MeasureKind.Decimal)))
                 {
-                    if (!areas.TryGetValue((m.MeasureKey, level, code), out var area) || area.ReportingCount == 0)
+                    // An area below coverage shows none of its aggregates (x), so it gives a reader nothing.
+                    if (!areas.TryGetValue((m.MeasureKey, level, code), out var area) || area.ReportingCount == 0
+                        || area.Suppressed.HasFlag(SuppressedStatistics.BelowCoverage))
                     {
                         continue;
                     }
 
                     var memberCells = members.Select(la => Cell(la, m.MeasureKey)).OfType<int>().ToList();
                     var where = $"{c.Period} {level} {code} {m.MeasureKey}";
+
+                    // An aggregate of one LA's figures alone is that LA's own: working it out tells it nothing new.
+                    var reportingLas = members.Where(la => cells.ContainsKey((la, m.MeasureKey))).ToList();
+                    var owner = reportingLas.Count == 1 ? audience.GetValueOrDefault(reportingLas[0], DisclosureTable.NoOwner) : DisclosureTable.NoOwner;
                     if (m.Kind == nameof(MeasureKind.Count) && area.Total is { } total)
                     {
-                        var cell = t.AddCell($"{where} total", total, area.Suppressed.HasFlag(SuppressedStatistics.Total), cost, visibleOnlyTo: visibleTo);
+                        var cell = t.AddCell($"{where} total", total, area.Suppressed.HasFlag(SuppressedStatistics.Total), cost, owner, visibleTo);
                         model.areaCells.Add((cell, area, SuppressedStatistics.Total | SuppressedStatistics.Mean));
                         t.AddSum($"{where} total", cell, memberCells);
                         continue;
@@ -375,16 +399,16 @@ public static partial class BenchmarkDisclosure
 
                     if (area.Mean is { } mean)
                     {
-                        var cell = t.AddCell($"{where} mean", mean * area.ReportingCount, area.Suppressed.HasFlag(SuppressedStatistics.Mean), indicatorCost, visibleOnlyTo: visibleTo);
+                        var cell = t.AddCell($"{where} mean", mean * area.ReportingCount, area.Suppressed.HasFlag(SuppressedStatistics.Mean), indicatorCost, owner, visibleTo);
                         model.areaCells.Add((cell, area, SuppressedStatistics.Mean));
                         t.AddSum($"{where} mean x LAs", cell, memberCells);
                     }
 
                     if (area.Rate is { } rate && area.NumeratorTotal is { } n && area.DenominatorTotal is { } d && m.Numerator is not null && m.Denominator is not null)
                     {
-                        var cell = t.AddCell($"{where} rate", rate, area.Suppressed.HasFlag(SuppressedStatistics.Rate), indicatorCost, visibleOnlyTo: visibleTo);
+                        var cell = t.AddCell($"{where} rate", rate, area.Suppressed.HasFlag(SuppressedStatistics.Rate), indicatorCost, owner, visibleTo);
                         model.areaCells.Add((cell, area, SuppressedStatistics.Rate));
-                        var reporting = members.Where(la => cells.ContainsKey((la, m.MeasureKey))).ToList();
+                        var reporting = reportingLas;
                         var numerator = t.AddUnshownCell($"{where} summed numerator", n);
                         t.AddSum($"{where} summed numerator", numerator, reporting.Select(la => Cell(la, m.Numerator)).OfType<int>().ToList());
                         int denominator;

@@ -17,6 +17,20 @@ public sealed class BenchmarkOptions
     public bool SecondarySuppression { get; set; } = true;
 
     /// <summary>
+    /// Share of all LAs whose returns a year must include before England figures are shown for it and before it is
+    /// offered as the default year; below it England aggregates are x and the year is labelled provisional.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MinimumCoverage { get; set; } = 0.75;
+
+    /// <summary>LAs that must report an item before a region's or neighbour group's aggregate of it is shown.</summary>
+    [Range(1, 20)]
+    public int MinimumAreaLas { get; set; } = 3;
+
+    /// <summary>The number of LAs that meets <see cref="MinimumCoverage"/> nationally.</summary>
+    public int MinimumNationalLas(int totalLas) => Math.Max(MinimumAreaLas, (int)Math.Ceiling(MinimumCoverage * totalLas));
+
+    /// <summary>
     /// How long an acceptance waits before its build starts (a short debounce), so that acceptances arriving together
     /// make one build while the first after a quiet spell is still built within seconds.
     /// </summary>

@@ -20,6 +20,20 @@ public sealed record SnapshotRequest(
 
 public sealed record SnapshotCollection(int Id, string Period, DateOnly PeriodStart, string DefinitionVersion, string Title, bool Closed = true)
 {
+    /// <summary>LAs whose returns this build includes for the collection.</summary>
+    public int IncludedLas { get; init; }
+
+    /// <summary>All LAs (153 in England).</summary>
+    public int TotalLas { get; init; }
+
+    /// <summary>At least the minimum coverage of LAs, and the collection is closed: figures are final.</summary>
+    public bool MeetsCoverage { get; init; } = true;
+
+    /// <summary>"provisional, based on 1 of 153 LAs", or null for a year that meets coverage and is closed.</summary>
+    public string? ProvisionalLabel => MeetsCoverage && Closed
+        ? null
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"provisional, based on {IncludedLas} of {TotalLas} LAs");
+
     /// <summary>EES time_period: "2025-26" becomes "202526".</summary>
     public string TimePeriod => Period.Replace("-", "", StringComparison.Ordinal);
 }
@@ -65,7 +79,7 @@ public sealed class BenchmarkSnapshot
 }
 
 /// <summary>Reads only the current build of a survey and kind.</summary>
-public sealed class BenchmarkReader(IDbContextFactory<FgcDbContext> dbFactory, TimeProvider clock)
+public sealed class BenchmarkReader(IDbContextFactory<FgcDbContext> dbFactory, TimeProvider clock, BenchmarkOptions options)
 {
     public async Task<BenchmarkBuild?> CurrentBuildAsync(string surveyId, BenchmarkKind kind, CancellationToken ct = default)
     {
@@ -103,26 +117,32 @@ public sealed class BenchmarkReader(IDbContextFactory<FgcDbContext> dbFactory, T
 
         var measures = await db.Set<BenchmarkMeasure>().AsNoTracking().Where(m => m.BuildId == build.Id).ToListAsync(ct);
         var collectionIds = measures.Select(m => m.CollectionId).Distinct().ToList();
+        // Coverage from the build being shown (not from live return statuses, which run ahead of the last build):
+        // the LAs whose returns the build included, per collection.
+        var included = await db.Database.SqlQuery<CollectionCoverage>($"""
+            SELECT collection_id, count(DISTINCT la_code)::int AS las
+            FROM benchmark_la_values WHERE build_id = {build.Id} GROUP BY collection_id
+            """).ToDictionaryAsync(x => x.CollectionId, x => x.Las, ct);
+        var totalLas = await db.LocalAuthorities.CountAsync(ct);
         var collections = (await db.Collections.AsNoTracking().Where(c => collectionIds.Contains(c.Id)).ToListAsync(ct))
             .OrderBy(c => c.PeriodStart)
-            .Select(c => new SnapshotCollection(c.Id, c.Period, c.PeriodStart, c.DefinitionVersion, c.Title, c.Status == Collections.CollectionStatus.Closed))
+            .Select(c => new SnapshotCollection(c.Id, c.Period, c.PeriodStart, c.DefinitionVersion, c.Title, c.Status == Collections.CollectionStatus.Closed)
+            {
+                IncludedLas = included.GetValueOrDefault(c.Id),
+                TotalLas = totalLas,
+                MeetsCoverage = included.GetValueOrDefault(c.Id) >= options.MinimumNationalLas(totalLas),
+            })
             .ToList();
         if (collections.Count == 0)
         {
             return null;
         }
 
-        // Without a choice, show the latest year that has figures in this kind of build (the open year has none yet).
-        var counted = request.Kind == BenchmarkKind.Final
-            ? new[] { Returns.ReturnStatus.Accepted }
-            : [Returns.ReturnStatus.Accepted, Returns.ReturnStatus.Submitted];
-        var withFigures = request.CollectionId is null
-            ? await db.Returns.AsNoTracking().Where(r => collectionIds.Contains(r.CollectionId) && counted.Contains(r.Status))
-                .Select(r => r.CollectionId).Distinct().ToListAsync(ct)
-            : [];
+        // Without a choice: the latest year of this build that meets coverage; else the latest with any figures.
         var collection = request.CollectionId is { } id
             ? collections.FirstOrDefault(c => c.Id == id)
-            : collections.LastOrDefault(c => withFigures.Contains(c.Id)) ?? collections[^1];
+            : collections.LastOrDefault(c => c.MeetsCoverage && c.IncludedLas > 0)
+                ?? collections.LastOrDefault(c => c.IncludedLas > 0) ?? collections[^1];
         if (collection is null)
         {
             return null;
@@ -155,3 +175,5 @@ public sealed class BenchmarkReader(IDbContextFactory<FgcDbContext> dbFactory, T
         };
     }
 }
+
+internal sealed record CollectionCoverage(int CollectionId, int Las);

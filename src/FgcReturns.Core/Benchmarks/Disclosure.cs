@@ -44,7 +44,7 @@ public static class Gss
     public static readonly IReadOnlyList<(string Symbol, string Meaning)> Legend =
     [
         (Suppressed, "confidential: a count from 1 to the suppression threshold, or a figure computed from one, is not shown to protect the children and families concerned"),
-        (NotAvailable, "not available: the local authority did not record this (\"not recorded\"), did not answer it, or the population was not available"),
+        (NotAvailable, "not available: the local authority did not record this (\"not recorded\"), did not answer it, or the population was not available; for England, a region or a neighbour group, too few local authorities reported it (below the minimum coverage)"),
         (NotApplicable, "not applicable: a rate whose denominator is 0"),
     ];
 }
@@ -86,13 +86,20 @@ public static class DisclosureControl
             Statistic.Median => area.Median,
             Statistic.LowerQuartile => area.LowerQuartile,
             Statistic.UpperQuartile => area.UpperQuartile,
-            Statistic.Min => area.Min,
-            Statistic.Max => area.Max,
+            // Over unsuppressed LAs only: the same as the true minimum whenever the build has not suppressed it,
+            // and safe for builds made before the build set SuppressedStatistics.
+            Statistic.Min => view == DisclosureView.Suppressed && kind == MeasureKind.Indicator ? area.PublicMin : area.Min,
+            Statistic.Max => view == DisclosureView.Suppressed && kind == MeasureKind.Indicator ? area.PublicMax : area.Max,
             _ => null,
         };
         if (statistic == Statistic.Rate && area.DenominatorTotal == 0)
         {
             return Figure.NotApplicable;
+        }
+
+        if (view == DisclosureView.Suppressed && area.SuppressedStatistics.HasFlag(SuppressedStatistics.BelowCoverage))
+        {
+            return Figure.NotAvailable; // too few LAs report it in this area to call it the area's figure
         }
 
         if (view == DisclosureView.Unsuppressed || kind == MeasureKind.Decimal)

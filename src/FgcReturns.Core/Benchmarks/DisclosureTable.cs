@@ -49,7 +49,8 @@ public sealed class DisclosureTable
 
     private sealed record Relation(string Name, bool IsRatio, int Result, int[] Terms, decimal Multiplier)
     {
-        public IEnumerable<int> Cells => Terms.Prepend(Result);
+        /// <summary>Result first, then the terms.</summary>
+        public int[] Cells { get; } = [Result, .. Terms];
     }
 
     public int CellCount => cells.Count;
@@ -139,65 +140,131 @@ public sealed class DisclosureTable
         return Audit();
     }
 
-    private sealed record Leak(int Audience, int Cell, int Relation, bool[] Known, Recovery Recovery);
+    private sealed record Leak(int Audience, int Cell, int Relation, Recovery Recovery);
 
+    /// <summary>
+    /// The public closure once, then each LA from it: the LA learns its own cells and those shown only to it, the
+    /// elimination continues from the relations they touch, and the changes are undone before the next LA (an undo
+    /// log, not a copy of every array per LA: that was most of the build's disclosure time).
+    /// </summary>
     private List<Leak> Leaks()
     {
         var index = MemberOf();
         var leaks = new List<Leak>();
-        var (publicKnown, publicValues, publicUnknown) = Initial(Public);
-        Propagate(Public, publicKnown, publicValues, publicUnknown, Enumerable.Range(0, relations.Count), leaks);
-        for (var audience = 0; audience < audienceNames.Count; audience++)
-        {
-            var known = (bool[])publicKnown.Clone();
-            var values = (decimal[])publicValues.Clone();
-            var unknown = (int[])publicUnknown.Clone();
-            var touched = new List<int>();
-            for (var i = 0; i < cells.Count; i++)
-            {
-                var cell = cells[i];
-                if (!known[i] && (cell.Owner == audience || (cell.VisibleOnlyTo == audience && !cell.Hidden)))
-                {
-                    Learn(i, cell.Value, known, values, unknown, index, touched);
-                }
-            }
-
-            Propagate(audience, known, values, unknown, touched, leaks);
-        }
-
-        return leaks;
-    }
-
-    private (bool[] Known, decimal[] Values, int[] Unknown) Initial(int audience)
-    {
         var known = new bool[cells.Count];
         var values = new decimal[cells.Count];
         for (var i = 0; i < cells.Count; i++)
         {
             var c = cells[i];
-            if (!c.Hidden && (c.VisibleOnlyTo == Public || c.VisibleOnlyTo == audience))
+            if (!c.Hidden && c.VisibleOnlyTo == Public)
             {
                 known[i] = true;
                 values[i] = c.Value;
             }
         }
 
-        var unknown = relations.Select(r => r.Cells.Count(c => !known[c])).ToArray();
-        return (known, values, unknown);
+        var unknown = new int[relations.Count];
+        for (var r = 0; r < relations.Count; r++)
+        {
+            foreach (var c in relations[r].Cells)
+            {
+                if (!known[c])
+                {
+                    unknown[r]++;
+                }
+            }
+        }
+
+        var all = new List<int>(relations.Count);
+        for (var r = 0; r < relations.Count; r++)
+        {
+            all.Add(r);
+        }
+
+        Propagate(Public, known, values, unknown, all, leaks, null);
+        var byAudience = AudienceCells();
+        var undo = new Undo();
+        for (var audience = 0; audience < audienceNames.Count; audience++)
+        {
+            var touched = new List<int>();
+            foreach (var i in byAudience[audience])
+            {
+                var cell = cells[i];
+                if (!known[i] && (cell.Owner == audience || !cell.Hidden))
+                {
+                    undo.Cells.Add(i);
+                    Learn(i, cell.Value, known, values, unknown, index, touched, undo);
+                }
+            }
+
+            Propagate(audience, known, values, unknown, touched, leaks, undo);
+            undo.Restore(known, unknown);
+        }
+
+        return leaks;
     }
 
-    private static void Learn(int cell, decimal value, bool[] known, decimal[] values, int[] unknown, List<int>[] index, List<int> touched)
+    private sealed class Undo
+    {
+        public List<int> Cells { get; } = [];
+
+        /// <summary>Every change of a relation's unknown count, in order, with the count before it.</summary>
+        public List<(int Relation, int Was)> Changes { get; } = [];
+
+        public void Restore(bool[] known, int[] unknown)
+        {
+            foreach (var c in Cells)
+            {
+                known[c] = false;
+            }
+
+            for (var i = Changes.Count - 1; i >= 0; i--)
+            {
+                unknown[Changes[i].Relation] = Changes[i].Was;
+            }
+
+            Cells.Clear();
+            Changes.Clear();
+        }
+    }
+
+    private List<int>[] AudienceCells()
+    {
+        var byAudience = new List<int>[audienceNames.Count];
+        for (var a = 0; a < byAudience.Length; a++)
+        {
+            byAudience[a] = [];
+        }
+
+        for (var i = 0; i < cells.Count; i++)
+        {
+            if (cells[i].Owner >= 0 && cells[i].Owner < byAudience.Length)
+            {
+                byAudience[cells[i].Owner].Add(i);
+            }
+
+            if (cells[i].VisibleOnlyTo >= 0 && cells[i].VisibleOnlyTo < byAudience.Length && cells[i].VisibleOnlyTo != cells[i].Owner)
+            {
+                byAudience[cells[i].VisibleOnlyTo].Add(i);
+            }
+        }
+
+        return byAudience;
+    }
+
+    private static void Learn(int cell, decimal value, bool[] known, decimal[] values, int[] unknown, List<int>[] index, List<int> touched, Undo? undo)
     {
         known[cell] = true;
         values[cell] = value;
         foreach (var r in index[cell])
         {
+            undo?.Changes.Add((r, unknown[r]));
             unknown[r]--;
             touched.Add(r);
         }
     }
 
-    private void Propagate(int audience, bool[] known, decimal[] values, int[] unknown, IEnumerable<int> start, List<Leak> leaks)
+    private void Propagate(int audience, bool[] known, decimal[] values, int[] unknown, IEnumerable<int> start, List<Leak> leaks, Undo? undo)
     {
         var index = MemberOf();
         var work = new Stack<int>(start.Where(r => unknown[r] == 1));
@@ -211,21 +278,24 @@ public sealed class DisclosureTable
             }
 
             var relation = relations[r];
-            var cell = relation.Cells.First(c => !known[c]);
+            var cell = Array.Find(relation.Cells, c => !known[c]);
             if (Solve(relation, cell, values) is not { } value)
             {
+                undo?.Changes.Add((r, unknown[r]));
                 unknown[r] = -1; // unsolvable (division by zero): the relation gives nothing
                 continue;
             }
 
             touched.Clear();
-            Learn(cell, value, known, values, unknown, index, touched);
+            undo?.Cells.Add(cell);
+            Learn(cell, value, known, values, unknown, index, touched, undo);
             var c = cells[cell];
+
             // A leak is a suppressed figure of someone else that this audience's outputs would otherwise show.
             if (c.Protected && c.Owner != audience && (c.VisibleOnlyTo == Public || c.VisibleOnlyTo == audience))
             {
                 var name = audience == Public ? "public" : audienceNames[audience];
-                leaks.Add(new Leak(audience, cell, r, known, new Recovery(name, c.Name, value, relation.Name)));
+                leaks.Add(new Leak(audience, cell, r, new Recovery(name, c.Name, value, relation.Name)));
             }
 
             foreach (var next in touched)
@@ -263,13 +333,55 @@ public sealed class DisclosureTable
     {
         var index = MemberOf();
         var relation = relations[leak.Relation];
-        return relation.Cells
-            .Where(c => c != leak.Cell && !cells[c].Hidden && !double.IsPositiveInfinity(cells[c].Cost)
-                && cells[c].Owner != leak.Audience
-                && (cells[c].VisibleOnlyTo == Public || cells[c].VisibleOnlyTo == leak.Audience)
-                && !RecoveredAtOnce(c, leak, index))
-            .OrderBy(c => cells[c].Cost).ThenBy(c => cells[c].Value).ThenBy(c => c)
-            .Select(c => (int?)c).FirstOrDefault();
+        if (Cheapest(leak, relation, index) is { } here)
+        {
+            return here;
+        }
+
+        // Nothing to hide in the relation itself (e.g. an area's summed numerator, never shown, that the area's rate
+        // gave away): hide a cell of a relation that made one of its unshown cells known.
+        int? best = null;
+        foreach (var c in relation.Cells.Where(c => c != leak.Cell && !Given(c, leak.Audience)))
+        {
+            foreach (var r in index[c].Where(r => r != leak.Relation))
+            {
+                if (Cheapest(leak with { Cell = c, Relation = r }, relations[r], index) is { } candidate
+                    && (best is not { } b || cells[candidate].Cost < cells[b].Cost))
+                {
+                    best = candidate;
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private int? Cheapest(Leak leak, Relation relation, List<int>[] index)
+    {
+        int? best = null;
+        foreach (var c in relation.Cells)
+        {
+            var cell = cells[c];
+            if (c == leak.Cell || cell.Hidden || double.IsPositiveInfinity(cell.Cost) || cell.Owner == leak.Audience
+                || !(cell.VisibleOnlyTo == Public || cell.VisibleOnlyTo == leak.Audience) || RecoveredAtOnce(c, leak, index))
+            {
+                continue;
+            }
+
+            if (best is not { } b || cell.Cost < cells[b].Cost || (cell.Cost == cells[b].Cost && cell.Value < cells[b].Value))
+            {
+                best = c;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>What the audience is given: shown cells (to everyone or to it) and its own.</summary>
+    private bool Given(int cell, int audience)
+    {
+        var c = cells[cell];
+        return c.Owner == audience || (!c.Hidden && (c.VisibleOnlyTo == Public || c.VisibleOnlyTo == audience));
     }
 
     /// <summary>
@@ -277,8 +389,8 @@ public sealed class DisclosureTable
     /// as a complement may still be exposed by another sum; the next round hides a complement there, and so on.)
     /// </summary>
     private bool RecoveredAtOnce(int cell, Leak leak, List<int>[] index) =>
-        index[cell].Any(r => r != leak.Relation && relations[r].IsRatio && relations[r].Result == cell && relations[r].Cells.All(c => c == cell
-            || (leak.Known[c] && (!cells[c].Hidden || cells[c].Owner == leak.Audience))));
+        index[cell].Any(r => r != leak.Relation && relations[r].IsRatio && relations[r].Result == cell
+            && relations[r].Terms.All(t => Given(t, leak.Audience)));
 
     private List<int>[] MemberOf()
     {

@@ -19,8 +19,8 @@ public sealed class BenchmarkExports(BenchmarkReader reader, BenchmarkOptions op
         }
 
         using var workbook = NationalBenchmarkWorkbook.Create(s, view, options.Contact, options.Publisher);
-        var suffix = (kind == BenchmarkKind.Provisional ? "-provisional" : "") + (view == DisclosureView.Unsuppressed ? "-OFFICIAL-SENSITIVE" : "");
-        return new ExportFile($"{surveyId}-benchmarks-{s.Collection.Period}{suffix}.xlsx", Xlsx, GafWorkbook.ToBytes(workbook));
+        var suffix = (kind == BenchmarkKind.Provisional ? "-submitted" : "") + (view == DisclosureView.Unsuppressed ? "-OFFICIAL-SENSITIVE" : "");
+        return new ExportFile($"{surveyId}-benchmarks-{s.Collection.Period}-{BenchmarkFigures.StatusWord(s)}{suffix}.xlsx", Xlsx, GafWorkbook.ToBytes(workbook));
     }
 
     /// <summary>The LA workbook, from accepted returns only (other LAs see only accepted figures).</summary>
@@ -33,7 +33,7 @@ public sealed class BenchmarkExports(BenchmarkReader reader, BenchmarkOptions op
         }
 
         using var workbook = LaBenchmarkWorkbook.Create(s, laCode, options.Contact, options.Publisher);
-        return new ExportFile($"{surveyId}-benchmarks-{s.Collection.Period}-{laCode}.xlsx", Xlsx, GafWorkbook.ToBytes(workbook));
+        return new ExportFile($"{surveyId}-benchmarks-{s.Collection.Period}-{BenchmarkFigures.StatusWord(s)}-{laCode}.xlsx", Xlsx, GafWorkbook.ToBytes(workbook));
     }
 
     public async Task<ExportFile?> OpenDataAsync(string surveyId, bool metadata, int? collectionId = null, CancellationToken ct = default)
@@ -54,7 +54,7 @@ public sealed class BenchmarkExports(BenchmarkReader reader, BenchmarkOptions op
             OpenDataCsv.WriteData(s, text);
         }
 
-        var name = $"{surveyId.Replace('-', '_')}_{s.Collection.TimePeriod}{(metadata ? ".meta" : "")}.csv";
+        var name = $"{surveyId.Replace('-', '_')}_{s.Collection.TimePeriod}_{BenchmarkFigures.StatusWord(s)}{(metadata ? ".meta" : "")}.csv";
         return new ExportFile(name, Csv, System.Text.Encoding.UTF8.GetBytes(text.ToString()));
     }
 }

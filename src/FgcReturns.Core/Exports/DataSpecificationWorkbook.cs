@@ -65,8 +65,9 @@ public static class DataSpecificationWorkbook
         var r = 1;
         foreach (var row in rows)
         {
-            sheet.Cell(r, 1).Value = row[0];
-            sheet.Cell(r, 2).Value = row[1];
+            // SetValue keeps text as text: Value = "1.0" stores the number 1 (ClosedXML 0.95 guesses types).
+            sheet.Cell(r, 1).SetValue(row[0]);
+            sheet.Cell(r, 2).SetValue(row[1]);
             r++;
         }
 

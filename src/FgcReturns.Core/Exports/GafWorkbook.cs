@@ -84,7 +84,7 @@ public static class GafWorkbook
                     case null:
                         break;
                     case string text:
-                        cell.Value = SpreadsheetSafety.Neutralise(text);
+                        cell.SetValue(SpreadsheetSafety.Neutralise(text)); // Value = would turn "1.0" into 1
                         cell.DataType = XLDataType.Text;
                         break;
                     case Figure { Number: { } number }:

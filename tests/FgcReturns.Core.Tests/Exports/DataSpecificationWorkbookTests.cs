@@ -49,4 +49,18 @@ public class DataSpecificationWorkbookTests
         indicators.Cell(2, 5).GetValue<decimal>().ShouldBe(100m);
         indicators.Column(2).Width.ShouldBe(50);
     }
+
+    [Fact]
+    public void Write_Version10_StoresTheVersionAsTheText1Point0NotTheNumber1()
+    {
+        using var stream = new MemoryStream();
+
+        DataSpecificationWorkbook.Write(TestDefinitions.Fgc10, stream);
+
+        stream.Position = 0;
+        using var workbook = new XLWorkbook(stream);
+        var version = workbook.Worksheet("Contents").Cell(3, 2);
+        version.DataType.ShouldBe(XLDataType.Text);
+        version.GetString().ShouldBe("1.0");
+    }
 }

@@ -48,4 +48,41 @@ public sealed class CompareJourneyTests(PortalFixture portal) : IClassFixture<Po
 
         violations.ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task ComparePages_At320CssPixels_DoNotScrollSidewaysAndChartTextStaysReadable()
+    {
+        // Arrange
+        var build = await portal.Factory.Services.GetRequiredService<BenchmarkBuilder>()
+            .BuildAsync("fgc-annual", BenchmarkKind.Final, BenchmarkTrigger.OnDemand, ct: TestContext.Current.CancellationToken);
+        build.Outcome.ShouldBe(BuildOutcome.Succeeded, build.Error);
+        var violations = new List<string>();
+        var lead = await portal.NewPageAsync();
+        await lead.SetViewportSizeAsync(320, 900);
+        await lead.SignInAsync("lead.medway@fgc.example");
+
+        // Act
+        await lead.GotoAsync("/compare");
+        await Assertions.Expect(lead.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Compare Medway");
+        var pageScrollsSideways = await lead.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > document.documentElement.clientWidth");
+        var chartTextHeight = await lead.EvaluateAsync<double>("() => document.querySelector('svg.fgc-chart text').getBoundingClientRect().height");
+        var scrollRegion = lead.GetByRole(AriaRole.Region, new() { Name = "and its statistical neighbours, table" }).First;
+        violations.AddRange(await lead.AccessibilityViolationsAsync());
+
+        var analyst = await portal.NewPageAsync();
+        await analyst.SetViewportSizeAsync(320, 900);
+        await analyst.SignInAsync("analyst@fgc.example");
+        await analyst.GotoAsync("/benchmarks");
+        await Assertions.Expect(analyst.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+        var benchmarksScrollSideways = await analyst.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > document.documentElement.clientWidth");
+        violations.AddRange(await analyst.AccessibilityViolationsAsync());
+
+        // Assert: no horizontal scroll of the page (WCAG 1.4.10); wide content scrolls in its own labelled region;
+        // chart labels at least 12 CSS px tall (they were about 6px when the chart shrank to fit).
+        pageScrollsSideways.ShouldBeFalse();
+        benchmarksScrollSideways.ShouldBeFalse();
+        chartTextHeight.ShouldBeGreaterThanOrEqualTo(12);
+        await Assertions.Expect(scrollRegion).ToHaveAttributeAsync("tabindex", "0");
+        violations.ShouldBeEmpty();
+    }
 }

@@ -115,7 +115,11 @@ public sealed class BenchmarkBuildFaultTests(DatabaseServerFixture database)
         while (deadline.Elapsed < TimeSpan.FromSeconds(20))
         {
             await using var command = new NpgsqlCommand(
-                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 1179075394 AND objid = 1", connection);
+                """
+                SELECT l.pid FROM pg_locks l
+                WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 1179075394 AND l.objid = 1
+                  AND EXISTS (SELECT 1 FROM benchmark_builds WHERE status = 'Running')
+                """, connection);
             if (await command.ExecuteScalarAsync(Ct) is int pid)
             {
                 return pid;
@@ -124,7 +128,7 @@ public sealed class BenchmarkBuildFaultTests(DatabaseServerFixture database)
             await Task.Delay(20, Ct);
         }
 
-        throw new TimeoutException("No session took the benchmark build lock.");
+        throw new TimeoutException("No session took the benchmark build lock and started a build.");
     }
 
     private static Dictionary<string, string?> Values(params (string Key, string? Value)[] values) =>

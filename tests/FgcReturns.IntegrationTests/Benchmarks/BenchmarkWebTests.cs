@@ -191,7 +191,46 @@ public sealed class BenchmarkWebTests(BenchmarkWebFixture app) : IClassFixture<B
         var html = await page.Content.ReadAsStringAsync(Ct);
         html.ShouldContain("Recent builds");
         html.ShouldContain("Succeeded");
-        html.ShouldContain("national.xlsx?view=unsuppressed");
+        html.ShouldContain("view=unsuppressed");
         forbidden.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task BenchmarksPage_Analyst_NamesTheSurveyByItsTitleAndDatesBuildsTheGovUkWay()
+    {
+        var analyst = await app.ClientFor("analyst@fgc.example");
+
+        var html = await (await analyst.GetAsync(new Uri("/benchmarks", UriKind.Relative), Ct)).Content.ReadAsStringAsync(Ct);
+
+        html.ShouldContain("<h2 class=\"govuk-heading-m\">Family group conferences annual return</h2>");
+        html.ShouldNotContain(">fgc-annual<");
+        html.ShouldNotContain("fgc-annual, final");
+        System.Text.RegularExpressions.Regex.IsMatch(html, @">\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4} at \d{1,2}:\d{2}(am|pm)<")
+            .ShouldBeTrue("a build's start shown like 2 December 2026 at 3:29pm");
+        html.ShouldContain("2024-25 (provisional, based on 2 of 153 LAs)");
+    }
+
+    [Fact]
+    public async Task OpenData_YearBelowCoverage_FileNameSaysYearAndProvisionalAndEnglandIsNotShown()
+    {
+        var client = await app.ClientFor("analyst@fgc.example");
+
+        var response = await client.GetAsync(new Uri($"{BenchmarkDownloads.Prefix}/fgc-annual/open-data.csv", UriKind.Relative), Ct);
+        var csv = await response.Content.ReadAsStringAsync(Ct);
+
+        (response.Content.Headers.ContentDisposition!.FileNameStar ?? response.Content.Headers.ContentDisposition.FileName ?? "")
+            .ShouldContain("fgc_annual_202425_provisional");
+        var england = csv.Split('\n').Single(l => l.Contains(",National,", StringComparison.Ordinal)).Split(',');
+        england.Skip(10).ShouldAllBe(f => f == "x" || f == "z"); // two LAs are not "England"
+    }
+
+    [Fact]
+    public async Task ComparePage_YearBelowCoverage_IsLabelledProvisionalWithTheNumberOfLas()
+    {
+        var client = await app.ClientFor("lead.medway@fgc.example");
+
+        var html = await (await client.GetAsync(new Uri("/compare", UriKind.Relative), Ct)).Content.ReadAsStringAsync(Ct);
+
+        html.ShouldContain("provisional, based on 2 of 153 LAs");
     }
 }

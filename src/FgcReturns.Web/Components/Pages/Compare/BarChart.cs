@@ -23,7 +23,10 @@ public static class BarChart
         var height = top + (bars.Count * rowHeight) + 8;
         var max = bars.Where(b => b.Value is > 0).Select(b => b.Value!.Value).DefaultIfEmpty(1m).Max();
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"fgc-chart\" role=\"img\" aria-labelledby=\"{id}-title\" viewBox=\"0 0 {width} {height}\" width=\"100%\" style=\"max-width:{width}px\" xmlns=\"http://www.w3.org/2000/svg\">");
+        // Drawn at its natural size, so its 14px text never shrinks on a narrow screen (it became about 6px at 320px);
+        // on a narrow screen the chart scrolls inside its own labelled container instead of the page scrolling.
+        svg.Append(CultureInfo.InvariantCulture, $"<div class=\"fgc-scroll\" role=\"region\" aria-label=\"{Encode(title)}, chart\" tabindex=\"0\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"fgc-chart\" role=\"img\" aria-labelledby=\"{id}-title\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">");
         svg.Append(CultureInfo.InvariantCulture, $"<title id=\"{id}-title\">{Encode(title)} (the table below has the same data)</title>");
         svg.Append(CultureInfo.InvariantCulture, $"<defs><pattern id=\"{id}-hatch\" patternUnits=\"userSpaceOnUse\" width=\"8\" height=\"8\" patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" fill=\"#ffffff\"/><rect width=\"4\" height=\"8\" fill=\"#0b0c0c\"/></pattern></defs>");
         for (var i = 0; i < bars.Count; i++)
@@ -42,7 +45,7 @@ public static class BarChart
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth + length + 6:0.#}\" y=\"{y + 17}\" font-size=\"14\" font-family=\"inherit\" fill=\"#0b0c0c\"{(bar.Highlighted ? " font-weight=\"bold\"" : "")}>{Encode(bar.Text)}</text>");
         }
 
-        svg.Append("</svg>");
+        svg.Append("</svg></div>");
         return new MarkupString(svg.ToString());
     }
 
