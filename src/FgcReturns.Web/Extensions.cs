@@ -88,7 +88,9 @@ public static class Extensions
         app.MapReturnDownloads();
         app.MapDefinitionDownloads();
         app.MapCollectionExports();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The full Content-Security-Policy (Security/Extensions.cs) already says frame-ancestors 'none'; Blazor's own
+        // second header (frame-ancestors 'self') contradicted it and X-Frame-Options: DENY.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }
