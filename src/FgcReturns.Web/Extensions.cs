@@ -93,7 +93,9 @@ public static class Extensions
         app.MapCollectionExports();
         app.MapSubmissionApi();
         app.MapTrackerDownloads();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The full Content-Security-Policy (Security/Extensions.cs) already says frame-ancestors 'none'; Blazor's own
+        // second header (frame-ancestors 'self') contradicted it and X-Frame-Options: DENY.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

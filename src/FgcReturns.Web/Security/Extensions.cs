@@ -1,6 +1,5 @@
 using System.Net;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
@@ -65,8 +64,8 @@ public static class Extensions
         // Outside Development the cookies are Secure whatever the scheme the app sees (TLS ends at the proxy).
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).Configure<IHostEnvironment>((o, env) =>
             o.Cookie.SecurePolicy = env.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
-        services.AddOptions<AntiforgeryOptions>().Configure<IHostEnvironment>((o, env) =>
-            o.Cookie.SecurePolicy = env.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
+        // The antiforgery cookie follows the request's scheme (Secure behind the proxy): set to Always it makes the
+        // form pages fail outright on plain HTTP instead of only not keeping anyone signed in.
 
         services.AddOptions<SignInRateLimits>().BindConfiguration(SignInRateLimitsSection);
         services.AddRateLimiter(o =>
