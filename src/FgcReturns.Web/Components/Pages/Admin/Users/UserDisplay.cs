@@ -24,5 +24,6 @@ public static class UserDisplay
         _ => ("Invitation expired", GovTagColour.Orange),
     };
 
-    public static string Date(DateTimeOffset d) => d.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+    /// <summary>The UK date of an instant: a user invited at 23:30 UTC in summer was invited the next day.</summary>
+    public static string Date(DateTimeOffset d) => Core.UkTime.Date(DateOnly.FromDateTime(Core.UkTime.ToUk(d).DateTime));
 }
