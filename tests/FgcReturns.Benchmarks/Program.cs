@@ -18,6 +18,7 @@ using Npgsql;
 //   dotnet run -c Release --project tests/FgcReturns.Benchmarks [-- --years 10 --runs 3 --no-naive --no-exports]
 // --parallelism N sets the build's partitions (default: one per core, at most 4).
 // --no-returns leaves out the LA return timings (validation and save); --only-returns runs only those.
+// --only-intake runs only issue 15's timings (PATCH through the submission API; a 5,000-row tracker).
 // Starts a private PostgreSQL cluster (as the integration tests do), generates synthetic accepted returns for
 // every LA and year with the full item set, and prints the timings as a markdown table.
 var years = Arg("--years", 10);
@@ -73,6 +74,15 @@ var catalog = provider.GetRequiredService<SurveyDefinitionCatalog>();
 var builder = provider.GetRequiredService<BenchmarkBuilder>();
 var exports = provider.GetRequiredService<BenchmarkExports>();
 var results = new List<(string Measure, string Figure)>();
+if (args.Contains("--only-intake"))
+{
+    // Issue 15: the submission API's PATCH and the case-level tracker.
+    results.AddRange(await IntakeTimings.PatchAsync(server, 200));
+    results.AddRange(IntakeTimings.Tracker(catalog, 5000, 5));
+    Print(results);
+    return 0;
+}
+
 if (args.Contains("--only-returns"))
 {
     results.AddRange(ReturnTimings.Validation(catalog, 1000));
@@ -228,6 +238,8 @@ if (!args.Contains("--no-returns"))
 {
     results.AddRange(ReturnTimings.Validation(catalog, 1000));
     results.AddRange(await ReturnTimings.SaveAsync(server, 200));
+    results.AddRange(await IntakeTimings.PatchAsync(server, 200));
+    results.AddRange(IntakeTimings.Tracker(catalog, 5000, 5));
 }
 
 Print(results);

@@ -113,7 +113,7 @@ internal static class ReturnTimings
         return await action(scope.ServiceProvider);
     }
 
-    private static double Percentile(List<double> values, double p)
+    internal static double Percentile(List<double> values, double p)
     {
         var sorted = values.Order().ToList();
         var position = p * (sorted.Count - 1);
