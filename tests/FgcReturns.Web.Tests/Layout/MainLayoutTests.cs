@@ -39,7 +39,7 @@ public sealed class MainLayoutTests : BunitContext
 
         var cut = RenderLayout();
 
-        NavTexts(cut).ShouldBe(["Your returns", "Compare", "Your team"]);
+        NavTexts(cut).ShouldBe(["Your returns", "Compare", "Your team", "API clients"]);
         cut.Find(".app-service-navigation__user").TextContent.ShouldBe("lead@council.gov.uk");
         var form = cut.Find("form[action='/account/sign-out']");
         form.GetAttribute("method").ShouldBe("post");
@@ -55,7 +55,7 @@ public sealed class MainLayoutTests : BunitContext
 
         var cut = RenderLayout();
 
-        NavTexts(cut).ShouldBe(["Collections", "Definitions", "Benchmarks", "Users", "Jobs"]);
+        NavTexts(cut).ShouldBe(["Collections", "Definitions", "Benchmarks", "Users", "API clients", "Jobs"]);
     }
 
     [Fact]
