@@ -286,7 +286,10 @@ public sealed class ReturnTemplateWriter
                 .Select(v => q.OptionLabel(v) ?? v)),
             _ => raw,
         };
-        cell.SetValue(text);
+
+        // Text an LA typed that starts with = + - @ would be a formula once the cell is edited in a spreadsheet:
+        // written with an apostrophe in front, which the reader takes off again.
+        cell.SetValue(Exports.SpreadsheetSafety.Neutralise(text));
         cell.SetDataType(XLDataType.Text);
     }
 

@@ -364,7 +364,7 @@ public sealed class ReturnUploadReader
         return value switch
         {
             null => "",
-            string text => text,
+            string text => WithoutNeutralisingApostrophe(text),
             double number => NumberText(number),
             bool flag => flag ? "yes" : "no",
             DateTime date => date.TimeOfDay == TimeSpan.Zero
@@ -375,6 +375,10 @@ public sealed class ReturnUploadReader
             _ => value.ToString() ?? "",
         };
     }
+
+    /// <summary>The template writes "'=..." for text starting with = + - @ (<see cref="Exports.SpreadsheetSafety"/>); read it as typed.</summary>
+    private static string WithoutNeutralisingApostrophe(string text) =>
+        text.Length > 1 && text[0] == '\'' && text[1] is '=' or '+' or '-' or '@' ? text[1..] : text;
 
     private static string NumberText(double number)
     {

@@ -204,3 +204,27 @@ public sealed class HostileUploadReaderTests
         return (zip.Entries.Count, bytes, rows, cells);
     }
 }
+
+public sealed class TemplateNeutralisingTests
+{
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://evil.example\",\"Click\")")]
+    [InlineData("@SUM(1+1)*cmd|' /C calc'!A0")]
+    [InlineData("+1+1")]
+    [InlineData("-2+3")]
+    public void Template_SavedTextStartingWithAFormulaCharacter_WrittenNeutralisedAndReadBackAsTyped(string typed)
+    {
+        // Arrange: text saved for a count (the form once stored what did not parse).
+        var template = Template(new Dictionary<string, string?> { ["families_offered"] = typed });
+
+        // Act
+        using var workbook = new ClosedXML.Excel.XLWorkbook(new MemoryStream(template));
+        var cell = new TemplateEditor(workbook).Answer("families_offered");
+        var reread = ReadXlsx(template);
+
+        // Assert
+        cell.HasFormula.ShouldBeFalse();
+        cell.GetString().ShouldBe("'" + typed);
+        reread.Problems.ShouldHaveSingleItem().Message.ShouldStartWith(UploadQuote.Of(typed));
+    }
+}
