@@ -1,4 +1,5 @@
 using FgcReturns.Core.Data;
+using FgcReturns.Core.Email;
 using FgcReturns.Core.Identity;
 using FgcReturns.Core.Postgres;
 using FgcReturns.Web.Components;
@@ -8,6 +9,8 @@ using FgcReturns.Web.Security;
 using Hangfire;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 
 namespace FgcReturns.Web;
@@ -65,6 +68,17 @@ public static class Extensions
         {
             app.UseExceptionHandler("/error/500", createScopeForErrors: true);
         }
+
+        // Links in emails go where this portal really listens unless its public address is configured.
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var email = app.Services.GetRequiredService<EmailOptions>();
+            var listening = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+            if (string.IsNullOrWhiteSpace(email.PortalBaseUrl) && listening is not null)
+            {
+                email.PortalBaseUrl = EmailOptions.BrowserAddress(listening);
+            }
+        });
 
         if (app.Services.GetService<PrivatePostgresCluster>() is { } cluster)
         {

@@ -285,7 +285,9 @@ internal static class BenchmarkSql
                error = 'Abandoned: the process or database session running the build stopped.'
         WHERE status = 'Running'
           AND NOT EXISTS (SELECT 1 FROM pg_locks
-                          WHERE locktype = 'advisory' AND granted AND classid = @lock_class::oid AND objid = @lock_object::oid)
+                          -- Advisory locks belong to one database; another database on the server may hold its own.
+                          WHERE locktype = 'advisory' AND granted AND classid = @lock_class::oid AND objid = @lock_object::oid
+                            AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
         """;
 
     /// <summary>Deletes the rows of builds that are neither current nor among the newest few successful ones.</summary>

@@ -143,7 +143,7 @@ public sealed class CollectionReminders(
     {
         ArgumentNullException.ThrowIfNull(collection);
         var deadline = CollectionService.LongDate(collection.Deadline);
-        var link = emailOptions.PortalBaseUrl.TrimEnd('/') + string.Create(CultureInfo.InvariantCulture, $"/returns/{returnId}");
+        var link = emailOptions.LinkBase + string.Create(CultureInfo.InvariantCulture, $"/returns/{returnId}");
         var days = Math.Abs(milestone);
         var subject = milestone < 0
             ? $"Reminder: {collection.Title} is due on {deadline}"

@@ -29,6 +29,25 @@ public sealed class EmailOptions
     /// <summary>Where .eml files go when no SMTP host is set (git-ignored .data/emails by default).</summary>
     public string? PickupDirectory { get; set; }
 
-    /// <summary>The portal's public address, for links in emails.</summary>
-    public string PortalBaseUrl { get; set; } = "http://localhost:5080";
+    /// <summary>
+    /// The portal's public address, for links in emails. Empty: the address the portal itself listens on, filled in
+    /// when it starts (so a portal run with --urls links to where it really is); set it in production.
+    /// </summary>
+    public string PortalBaseUrl { get; set; } = "";
+
+    /// <summary>The start of every link in an email, without a trailing slash.</summary>
+    public string LinkBase => string.IsNullOrWhiteSpace(PortalBaseUrl) ? "http://localhost" : PortalBaseUrl.TrimEnd('/');
+
+    /// <summary>A server listening address (http://[::]:5123, http://0.0.0.0:80) as a browser would reach it.</summary>
+    public static string BrowserAddress(string listening)
+    {
+        ArgumentNullException.ThrowIfNull(listening);
+        var address = listening.TrimEnd('/');
+        foreach (var any in new[] { "://[::]", "://0.0.0.0", "://*", "://+" })
+        {
+            address = address.Replace(any, "://localhost", StringComparison.Ordinal);
+        }
+
+        return address;
+    }
 }

@@ -402,7 +402,7 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
             FGC Returns
             """), ct);
 
-    private string LinkUrl(string token) => $"{emailOptions.PortalBaseUrl.TrimEnd('/')}/account/set-password?token={Uri.EscapeDataString(token)}";
+    private string LinkUrl(string token) => $"{emailOptions.LinkBase}/account/set-password?token={Uri.EscapeDataString(token)}";
 
     private async Task<(string? Role, string? LaCode, List<FieldError> Errors)> CheckAccessAsync(UserAccess access, CancellationToken ct)
     {

@@ -95,5 +95,5 @@ public sealed class ReturnEmailNotifier(FgcDbContext db, IEmailSender email, Ema
             .ToString("d MMMM yyyy 'at' h:mmtt", System.Globalization.CultureInfo.InvariantCulture)
             .Replace("AM", "am", StringComparison.Ordinal).Replace("PM", "pm", StringComparison.Ordinal);
 
-    private string Link(LaReturn ret) => $"{options.PortalBaseUrl.TrimEnd('/')}/returns/{ret.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    private string Link(LaReturn ret) => $"{options.LinkBase}/returns/{ret.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }

@@ -98,6 +98,12 @@ public static partial class TrackerReader
             return Reject(extension == ".xlsx" ? ReturnUploadReader.DamagedMessage : "The tracker must be an Excel workbook (.xlsx): use the tracker template.");
         }
 
+        // ClosedXML holds a whole workbook in memory at many times its size: refuse a zip bomb or a huge sheet unopened.
+        if (WorkbookInspector.Inspect(buffer.ToArray(), WorkbookLimits.Tracker) is { } refusal)
+        {
+            return Reject(refusal);
+        }
+
         XLWorkbook workbook;
         try
         {

@@ -14,6 +14,15 @@ namespace FgcReturns.Core.Uploads;
 /// The limits are about 20 times what the filled-in template needs (it is about 40 parts, 0.5 MB unzipped,
 /// under 1,000 rows and 3,000 cells), so no real upload comes near them.
 /// </remarks>
+/// <summary>How much a workbook may hold before it is refused unopened: the template's limits, or a tracker's larger ones.</summary>
+public sealed record WorkbookLimits(long MaxTotalBytes, int MaxRows, int MaxCells, int MaxElements)
+{
+    public static WorkbookLimits Template { get; } = new(WorkbookInspector.MaxTotalBytes, WorkbookInspector.MaxRows, WorkbookInspector.MaxCells, WorkbookInspector.MaxElements);
+
+    /// <summary>A case-level tracker has one row per family referral: room for 20,000 rows of a few dozen columns.</summary>
+    public static WorkbookLimits Tracker { get; } = new(64 * 1024 * 1024, 20_000, 600_000, 4_000_000);
+}
+
 public static class WorkbookInspector
 {
     public const int MaxParts = 200;
@@ -53,26 +62,30 @@ public static class WorkbookInspector
         CultureInfo.InvariantCulture,
         $"The workbook has {sheets:N0} sheets; at most {MaxSheets} are accepted. Delete the sheets you added, or copy your answers into a new template, and upload it again.");
 
-    public static string TooManyRowsMessage(string sheet) => string.Create(
+    public static string TooManyRowsMessage(string sheet, int maxRows = MaxRows) => string.Create(
         CultureInfo.InvariantCulture,
-        $"The sheet {UploadQuote.Of(sheet)} has more than {MaxRows:N0} rows, counting empty rows that have been formatted or resized. The template has fewer than 1,000. Delete the rows below the questions, or copy your answers into a new template, and upload it again.");
+        $"The sheet {UploadQuote.Of(sheet)} has more than {maxRows:N0} rows, counting empty rows that have been formatted or resized. The template has fewer than 1,000. Delete the rows below the questions, or copy your answers into a new template, and upload it again.");
 
-    public static string TooManyCellsMessage(string sheet) => string.Create(
+    public static string TooManyCellsMessage(string sheet, int maxCells = MaxCells) => string.Create(
         CultureInfo.InvariantCulture,
-        $"The workbook has more than {MaxCells:N0} cells (the sheet {UploadQuote.Of(sheet)} took it over the limit), counting empty cells that have been formatted. The template has fewer than 5,000. Delete what you added outside the answer column, or copy your answers into a new template, and upload it again.");
+        $"The workbook has more than {maxCells:N0} cells (the sheet {UploadQuote.Of(sheet)} took it over the limit), counting empty cells that have been formatted. The template has fewer than 5,000. Delete what you added outside the answer column, or copy your answers into a new template, and upload it again.");
 
     public const string TooComplexMessage =
         "The workbook is too complicated to check (more than 400,000 pieces of formatting and content), so it was not opened. "
         + "Copy your answers into a new template and upload that.";
 
     /// <summary>The reason the workbook must not be loaded, or null when it is within every limit.</summary>
-    public static string? Inspect(byte[] bytes)
+    public static string? Inspect(byte[] bytes) => Inspect(bytes, WorkbookLimits.Template);
+
+    /// <summary>The reason the workbook must not be loaded under <paramref name="limits"/>, or null when it is within them.</summary>
+    public static string? Inspect(byte[] bytes, WorkbookLimits limits)
     {
         ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(limits);
         try
         {
             using var zip = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
-            return Inspect(zip);
+            return Inspect(zip, limits);
         }
         catch (XmlException e) when (e.Message.Contains("DTD", StringComparison.Ordinal))
         {
@@ -92,7 +105,7 @@ public static class WorkbookInspector
         }
     }
 
-    private static string? Inspect(ZipArchive zip)
+    private static string? Inspect(ZipArchive zip, WorkbookLimits limits)
     {
         var entries = zip.Entries;
         if (entries.Count > MaxParts)
@@ -118,7 +131,7 @@ public static class WorkbookInspector
         }
 
         // Then what each part really unzips to (a zip may lie about its sizes), read once as a stream.
-        var budget = new Budget();
+        var budget = new Budget(limits);
         foreach (var entry in entries)
         {
             if (entry.FullName.EndsWith('/'))
@@ -143,7 +156,7 @@ public static class WorkbookInspector
     private static string? ReadPart(ZipArchiveEntry entry, string? sheet, Budget budget)
     {
         using var raw = entry.Open();
-        using var counted = new CountingStream(raw, Math.Min(MaxPartBytes, MaxTotalBytes - budget.Bytes));
+        using var counted = new CountingStream(raw, Math.Min(Math.Max(MaxPartBytes, budget.Limits.MaxTotalBytes / 2), budget.Limits.MaxTotalBytes - budget.Bytes));
         try
         {
             string? refusal = null;
@@ -206,7 +219,7 @@ public static class WorkbookInspector
                 return DeeplyNestedMessage;
             }
 
-            if (++budget.Elements > MaxElements)
+            if (++budget.Elements > budget.Limits.MaxElements)
             {
                 return TooComplexMessage;
             }
@@ -216,14 +229,14 @@ public static class WorkbookInspector
                 continue;
             }
 
-            if (reader.LocalName == "row" && ++budget.RowsIn(sheet) > MaxRows)
+            if (reader.LocalName == "row" && ++budget.RowsIn(sheet) > budget.Limits.MaxRows)
             {
-                return TooManyRowsMessage(sheet);
+                return TooManyRowsMessage(sheet, budget.Limits.MaxRows);
             }
 
-            if (reader.LocalName == "c" && ++budget.Cells > MaxCells)
+            if (reader.LocalName == "c" && ++budget.Cells > budget.Limits.MaxCells)
             {
-                return TooManyCellsMessage(sheet);
+                return TooManyCellsMessage(sheet, budget.Limits.MaxCells);
             }
         }
 
@@ -276,8 +289,10 @@ public static class WorkbookInspector
         return (names, sheets);
     }
 
-    private sealed class Budget
+    private sealed class Budget(WorkbookLimits limits)
     {
+        public WorkbookLimits Limits { get; } = limits;
+
         private readonly Dictionary<string, int> rows = new(StringComparer.Ordinal);
 
         public long Bytes { get; set; }

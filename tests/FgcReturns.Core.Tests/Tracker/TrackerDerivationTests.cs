@@ -155,6 +155,10 @@ public sealed class TrackerDerivationTests
         { "corrupt", "could not be opened" },
         { "too-large", "larger than 5 MB" },
         { "no-tracker-sheet", "no sheet called 'Tracker'" },
+        { "zip-bomb", "unzips to far more than its size" },
+        { "lying-zip-bomb", "could not be opened" },
+        { "million-empty-rows", "more than 20,000 rows" },
+        { "deeply-nested", "nested more than 40 levels deep" },
     };
 
     [Theory]
@@ -167,6 +171,10 @@ public sealed class TrackerDerivationTests
             "not-xlsx" => ("reference,referral_date\nR1,2025-06-01\n"u8.ToArray(), "t.csv"),
             "corrupt" => ([0x50, 0x4B, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8], "t.xlsx"),
             "too-large" => (new byte[(5 * 1024 * 1024) + 1], "t.xlsx"),
+            "zip-bomb" => (Builders.HostileFiles.ZipBomb(TrackerBuilder.Empty().Build(Fgc11), 1L << 30), "t.xlsx"),
+            "lying-zip-bomb" => (Builders.HostileFiles.LyingZipBomb(TrackerBuilder.Empty().Build(Fgc11), 1L << 30), "t.xlsx"),
+            "million-empty-rows" => (Builders.HostileFiles.EmptyRows(TrackerBuilder.Empty().Build(Fgc11), 1_000_000), "t.xlsx"),
+            "deeply-nested" => (Builders.HostileFiles.DeeplyNested(TrackerBuilder.Empty().Build(Fgc11), 10_000), "t.xlsx"),
             _ => (EmptyWorkbook(), "t.xlsx"),
         };
 

@@ -37,7 +37,7 @@ public sealed class SignInJourneyTests(PortalFixture portal) : IClassFixture<Por
         // Assert
         var summary = page.Locator(".govuk-error-summary");
         await Assertions.Expect(summary).ToContainTextAsync("There is a problem");
-        await Assertions.Expect(summary.GetByRole(AriaRole.Link)).ToHaveTextAsync("Enter a correct email address and password");
+        await Assertions.Expect(summary.GetByRole(AriaRole.Link)).ToHaveTextAsync(FgcReturns.Web.Components.Account.SignIn.FailedMessage);
         await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("^Error: "));
     }
 

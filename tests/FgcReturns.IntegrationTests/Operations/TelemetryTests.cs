@@ -49,7 +49,7 @@ public sealed class TelemetryTests(DatabaseServerFixture database) : IAsyncLifet
         // Arrange
         var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
         var ret = await factory.OpenReturnAsync("887");
-        var changes = new[] { new ValueChange("fgcs_held", StoredAnswer.Unanswered, StoredAnswer.Of("987654")) };
+        var changes = new[] { new ValueChange("fgcs_held", StoredAnswer.Unanswered, StoredAnswer.Of("98765")) };
 
         // Act
         var saved = await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, changes, ChangeSource.Form));
@@ -60,7 +60,7 @@ public sealed class TelemetryTests(DatabaseServerFixture database) : IAsyncLifet
         var raised = (await factory.OpenReturnAsync("887")).QueryRuleIds;
         measurements.Where(m => m.Instrument == "fgc.validation.queries_raised").Select(m => (string)m.Tags.Single().Value!).Order()
             .ShouldBe(raised.Order());
-        measurements.SelectMany(m => m.Tags).ShouldAllBe(t => !(t.Value ?? "").ToString()!.Contains("987654"));
+        measurements.SelectMany(m => m.Tags).ShouldAllBe(t => !(t.Value ?? "").ToString()!.Contains("98765"));
     }
 
     [Fact]
