@@ -64,6 +64,22 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
     }
 
     [Fact]
+    public async Task InvitePage_NothingFilledIn_ErrorSummaryFollowsTheOrderOfTheForm()
+    {
+        // Arrange
+        using var admin = await Factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
+
+        // Act
+        var invite = await ReviewHost.PostFormAsync(admin, "/admin/users/invite", "invite", new Dictionary<string, string>());
+        var body = await ReviewHost.BodyAsync(invite);
+
+        // Assert: name, email, role, as on the page.
+        var summary = body[body.IndexOf("govuk-error-summary", StringComparison.Ordinal)..];
+        var links = System.Text.RegularExpressions.Regex.Matches(summary, "href=\"#([a-z-]+)\"").Select(m => m.Groups[1].Value).ToList();
+        links.Take(3).ShouldBe(["display-name", "email", "role"]);
+    }
+
+    [Fact]
     public async Task Invitation_SetPasswordThroughLink_SignsInAndTheLinkWorksOnce()
     {
         // Arrange: an administrator invites a second Medway data lead through the page.
