@@ -13,7 +13,13 @@ public static class Extensions
             {
                 o.User.RequireUniqueEmail = true;
                 o.SignIn.RequireConfirmedAccount = false;
-                o.Password.RequiredLength = 12;
+                // Length, not composition (NCSC password guidance): the rule the set-password page states up front.
+                o.Password.RequiredLength = PasswordRules.MinimumLength;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 1;
                 o.Lockout.AllowedForNewUsers = true;
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);

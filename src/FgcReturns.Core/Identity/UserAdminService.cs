@@ -286,7 +286,8 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
             foreach (var validator in users.PasswordValidators)
             {
                 var result = await validator.ValidateAsync(users, user!, password);
-                errors.AddRange(result.Errors.Select(e => new FieldError("password", e.Description)));
+                errors.AddRange(result.Errors.Select(e => new FieldError("password",
+                    e.Code == nameof(IdentityErrorDescriber.PasswordTooShort) ? PasswordRules.TooShortMessage : e.Description)));
             }
 
             if (!string.Equals(password, confirmation, StringComparison.Ordinal))

@@ -80,6 +80,45 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
     }
 
     [Fact]
+    public async Task SetPasswordPage_RulesStatedUpFront_ShortRefusedInPlainWordsAndLongLowercaseAccepted()
+    {
+        // Arrange: an invitation, opened by the invitee.
+        using var admin = await Factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
+        await ReviewHost.PostFormAsync(admin, "/admin/users/invite", "invite", new Dictionary<string, string>
+        {
+            ["Form.DisplayName"] = "Sam Rules",
+            ["Form.Email"] = "sam.rules@fgc.example",
+            ["Form.Role"] = Roles.LaDataLead,
+            ["Form.LaCode"] = "887",
+        });
+        var token = host.LinkTokenFor("sam.rules@fgc.example");
+        using var invitee = Factory.CreateBrowserlessClient();
+        var url = "/account/set-password?token=" + Uri.EscapeDataString(token);
+
+        // Act
+        var page = await ReviewHost.BodyAsync(await invitee.GetAsync(new Uri(url, UriKind.Relative), Ct));
+        var tooShort = await ReviewHost.BodyAsync(await ReviewHost.PostFormAsync(invitee, url, "set-password", new Dictionary<string, string>
+        {
+            ["Form.Token"] = token,
+            ["Form.Password"] = "short one",
+            ["Form.Confirmation"] = "short one",
+        }));
+        var longLowercase = await ReviewHost.BodyAsync(await ReviewHost.PostFormAsync(invitee, url, "set-password", new Dictionary<string, string>
+        {
+            ["Form.Token"] = token,
+            ["Form.Password"] = "correct horse battery staple",
+            ["Form.Confirmation"] = "correct horse battery staple",
+        }));
+
+        // Assert
+        page.ShouldContain("Use at least 12 characters.");
+        page.ShouldNotContain("govuk-error-message");
+        tooShort.ShouldContain(PasswordRules.TooShortMessage);
+        tooShort.ShouldNotContain("non alphanumeric");
+        longLowercase.ShouldContain("Your password has been set");
+    }
+
+    [Fact]
     public async Task Invitation_SetPasswordThroughLink_SignsInAndTheLinkWorksOnce()
     {
         // Arrange: an administrator invites a second Medway data lead through the page.
