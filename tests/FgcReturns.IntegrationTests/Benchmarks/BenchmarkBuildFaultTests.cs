@@ -118,6 +118,8 @@ public sealed class BenchmarkBuildFaultTests(DatabaseServerFixture database)
                 """
                 SELECT l.pid FROM pg_locks l
                 WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 1179075394 AND l.objid = 1
+                  -- This test's database only: other test classes build in their own databases on the same server.
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                   AND EXISTS (SELECT 1 FROM benchmark_builds WHERE status = 'Running')
                 """, connection);
             if (await command.ExecuteScalarAsync(Ct) is int pid)
