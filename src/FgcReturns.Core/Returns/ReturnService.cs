@@ -48,21 +48,10 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
         ArgumentNullException.ThrowIfNull(changes);
         for (var attempt = 1; ; attempt++)
         {
-            db.ChangeTracker.Clear();
-            var ret = await db.Returns.Include(r => r.Collection).SingleOrDefaultAsync(r => r.Id == returnId, ct);
-            if (ret is null || !CanEdit(user, ret))
+            var (ret, refused) = await LoadForEditAsync(user, returnId, ct);
+            if (refused is not null)
             {
-                return SaveOutcome.NotFound;
-            }
-
-            if (await InactiveRefusalAsync(user, ct) is { } inactive)
-            {
-                return SaveOutcome.Refused(inactive);
-            }
-
-            if (EditRefusal(ret, ret.Collection!) is { } refusal)
-            {
-                return SaveOutcome.Refused(refusal);
+                return refused;
             }
 
             var definition = Definition(ret.Collection!);
@@ -235,6 +224,24 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
 
     private const int MaxSaveAttempts = 20;
 
+    /// <summary>The return afresh, or why this person may not change it now (not theirs, account inactive, closed or read-only).</summary>
+    private async Task<(LaReturn Return, SaveOutcome? Refused)> LoadForEditAsync(ClaimsPrincipal user, int returnId, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var ret = await db.Returns.Include(r => r.Collection).SingleOrDefaultAsync(r => r.Id == returnId, ct);
+        if (ret is null || !CanEdit(user, ret))
+        {
+            return (null!, SaveOutcome.NotFound);
+        }
+
+        if (await InactiveRefusalAsync(user, ct) is { } inactive)
+        {
+            return (ret, SaveOutcome.Refused(inactive));
+        }
+
+        return EditRefusal(ret, ret.Collection!) is { } refusal ? (ret, SaveOutcome.Refused(refusal)) : (ret, null);
+    }
+
     /// <summary>
     /// Saves the LA's explanation of a query. <paramref name="before"/> is the explanation the person started from: if
     /// someone else changed it meanwhile, nothing is overwritten and the person is told, with both texts.
@@ -243,21 +250,10 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
     {
         for (var attempt = 1; ; attempt++)
         {
-            db.ChangeTracker.Clear();
-            var ret = await db.Returns.Include(r => r.Collection).SingleOrDefaultAsync(r => r.Id == returnId, ct);
-            if (ret is null || !CanEdit(user, ret))
+            var (ret, refused) = await LoadForEditAsync(user, returnId, ct);
+            if (refused is not null)
             {
-                return SaveOutcome.NotFound;
-            }
-
-            if (await InactiveRefusalAsync(user, ct) is { } inactive)
-            {
-                return SaveOutcome.Refused(inactive);
-            }
-
-            if (EditRefusal(ret, ret.Collection!) is { } refusal)
-            {
-                return SaveOutcome.Refused(refusal);
+                return refused;
             }
 
             var text = explanation?.Trim() ?? "";
