@@ -21,6 +21,24 @@ public static class ReturnTestHelpers
         return await claims.CreateAsync(user);
     }
 
+    /// <summary>A signed-up, active data lead of the LA (the demo password), created unless it exists; returns the email.</summary>
+    public static async Task<string> AddUserAsync(this FgcWebFactory factory, string email, string laCode, string role = Roles.LaDataLead)
+    {
+        using var scope = factory.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<FgcUser>>();
+        if (await users.FindByEmailAsync(email) is null)
+        {
+            var user = new FgcUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email, LaCode = laCode, IsActive = true, CreatedAt = factory.Clock.GetUtcNow() };
+            var created = await users.CreateAsync(user, SignInExtensions.DemoPassword);
+            if (!created.Succeeded || !(await users.AddToRoleAsync(user, role)).Succeeded)
+            {
+                throw new InvalidOperationException($"Could not create {email}: {string.Join(" ", created.Errors.Select(e => e.Description))}");
+            }
+        }
+
+        return email;
+    }
+
     public static async Task<T> WithServiceAsync<TService, T>(this FgcWebFactory factory, Func<TService, Task<T>> action)
         where TService : notnull
     {

@@ -93,6 +93,8 @@ public sealed class PortalProcess : IAsyncDisposable
 
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        info.Environment["Logging__LogLevel__FgcReturns.Core.Benchmarks"] = "Information";
+        info.Environment["Logging__LogLevel__FgcReturns.Core.Jobs"] = "Information";
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;
