@@ -21,6 +21,12 @@ using Npgsql;
 // --only-intake runs only issue 15's timings (PATCH through the submission API; a 5,000-row tracker).
 // Starts a private PostgreSQL cluster (as the integration tests do), generates synthetic accepted returns for
 // every LA and year with the full item set, and prints the timings as a markdown table.
+if (args.Contains("--only-circuits"))
+{
+    // Issue 12: many Blazor circuits editing at once (CircuitLoad.cs).
+    return await CircuitLoad.RunAsync(args);
+}
+
 var years = Arg("--years", 10);
 var runs = Arg("--runs", 3);
 var naive = !args.Contains("--no-naive");

@@ -24,4 +24,7 @@ public sealed class Collection
     public bool ClosedEarly => Status == CollectionStatus.Closed && ClosedAt is { } closed && closed < UkTime.DeadlineEnds(Deadline);
     public DateTimeOffset CreatedAt { get; init; }
     public string Title { get; set; } = "";
+
+    /// <summary>PostgreSQL xmin, used for optimistic concurrency: an administrator's change from an older page is refused.</summary>
+    public uint RowVersion { get; set; }
 }

@@ -181,7 +181,8 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
     }
 
     /// <summary>Moves the deadline later; a closed collection is reopened instead.</summary>
-    public async Task<CollectionOutcome> ExtendDeadlineAsync(ClaimsPrincipal user, int collectionId, DateOnly? newDeadline, CancellationToken ct = default)
+    /// <param name="rowVersion">The collection's row version as the administrator's page showed it; refused if anyone changed it since.</param>
+    public async Task<CollectionOutcome> ExtendDeadlineAsync(ClaimsPrincipal user, int collectionId, DateOnly? newDeadline, uint? rowVersion = null, CancellationToken ct = default)
     {
         if (!IsAdministrator(user))
         {
@@ -192,6 +193,11 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         if (collection is null)
         {
             return CollectionOutcome.NotFound;
+        }
+
+        if (await StaleAsync(collection, rowVersion, Fields.Deadline, ct) is { } stale)
+        {
+            return stale;
         }
 
         var problem = collection.Status == CollectionStatus.Closed
@@ -207,12 +213,11 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         var old = collection.Deadline;
         collection.Deadline = newDeadline!.Value;
         db.AuditEvents.Add(Audit(user, collection, "DeadlineExtended", clock.GetUtcNow(), IsoDate(old), IsoDate(collection.Deadline), new { collectionId }));
-        await db.SaveChangesAsync(ct);
-        return CollectionOutcome.Done(collection);
+        return await SaveAsync(collection, Fields.Deadline, ct);
     }
 
     /// <summary>Closes a collection before its deadline: LAs can no longer change their returns.</summary>
-    public async Task<CollectionOutcome> CloseAsync(ClaimsPrincipal user, int collectionId, CancellationToken ct = default)
+    public async Task<CollectionOutcome> CloseAsync(ClaimsPrincipal user, int collectionId, uint? rowVersion = null, CancellationToken ct = default)
     {
         if (!IsAdministrator(user))
         {
@@ -225,6 +230,11 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
             return CollectionOutcome.NotFound;
         }
 
+        if (await StaleAsync(collection, rowVersion, Fields.Collection, ct) is { } stale)
+        {
+            return stale;
+        }
+
         if (collection.Status == CollectionStatus.Closed)
         {
             return CollectionOutcome.Refused([new(Fields.Collection, "This collection is already closed")]);
@@ -234,12 +244,11 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         collection.Status = CollectionStatus.Closed;
         collection.ClosedAt = clock.GetUtcNow();
         db.AuditEvents.Add(Audit(user, collection, "CollectionClosed", clock.GetUtcNow(), old.ToString(), collection.Status.ToString(), new { collectionId, reason = "closed by an administrator" }));
-        await db.SaveChangesAsync(ct);
-        return CollectionOutcome.Done(collection);
+        return await SaveAsync(collection, Fields.Collection, ct);
     }
 
     /// <summary>Reopens a closed collection, with a new deadline when the old one has passed.</summary>
-    public async Task<CollectionOutcome> ReopenAsync(ClaimsPrincipal user, int collectionId, DateOnly? newDeadline, CancellationToken ct = default)
+    public async Task<CollectionOutcome> ReopenAsync(ClaimsPrincipal user, int collectionId, DateOnly? newDeadline, uint? rowVersion = null, CancellationToken ct = default)
     {
         if (!IsAdministrator(user))
         {
@@ -250,6 +259,11 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         if (collection is null)
         {
             return CollectionOutcome.NotFound;
+        }
+
+        if (await StaleAsync(collection, rowVersion, Fields.Deadline, ct) is { } stale)
+        {
+            return stale;
         }
 
         if (collection.Status != CollectionStatus.Closed)
@@ -279,9 +293,64 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         collection.Status = collection.OpensOn <= Today ? CollectionStatus.Open : CollectionStatus.Scheduled;
         collection.ClosedAt = null;
         db.AuditEvents.Add(Audit(user, collection, "CollectionReopened", clock.GetUtcNow(), IsoDate(oldDeadline), IsoDate(deadline), new { collectionId, status = collection.Status.ToString() }));
-        await db.SaveChangesAsync(ct);
-        return CollectionOutcome.Done(collection);
+        return await SaveAsync(collection, Fields.Deadline, ct);
     }
+
+    /// <summary>
+    /// Refuses a change made on a page showing an older version of the collection (its xmin row version), saying who
+    /// changed what, so one administrator never silently undoes another's change.
+    /// </summary>
+    private async Task<CollectionOutcome?> StaleAsync(Collection collection, uint? rowVersion, string field, CancellationToken ct)
+    {
+        if (rowVersion is not { } seen)
+        {
+            return null;
+        }
+
+        if (collection.RowVersion != seen)
+        {
+            return CollectionOutcome.Conflict([new(field, await ChangedByOthersAsync(collection.Id, ct))]);
+        }
+
+        // The update is made only if the row is still as the page showed it: a change in between is caught on save.
+        db.Entry(collection).Property(c => c.RowVersion).OriginalValue = seen;
+        return null;
+    }
+
+    private async Task<CollectionOutcome> SaveAsync(Collection collection, string field, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return CollectionOutcome.Done(collection);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return CollectionOutcome.Conflict([new(field, await ChangedByOthersAsync(collection.Id, ct))]);
+        }
+    }
+
+    /// <summary>"Not changed: x extended the deadline from … to … (date and time), after you opened this page. …"</summary>
+    private async Task<string> ChangedByOthersAsync(int collectionId, CancellationToken ct)
+    {
+        var key = string.Create(CultureInfo.InvariantCulture, $"collection:{collectionId}");
+        var last = await db.AuditEvents.AsNoTracking().Where(a => a.ItemKey == key).OrderByDescending(a => a.Id).FirstOrDefaultAsync(ct);
+        var who = last?.UserEmail ?? (last?.Source == "system" ? "the daily schedule" : "someone else");
+        var what = last?.Action switch
+        {
+            "DeadlineExtended" => $"{who} extended the deadline from {ReadableDate(last.OldValue)} to {ReadableDate(last.NewValue)}",
+            "CollectionClosed" => $"{who} closed the collection",
+            "CollectionReopened" => $"{who} reopened the collection with the deadline {ReadableDate(last.NewValue)}",
+            "CollectionOpened" => $"{who} opened the collection",
+            _ => "someone else changed this collection",
+        };
+        var when = last is null ? "" : $" ({UkTime.DateAndTime(last.OccurredAt)})";
+        return $"Not changed: {what}{when}, after you opened this page. The page now shows the collection as it is: check it, then try again.";
+    }
+
+    private static string ReadableDate(string? iso) =>
+        DateOnly.TryParseExact(iso, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? UkTime.Date(date) : iso ?? "";
 
     /// <summary>
     /// Opens scheduled collections whose opening date has come and closes open ones whose deadline has passed.
@@ -316,6 +385,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
             {
                 OccurredAt = clock.GetUtcNow(),
                 Action = to == CollectionStatus.Open ? "CollectionOpened" : "CollectionClosed",
+                ItemKey = string.Create(CultureInfo.InvariantCulture, $"collection:{collection.Id}"),
                 OldValue = collection.Status.ToString(),
                 NewValue = to.ToString(),
                 Source = "system",
@@ -422,7 +492,7 @@ public sealed record NewCollection(string? SurveyId, string? DefinitionVersion, 
 /// <summary>A problem with a request, in plain English, and the form field it belongs to.</summary>
 public sealed record CollectionProblem(string Field, string Message);
 
-public enum CollectionOutcomeStatus { Done, Refused, Forbidden, NotFound }
+public enum CollectionOutcomeStatus { Done, Refused, Forbidden, NotFound, Conflict }
 
 public sealed record CollectionOutcome(CollectionOutcomeStatus Status, IReadOnlyList<CollectionProblem> Problems, Collection? Collection)
 {
@@ -433,6 +503,9 @@ public sealed record CollectionOutcome(CollectionOutcomeStatus Status, IReadOnly
     public static CollectionOutcome Done(Collection collection) => new(CollectionOutcomeStatus.Done, [], collection);
 
     public static CollectionOutcome Refused(IReadOnlyList<CollectionProblem> problems) => new(CollectionOutcomeStatus.Refused, problems, null);
+
+    /// <summary>Someone else changed the collection after the page was shown; nothing was changed.</summary>
+    public static CollectionOutcome Conflict(IReadOnlyList<CollectionProblem> problems) => new(CollectionOutcomeStatus.Conflict, problems, null);
 
     public static CollectionOutcome Forbidden(string message) => new(CollectionOutcomeStatus.Forbidden, [new(CollectionService.Fields.Collection, message)], null);
 }

@@ -76,6 +76,7 @@ internal sealed class CollectionConfiguration : IEntityTypeConfiguration<Collect
         b.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(c => c.Period).HasMaxLength(20);
         b.HasIndex(c => new { c.SurveyId, c.Period }).IsUnique();
+        b.Property(c => c.RowVersion).IsRowVersion();
         b.HasOne<SurveyDefinitionRecord>().WithMany().HasForeignKey(c => new { c.SurveyId, c.DefinitionVersion }).OnDelete(DeleteBehavior.Restrict);
     }
 }

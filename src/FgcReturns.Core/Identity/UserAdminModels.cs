@@ -20,6 +20,9 @@ public sealed record UserAccess(string? Role, string? LaCode);
 
 public sealed record FieldError(string Field, string Message);
 
+/// <summary>A user's access as an administrator's page showed it, so a change made meanwhile by another is not overwritten.</summary>
+public sealed record SeenUser(string? Role, string? LaCode, bool IsActive);
+
 public sealed record AdminOutcome(bool Succeeded, bool Found, IReadOnlyList<FieldError> Errors, string? UserId = null)
 {
     public static readonly AdminOutcome NotFound = new(false, false, [new FieldError("", "User not found.")]);

@@ -138,96 +138,172 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
     }
 
     /// <summary>Changes a user's role and LA; they are signed out so their next sign-in carries the new access.</summary>
-    public async Task<AdminOutcome> ChangeAccessAsync(ClaimsPrincipal admin, string userId, UserAccess access, CancellationToken ct = default)
+    /// <param name="seen">The user as the administrator's page showed them; refused, saying what changed, if another administrator changed them since.</param>
+    public async Task<AdminOutcome> ChangeAccessAsync(ClaimsPrincipal admin, string userId, UserAccess access, SeenUser? seen = null, CancellationToken ct = default)
     {
         if (!IsAdministrator(admin))
         {
             return AdminOutcome.Forbidden;
         }
 
-        if (await users.FindByIdAsync(userId) is not { } user)
+        for (var attempt = 1; ; attempt++)
         {
-            return AdminOutcome.NotFound;
-        }
-
-        var (role, laCode, errors) = await CheckAccessAsync(access, ct);
-        if (errors.Count > 0)
-        {
-            return AdminOutcome.Refused(errors);
-        }
-
-        var current = await users.GetRolesAsync(user);
-        if (user.Id == admin.UserId() && role != Roles.Administrator)
-        {
-            return AdminOutcome.Refused(new FieldError("role", "You cannot remove your own administrator role. Ask another administrator."));
-        }
-
-        if (current.Count == 1 && current[0] == role && user.LaCode == laCode)
-        {
-            return AdminOutcome.Done(user.Id);
-        }
-
-        var oldLaCode = user.LaCode;
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
-        {
-            if (current.Count > 0)
+            db.ChangeTracker.Clear();
+            if (await users.FindByIdAsync(userId) is not { } user)
             {
-                await Require(users.RemoveFromRolesAsync(user, current));
+                return AdminOutcome.NotFound;
             }
 
-            await Require(users.AddToRoleAsync(user, role!));
-            user.LaCode = laCode;
-            await Require(users.UpdateSecurityStampAsync(user));
-            db.AuditEvents.Add(Audit(admin, user, "UserAccessChanged", Describe(current.FirstOrDefault(), oldLaCode), Describe(role, laCode)));
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-        }
+            var (role, laCode, errors) = await CheckAccessAsync(access, ct);
+            if (errors.Count > 0)
+            {
+                return AdminOutcome.Refused(errors);
+            }
 
-        return AdminOutcome.Done(user.Id);
+            var current = await users.GetRolesAsync(user);
+            if (await ChangedSinceSeenAsync(user, current.FirstOrDefault(), seen, "role", ct) is { } conflict)
+            {
+                return conflict;
+            }
+
+            if (user.Id == admin.UserId() && role != Roles.Administrator)
+            {
+                return AdminOutcome.Refused(new FieldError("role", "You cannot remove your own administrator role. Ask another administrator."));
+            }
+
+            if (current.Count == 1 && current[0] == role && user.LaCode == laCode)
+            {
+                return AdminOutcome.Done(user.Id);
+            }
+
+            var oldLaCode = user.LaCode;
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (current.Count > 0)
+                {
+                    await Require(users.RemoveFromRolesAsync(user, current));
+                }
+
+                await Require(users.AddToRoleAsync(user, role!));
+                user.LaCode = laCode;
+                await Require(users.UpdateSecurityStampAsync(user));
+                db.AuditEvents.Add(Audit(admin, user, "UserAccessChanged", Describe(current.FirstOrDefault(), oldLaCode), Describe(role, laCode)));
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return AdminOutcome.Done(user.Id);
+            }
+            catch (StaleUserException) when (attempt < MaxAttempts)
+            {
+                // Another administrator saved this user between our read and our write (Identity's concurrency
+                // stamp, checked on save): read again, and refuse if what this administrator saw has changed.
+            }
+        }
     }
 
     /// <summary>Deactivates (signed out within a minute, cannot sign in, links cancelled) or reactivates a user.</summary>
-    public async Task<AdminOutcome> SetActiveAsync(ClaimsPrincipal admin, string userId, bool active, CancellationToken ct = default)
+    /// <param name="seen">The user as the administrator's page showed them; refused, saying what changed, if another administrator changed them since.</param>
+    public async Task<AdminOutcome> SetActiveAsync(ClaimsPrincipal admin, string userId, bool active, SeenUser? seen = null, CancellationToken ct = default)
     {
         if (!IsAdministrator(admin))
         {
             return AdminOutcome.Forbidden;
         }
 
-        if (await users.FindByIdAsync(userId) is not { } user)
+        for (var attempt = 1; ; attempt++)
         {
-            return AdminOutcome.NotFound;
-        }
-
-        if (!active && user.Id == admin.UserId())
-        {
-            return AdminOutcome.Refused(new FieldError("", "You cannot deactivate your own account."));
-        }
-
-        if (user.IsActive == active)
-        {
-            return AdminOutcome.Done(user.Id);
-        }
-
-        var now = clock.GetUtcNow();
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
-        {
-            user.IsActive = active;
-
-            // A new security stamp ends the user's existing sessions at the next check (every minute).
-            await Require(users.UpdateSecurityStampAsync(user));
-            if (!active)
+            db.ChangeTracker.Clear();
+            if (await users.FindByIdAsync(userId) is not { } user)
             {
-                await db.Invitations.Where(i => i.UserId == user.Id && i.UsedAt == null && i.RevokedAt == null)
-                    .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now), ct);
+                return AdminOutcome.NotFound;
             }
 
-            db.AuditEvents.Add(Audit(admin, user, active ? "UserReactivated" : "UserDeactivated", null, null));
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            if (await ChangedSinceSeenAsync(user, (await users.GetRolesAsync(user)).FirstOrDefault(), seen, "", ct) is { } conflict)
+            {
+                return conflict;
+            }
+
+            if (!active && user.Id == admin.UserId())
+            {
+                return AdminOutcome.Refused(new FieldError("", "You cannot deactivate your own account."));
+            }
+
+            if (user.IsActive == active)
+            {
+                return AdminOutcome.Done(user.Id);
+            }
+
+            var now = clock.GetUtcNow();
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                user.IsActive = active;
+
+                // A new security stamp ends the user's existing sessions at the next check (every minute).
+                await Require(users.UpdateSecurityStampAsync(user));
+                if (!active)
+                {
+                    await db.Invitations.Where(i => i.UserId == user.Id && i.UsedAt == null && i.RevokedAt == null)
+                        .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now), ct);
+                }
+
+                db.AuditEvents.Add(Audit(admin, user, active ? "UserReactivated" : "UserDeactivated", null, null));
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return AdminOutcome.Done(user.Id);
+            }
+            catch (StaleUserException) when (attempt < MaxAttempts)
+            {
+                // As in ChangeAccessAsync: read again and re-check against what the page showed.
+            }
+        }
+    }
+
+    private const int MaxAttempts = 5;
+
+    /// <summary>
+    /// Refuses a change made on a page that showed this user's role, LA or status as they no longer are, naming who
+    /// changed what, so one administrator never silently undoes another's change.
+    /// </summary>
+    private async Task<AdminOutcome?> ChangedSinceSeenAsync(FgcUser user, string? role, SeenUser? seen, string field, CancellationToken ct)
+    {
+        if (seen is null)
+        {
+            return null;
         }
 
-        return AdminOutcome.Done(user.Id);
+        var changes = new List<string>();
+        if (!string.Equals(seen.Role ?? "", role ?? "", StringComparison.Ordinal) || !string.Equals(seen.LaCode ?? "", user.LaCode ?? "", StringComparison.Ordinal))
+        {
+            changes.Add($"access from {Readable(seen.Role, seen.LaCode)} to {Readable(role, user.LaCode)}");
+        }
+
+        if (seen.IsActive != user.IsActive)
+        {
+            changes.Add(user.IsActive ? "reactivated them" : "deactivated them");
+        }
+
+        if (changes.Count == 0)
+        {
+            return null;
+        }
+
+        var detail = JsonSerializer.Serialize(new { userId = user.Id });
+        var last = await db.AuditEvents.AsNoTracking()
+            .Where(a => a.Source == AuditSource && a.Detail != null && EF.Functions.JsonContains(a.Detail, detail))
+            .OrderByDescending(a => a.Id).FirstOrDefaultAsync(ct);
+        var who = last?.UserEmail ?? "another administrator";
+        var when = last is null ? "" : $" ({UkTime.DateAndTime(last.OccurredAt)})";
+        var what = string.Join(" and ", changes.Select(c => c.StartsWith("access", StringComparison.Ordinal) ? "changed their " + c : c));
+        return AdminOutcome.Refused(new FieldError(field,
+            $"Not saved: {who} {what}{when}, after you opened this page. The page now shows the user as they are; your choice is kept. Save again if you still want to change it."));
+
+        static string Readable(string? role, string? laCode) => role switch
+        {
+            null => "no role",
+            Roles.LaDataLead => laCode is null ? "LA data lead" : $"LA data lead ({laCode})",
+            _ => role,
+        };
     }
 
     /// <summary>
@@ -453,11 +529,19 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
     private static async Task Require(Task<IdentityResult> operation)
     {
         var result = await operation;
+        if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
+        {
+            throw new StaleUserException();
+        }
+
         if (!result.Succeeded)
         {
             throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
         }
     }
+
+    /// <summary>Identity's concurrency stamp did not match on save: someone else saved the user meanwhile.</summary>
+    private sealed class StaleUserException : Exception;
 
     private AuditEvent Audit(ClaimsPrincipal? actor, FgcUser target, string action, string? oldValue, string? newValue) => new()
     {

@@ -35,7 +35,8 @@ public sealed class ReturnReviewService(
         var submissions = await db.ReturnSubmissions.AsNoTracking().Where(s => s.ReturnId == returnId)
             .OrderByDescending(s => s.VersionNumber).ToListAsync(ct);
         var notes = await NotesQuery(returnId).ToListAsync(ct);
-        return new ReviewContext(context, submissions, notes);
+        var latestAuditId = await db.AuditEvents.AsNoTracking().Where(a => a.ReturnId == returnId).MaxAsync(a => (long?)a.Id, ct) ?? 0;
+        return new ReviewContext(context, submissions, notes, latestAuditId);
     }
 
     /// <summary>Analysts' notes on the return's items, newest first; for the LA's own data leads and national users.</summary>
@@ -47,9 +48,10 @@ public sealed class ReturnReviewService(
 
     /// <summary>Accepts a submitted return, recording who and when, then tells every <see cref="IReturnEvents"/>.</summary>
     /// <param name="expectedVersion">The submitted version the analyst reviewed; refused if the LA has submitted another since.</param>
-    public async Task<ReviewOutcome> AcceptAsync(ClaimsPrincipal user, int returnId, int? expectedVersion = null, CancellationToken ct = default)
+    /// <param name="seen">The return as the analyst's page showed it; refused, saying what changed, if anyone changed it since.</param>
+    public async Task<ReviewOutcome> AcceptAsync(ClaimsPrincipal user, int returnId, int? expectedVersion = null, SeenReturn? seen = null, CancellationToken ct = default)
     {
-        var (ret, refusal) = await LoadForChangeAsync(user, returnId, ct);
+        var (ret, refusal) = await LoadForChangeAsync(user, returnId, seen, ct);
         if (ret is null)
         {
             return refusal!;
@@ -72,7 +74,7 @@ public sealed class ReturnReviewService(
         ret.AnalystComment = null;
         ret.ReopenedByAnalyst = false;
         db.AuditEvents.Add(Audit(user, ret, "Accepted", now, null, ReturnStatus.Submitted.ToString(), Reference(ret)));
-        if (await SaveAsync(ct) is { } conflict)
+        if (await SaveAsync(ret, seen, ct) is { } conflict)
         {
             return conflict;
         }
@@ -82,14 +84,14 @@ public sealed class ReturnReviewService(
     }
 
     /// <summary>Sends a submitted return back to the LA with a comment they must act on; they may then edit it, even after the deadline.</summary>
-    public async Task<ReviewOutcome> SendBackAsync(ClaimsPrincipal user, int returnId, string? comment, int? expectedVersion = null, CancellationToken ct = default)
+    public async Task<ReviewOutcome> SendBackAsync(ClaimsPrincipal user, int returnId, string? comment, int? expectedVersion = null, SeenReturn? seen = null, CancellationToken ct = default)
     {
         if (CommentProblem(comment, "Enter a comment telling the local authority what to change") is { } problem)
         {
             return user.IsNational() ? ReviewOutcome.Refused(problem) : ReviewOutcome.Forbidden;
         }
 
-        var (ret, refusal) = await LoadForChangeAsync(user, returnId, ct);
+        var (ret, refusal) = await LoadForChangeAsync(user, returnId, seen, ct);
         if (ret is null)
         {
             return refusal!;
@@ -113,7 +115,7 @@ public sealed class ReturnReviewService(
         // The LA must be able to make the changes asked for, also after the deadline; resubmitting clears this.
         ret.ReopenedByAnalyst = true;
         db.AuditEvents.Add(Audit(user, ret, "ReturnedForAmendment", now, null, ReturnStatus.Submitted.ToString(), text));
-        if (await SaveAsync(ct) is { } conflict)
+        if (await SaveAsync(ret, seen, ct) is { } conflict)
         {
             return conflict;
         }
@@ -123,14 +125,14 @@ public sealed class ReturnReviewService(
     }
 
     /// <summary>Reopens an accepted return with a reason: it goes back to the LA, who may edit it even after the deadline.</summary>
-    public async Task<ReviewOutcome> ReopenAsync(ClaimsPrincipal user, int returnId, string? reason, CancellationToken ct = default)
+    public async Task<ReviewOutcome> ReopenAsync(ClaimsPrincipal user, int returnId, string? reason, SeenReturn? seen = null, CancellationToken ct = default)
     {
         if (CommentProblem(reason, "Enter the reason for reopening the return") is { } problem)
         {
             return user.IsNational() ? ReviewOutcome.Refused(problem) : ReviewOutcome.Forbidden;
         }
 
-        var (ret, refusal) = await LoadForChangeAsync(user, returnId, ct);
+        var (ret, refusal) = await LoadForChangeAsync(user, returnId, seen, ct);
         if (ret is null)
         {
             return refusal!;
@@ -149,7 +151,7 @@ public sealed class ReturnReviewService(
         ret.AcceptedAt = null;
         ret.AcceptedBy = null;
         db.AuditEvents.Add(Audit(user, ret, "ReopenedByAnalyst", now, null, ReturnStatus.Accepted.ToString(), text));
-        if (await SaveAsync(ct) is { } conflict)
+        if (await SaveAsync(ret, seen, ct) is { } conflict)
         {
             return conflict;
         }
@@ -159,8 +161,12 @@ public sealed class ReturnReviewService(
         return ReviewOutcome.Done;
     }
 
-    /// <summary>Adds an analyst's note on one question or grid cell; the LA sees it on its task list and section page.</summary>
-    public async Task<ReviewOutcome> AddNoteAsync(ClaimsPrincipal user, int returnId, string? itemKey, string? text, CancellationToken ct = default)
+    /// <summary>
+    /// Adds an analyst's note on one question or grid cell; the LA sees it on its task list and section page. Notes are
+    /// only ever added, so none can overwrite another; but a note written against an answer or notes that changed after
+    /// the page was opened (<paramref name="seen"/>) is refused, saying what changed, so the analyst can check it first.
+    /// </summary>
+    public async Task<ReviewOutcome> AddNoteAsync(ClaimsPrincipal user, int returnId, string? itemKey, string? text, SeenReturn? seen = null, CancellationToken ct = default)
     {
         if (!user.IsNational())
         {
@@ -182,6 +188,11 @@ public sealed class ReturnReviewService(
         if (CommentProblem(text, "Enter the note") is { } problem)
         {
             return ReviewOutcome.Refused(problem);
+        }
+
+        if (seen is not null && await ItemChangedSinceAsync(ret, definition, itemKey, seen.LatestAuditId, ct) is { } changedItem)
+        {
+            return ReviewOutcome.Conflict(changedItem);
         }
 
         var now = clock.GetUtcNow();
@@ -317,7 +328,7 @@ public sealed class ReturnReviewService(
     private IQueryable<ReturnItemNote> NotesQuery(int returnId) =>
         db.ReturnItemNotes.AsNoTracking().Where(n => n.ReturnId == returnId).OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id);
 
-    private async Task<(LaReturn? Return, ReviewOutcome? Refusal)> LoadForChangeAsync(ClaimsPrincipal user, int returnId, CancellationToken ct)
+    private async Task<(LaReturn? Return, ReviewOutcome? Refusal)> LoadForChangeAsync(ClaimsPrincipal user, int returnId, SeenReturn? seen, CancellationToken ct)
     {
         if (!user.IsNational())
         {
@@ -327,12 +338,28 @@ public sealed class ReturnReviewService(
         var ret = await db.Returns.Include(r => r.Collection).Include(r => r.LocalAuthority)
             .Include(r => r.Submissions.OrderByDescending(s => s.VersionNumber).Take(1))
             .SingleOrDefaultAsync(r => r.Id == returnId, ct);
-        return ret is null ? (null, ReviewOutcome.NotFound) : (ret, null);
+        if (ret is null)
+        {
+            return (null, ReviewOutcome.NotFound);
+        }
+
+        // The decision was made on the page as it was: if anyone changed the return since, it is not taken.
+        if (seen is not null && ret.RowVersion != seen.RowVersion)
+        {
+            return (null, ReviewOutcome.Conflict(await ChangedSinceAsync(ret.Id, seen, ct)));
+        }
+
+        return (ret, null);
     }
 
-    /// <summary>Saves, or explains that someone changed the return meanwhile (the xmin row version).</summary>
-    private async Task<ReviewOutcome?> SaveAsync(CancellationToken ct)
+    /// <summary>Saves with the row version the page showed (xmin), or explains who changed the return meanwhile.</summary>
+    private async Task<ReviewOutcome?> SaveAsync(LaReturn ret, SeenReturn? seen, CancellationToken ct)
     {
+        if (seen is not null)
+        {
+            db.Entry(ret).Property(r => r.RowVersion).OriginalValue = seen.RowVersion;
+        }
+
         try
         {
             await db.SaveChangesAsync(ct);
@@ -340,8 +367,57 @@ public sealed class ReturnReviewService(
         }
         catch (DbUpdateConcurrencyException)
         {
-            return ReviewOutcome.Refused("The return changed while you were looking at it. Reload the page and check it again.");
+            db.ChangeTracker.Clear();
+            return ReviewOutcome.Conflict(await ChangedSinceAsync(ret.Id, seen ?? new SeenReturn(ret.RowVersion, 0), ct));
         }
+    }
+
+    /// <summary>"Not saved: x accepted the return at …, after you opened this page." from the audit rows since the page was shown.</summary>
+    private async Task<string> ChangedSinceAsync(int returnId, SeenReturn seen, CancellationToken ct)
+    {
+        var changes = await db.AuditEvents.AsNoTracking()
+            .Where(a => a.ReturnId == returnId && a.Id > seen.LatestAuditId && a.Action != "NoteAdded")
+            .OrderByDescending(a => a.Id).Take(20).ToListAsync(ct);
+        var described = changes.Select(a => (a.UserEmail ?? "someone else", Action: ChangeText(a), a.OccurredAt))
+            .DistinctBy(c => (c.Item1, c.Action)).Take(3).Reverse()
+            .Select(c => $"{c.Item1} {c.Action} ({UkTime.DateAndTime(c.OccurredAt)})").ToList();
+        var what = described.Count == 0 ? "someone else changed this return" : string.Join("; ", described);
+        return $"Not saved: {what}, after you opened this page. The page now shows the return as it is. Check it, then make your decision again: what you typed is kept below.";
+    }
+
+    private static string ChangeText(AuditEvent a) => a.Action switch
+    {
+        "Accepted" => "accepted the return",
+        "ReturnedForAmendment" => $"returned it for amendment saying “{Quote(a.NewValue)}”",
+        "ReopenedByAnalyst" => $"reopened the accepted return saying “{Quote(a.NewValue)}”",
+        "Submitted" => "submitted a new version",
+        "Reopened" => "took the return back to change it",
+        "ValueChanged" => "changed answers",
+        "ExplanationChanged" => "changed explanations",
+        _ => "changed the return",
+    };
+
+    private static string Quote(string? text) => text is null ? "" : text.Length <= 80 ? text : text[..80] + "…";
+
+    /// <summary>Why a note on this item should be checked first: its answer or its notes changed after the page was shown.</summary>
+    private async Task<string?> ItemChangedSinceAsync(LaReturn ret, SurveyDefinition definition, string itemKey, long latestAuditId, CancellationToken ct)
+    {
+        var question = definition.Questions.FirstOrDefault(q => q.Key == itemKey || q.ValueKeys.Contains(itemKey, StringComparer.Ordinal));
+        var keys = question is null ? [itemKey] : question.ValueKeys.Append(question.Key).Distinct(StringComparer.Ordinal).ToList();
+        var change = await db.AuditEvents.AsNoTracking()
+            .Where(a => a.ReturnId == ret.Id && a.Id > latestAuditId && a.ItemKey != null && keys.Contains(a.ItemKey)
+                && (a.Action == "NoteAdded" || a.Action == "ValueChanged"))
+            .OrderByDescending(a => a.Id).FirstOrDefaultAsync(ct);
+        if (change is null)
+        {
+            return null;
+        }
+
+        var who = change.UserEmail ?? "someone else";
+        var what = change.Action == "NoteAdded"
+            ? $"{who} added a note on this question after you opened this page: “{Quote(change.NewValue)}”"
+            : $"{who} changed the answer to this question after you opened this page, from {change.OldValue ?? "blank"} to {change.NewValue ?? "blank"}";
+        return $"Your note was not added: {what} ({UkTime.DateAndTime(change.OccurredAt)}). Check it, then add your note again if it is still needed.";
     }
 
     /// <summary>Tells each subscriber after the change is saved; one failing subscriber does not stop the others or undo the change.</summary>

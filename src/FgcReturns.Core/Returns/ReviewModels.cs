@@ -2,7 +2,7 @@ using FgcReturns.Core.Audit;
 
 namespace FgcReturns.Core.Returns;
 
-public enum ReviewStatus { Done, Refused, NotFound, Forbidden }
+public enum ReviewStatus { Done, Refused, NotFound, Forbidden, Conflict }
 
 /// <summary>What happened to an analyst's action; <see cref="Message"/> is in the words the analyst sees.</summary>
 public sealed record ReviewOutcome(ReviewStatus Status, string? Message)
@@ -14,14 +14,27 @@ public sealed record ReviewOutcome(ReviewStatus Status, string? Message)
     public bool Succeeded => Status == ReviewStatus.Done;
 
     public static ReviewOutcome Refused(string message) => new(ReviewStatus.Refused, message);
+
+    /// <summary>Someone changed the return (or the item) after the analyst's page was shown; nothing was saved.</summary>
+    public static ReviewOutcome Conflict(string message) => new(ReviewStatus.Conflict, message);
 }
+
+/// <summary>
+/// The return as an analyst's page showed it: its row version (PostgreSQL xmin, checked on save) and the newest audit
+/// row, from which the page is told what changed since.
+/// </summary>
+public sealed record SeenReturn(uint RowVersion, long LatestAuditId);
 
 /// <summary>Everything the review page shows: the return (values, validation, previous year) with its submissions and notes.</summary>
 public sealed record ReviewContext(
     ReturnContext Return,
     IReadOnlyList<ReturnSubmission> Submissions,
-    IReadOnlyList<ReturnItemNote> Notes)
+    IReadOnlyList<ReturnItemNote> Notes,
+    long LatestAuditId = 0)
 {
+    /// <summary>What a form on the page sends back so a change made meanwhile by someone else is not overwritten.</summary>
+    public SeenReturn Seen => new(Return.Return.RowVersion, LatestAuditId);
+
     public ReturnStatus Status => Return.Return.Status;
 }
 

@@ -98,7 +98,7 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
 
         using (var scope = withRecorder.Services.CreateScope())
         {
-            (await scope.ServiceProvider.GetRequiredService<ReturnReviewService>().ReopenAsync(analyst, ret.Id, "Benchmarks found a typo", TestContext.Current.CancellationToken)).Succeeded.ShouldBeTrue();
+            (await scope.ServiceProvider.GetRequiredService<ReturnReviewService>().ReopenAsync(analyst, ret.Id, "Benchmarks found a typo", ct: TestContext.Current.CancellationToken)).Succeeded.ShouldBeTrue();
         }
 
         // Assert

@@ -261,12 +261,12 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
         var userId = (await Factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Email == "lead.leicester@fgc.example", Ct))).Id;
 
         // Act
-        (await AsAdminAsync((s, a) => s.SetActiveAsync(a, userId, active: false, Ct))).Succeeded.ShouldBeTrue();
+        (await AsAdminAsync((s, a) => s.SetActiveAsync(a, userId, active: false, ct: Ct))).Succeeded.ShouldBeTrue();
         Factory.Clock.Advance(TimeSpan.FromMinutes(2));
         var after = await leicester.GetAsync(new Uri($"/returns/{ret.Id}", UriKind.Relative), Ct);
         using var again = Factory.CreateBrowserlessClient();
         var signIn = await again.SignInAsync("lead.leicester@fgc.example");
-        (await AsAdminAsync((s, a) => s.SetActiveAsync(a, userId, active: true, Ct))).Succeeded.ShouldBeTrue();
+        (await AsAdminAsync((s, a) => s.SetActiveAsync(a, userId, active: true, ct: Ct))).Succeeded.ShouldBeTrue();
         var reactivated = await again.SignInAsync("lead.leicester@fgc.example");
 
         // Assert
@@ -288,11 +288,11 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
         var adminId = (await Factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Email == "admin@fgc.example", Ct))).Id;
 
         // Act
-        var moved = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, medwayId, new UserAccess(Roles.LaDataLead, "855"), Ct));
-        var noLa = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, medwayId, new UserAccess(Roles.LaDataLead, ""), Ct));
-        var demoteSelf = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, adminId, new UserAccess(Roles.Analyst, null), Ct));
-        var deactivateSelf = await AsAdminAsync((s, a) => s.SetActiveAsync(a, adminId, false, Ct));
-        var byAnalyst = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, medwayId, new UserAccess(Roles.Administrator, null), Ct), "analyst@fgc.example");
+        var moved = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, medwayId, new UserAccess(Roles.LaDataLead, "855"), ct: Ct));
+        var noLa = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, medwayId, new UserAccess(Roles.LaDataLead, ""), ct: Ct));
+        var demoteSelf = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, adminId, new UserAccess(Roles.Analyst, null), ct: Ct));
+        var deactivateSelf = await AsAdminAsync((s, a) => s.SetActiveAsync(a, adminId, false, ct: Ct));
+        var byAnalyst = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, medwayId, new UserAccess(Roles.Administrator, null), ct: Ct), "analyst@fgc.example");
 
         // Assert
         moved.Succeeded.ShouldBeTrue(moved.Message);

@@ -1,0 +1,93 @@
+using System.Net;
+using FgcReturns.Core.Identity;
+using FgcReturns.TestSupport;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FgcReturns.IntegrationTests.Concurrency;
+
+/// <summary>Two administrators on one user: a change made on a page that is out of date is refused, never silently applied.</summary>
+public sealed class UserConcurrencyTests(DatabaseServerFixture database) : IAsyncLifetime
+{
+    private const string Second = "admin.two@fgc.example";
+    private FgcWebFactory factory = null!;
+    private string analystId = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        factory = new FgcWebFactory(await database.Server.CreateDatabaseAsync());
+        await StalePage.CreateUserAsync(factory, Second, Roles.Administrator);
+        analystId = await factory.WithDbAsync(db => db.Users.Where(u => u.Email == "analyst@fgc.example").Select(u => u.Id).SingleAsync());
+    }
+
+    public async ValueTask DisposeAsync() => await factory.DisposeAsync();
+
+    [Fact]
+    public async Task ChangeAccess_FromAPageOpenedBeforeAnotherAdministratorChangedTheRole_IsRefusedNamesThemAndKeepsTheChoice()
+    {
+        // Arrange: A opens the analyst's page; B makes them an administrator.
+        using var first = await factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
+        using var second = await factory.CreateBrowserlessClient().SignedInAsync(Second);
+        var page = await StalePage.OpenAsync(first, $"/admin/users/{analystId}");
+        var byThem = await (await StalePage.OpenAsync(second, $"/admin/users/{analystId}")).PostAsync("access", new Dictionary<string, string> { ["Form.Role"] = Roles.Administrator });
+        byThem.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        // Act: A makes them Medway's data lead from the page that still shows "Analyst".
+        var post = await page.PostAsync("access", new Dictionary<string, string> { ["Form.Role"] = Roles.LaDataLead, ["Form.LaCode"] = "887" });
+
+        // Assert: refused, naming B and the change; A's choice still selected; B's change stands.
+        post.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await StalePage.BodyAsync(post);
+        body.ShouldContain($"Not saved: {Second} changed their access from Analyst to Administrator");
+        body.ShouldContain("after you opened this page");
+        body.ShouldMatch($"value=\"{Roles.LaDataLead}\"[^>]*checked");
+        body.ShouldMatch("value=\"887\"[^>]*selected");
+        (await RoleAsync()).ShouldBe(Roles.Administrator);
+    }
+
+    [Fact]
+    public async Task Deactivate_FromAPageOpenedBeforeAnotherAdministratorChangedTheRole_IsRefusedAndTheUserStaysActive()
+    {
+        // Arrange
+        using var first = await factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
+        var page = await StalePage.OpenAsync(first, $"/admin/users/{analystId}");
+        var admin2 = await factory.PrincipalAsync(Second);
+        (await factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.ChangeAccessAsync(admin2, analystId, new UserAccess(Roles.Administrator, null)))).Succeeded.ShouldBeTrue();
+
+        // Act
+        var post = await page.PostAsync("active", new Dictionary<string, string>());
+
+        // Assert
+        var body = await StalePage.BodyAsync(post);
+        body.ShouldContain($"Not saved: {Second} changed their access from Analyst to Administrator");
+        (await factory.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == analystId))).IsActive.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task ChangeAccess_TwoAdministratorsAtTheSameMomentFromTheSamePage_OneIsSavedTheOthersToldNoException()
+    {
+        // Arrange: every administrator's page showed the user as an analyst.
+        var admins = new[] { await factory.PrincipalAsync("admin@fgc.example"), await factory.PrincipalAsync(Second) };
+        var seen = new SeenUser(Roles.Analyst, null, true);
+        string[] las = ["887", "855", "856", "840", "841", "805"];
+
+        // Act
+        var outcomes = await Task.WhenAll(las.Select((la, i) =>
+            factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.ChangeAccessAsync(admins[i % 2], analystId, new UserAccess(Roles.LaDataLead, la), seen))));
+
+        // Assert: one change stands and matches the stored user; every other is refused with the conflict message.
+        outcomes.Count(o => o.Succeeded).ShouldBe(1);
+        outcomes.Where(o => !o.Succeeded).ShouldAllBe(o => o.Errors[0].Message.StartsWith("Not saved: ", StringComparison.Ordinal));
+        var winner = las[Array.FindIndex(outcomes, o => o.Succeeded)];
+        (await factory.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == analystId))).LaCode.ShouldBe(winner);
+        (await RoleAsync()).ShouldBe(Roles.LaDataLead);
+    }
+
+    private async Task<string?> RoleAsync()
+    {
+        using var scope = factory.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<FgcUser>>();
+        return (await users.GetRolesAsync((await users.FindByIdAsync(analystId))!)).SingleOrDefault();
+    }
+}
