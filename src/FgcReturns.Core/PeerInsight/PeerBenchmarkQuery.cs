@@ -7,32 +7,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FgcReturns.Core.PeerInsight;
 
-/// <summary>One published aggregate of the reference year: England, the LA's region or the LA's neighbour group.</summary>
-public sealed record PeerArea(
-    string SeriesKey,
-    AreaLevel Level,
-    string AreaCode,
-    decimal? Rate,
-    decimal? Median,
-    decimal? LowerQuartile,
-    decimal? UpperQuartile,
-    int ReportingCount,
-    SuppressedStatistics Suppressed)
-{
-    private bool Hidden(SuppressedStatistics statistic) =>
-        Suppressed.HasFlag(SuppressedStatistics.BelowCoverage) || Suppressed.HasFlag(statistic);
-
-    /// <summary>The statistic as others may see it: null when suppressed (c) or below coverage (x).</summary>
-    public decimal? Published(SuppressedStatistics statistic) => Hidden(statistic) ? null : statistic switch
-    {
-        SuppressedStatistics.Rate => Rate,
-        SuppressedStatistics.Median => Median,
-        SuppressedStatistics.LowerQuartile => LowerQuartile,
-        SuppressedStatistics.UpperQuartile => UpperQuartile,
-        _ => null,
-    };
-}
-
 /// <summary>The reference year's figures for some measures, from the current final build, scoped to one LA's areas.</summary>
 public sealed record PeerBenchmark(
     long BuildId,
@@ -40,10 +14,16 @@ public sealed record PeerBenchmark(
     string Period,
     DateOnly PeriodStart,
     string RegionCode,
-    IReadOnlyList<PeerArea> Areas,
+    int Threshold,
+    IReadOnlyDictionary<string, MeasureKind> Kinds,
+    IReadOnlyList<BenchmarkAreaValue> Areas,
     IReadOnlyDictionary<(string SeriesKey, int Percentile), decimal> EnglandPercentiles)
 {
-    public PeerArea? Area(string seriesKey, AreaLevel level) => Areas.FirstOrDefault(a => a.SeriesKey == seriesKey && a.Level == level);
+    public BenchmarkAreaValue? Area(string seriesKey, AreaLevel level) => Areas.FirstOrDefault(a => a.SeriesKey == seriesKey && a.AreaLevel == level);
+
+    /// <summary>A statistic as another LA may see it (suppressed as c, below coverage as x): the published figure, never more.</summary>
+    public Figure Published(string seriesKey, AreaLevel level, DisclosureControl.Statistic statistic) =>
+        DisclosureControl.Area(Area(seriesKey, level), Kinds.GetValueOrDefault(seriesKey, MeasureKind.Indicator), statistic, Threshold, DisclosureView.Suppressed);
 }
 
 /// <summary>
@@ -65,7 +45,7 @@ public sealed class PeerBenchmarkQuery(FgcDbContext db)
 
         var keys = seriesKeys.ToArray();
         var reference = await db.Database.SqlQuery<ReferenceYear>($"""
-            SELECT b.id AS build_id, c.id AS collection_id, c.period, c.period_start, la.region_code
+            SELECT b.id AS build_id, b.suppression_threshold AS threshold, c.id AS collection_id, c.period, c.period_start, la.region_code
             FROM benchmark_builds b
             JOIN benchmark_area_values a ON a.build_id = b.id AND a.area_level = 'National' AND a.series_key = ANY({keys})
             JOIN collections c ON c.id = a.collection_id
@@ -80,14 +60,16 @@ public sealed class PeerBenchmarkQuery(FgcDbContext db)
             return null;
         }
 
-        var areas = await db.Database.SqlQuery<AreaRow>($"""
-            SELECT series_key, area_level, area_code, rate, median, lower_quartile, upper_quartile, reporting_count, suppressed_statistics
-            FROM benchmark_area_values
-            WHERE build_id = {reference.BuildId} AND collection_id = {reference.CollectionId} AND series_key = ANY({keys})
-              AND ((area_level = 'National' AND area_code = 'E92000001')
-                OR (area_level = 'Regional' AND area_code = {reference.RegionCode})
-                OR (area_level = 'Neighbours' AND area_code = {laCode}))
-            """).ToListAsync(ct);
+        var region = reference.RegionCode;
+        var areas = await db.Set<BenchmarkAreaValue>().AsNoTracking()
+            .Where(a => a.BuildId == reference.BuildId && a.CollectionId == reference.CollectionId && keys.Contains(a.SeriesKey)
+                && (a.AreaLevel == AreaLevel.National
+                    || (a.AreaLevel == AreaLevel.Regional && a.AreaCode == region)
+                    || (a.AreaLevel == AreaLevel.Neighbours && a.AreaCode == laCode)))
+            .ToListAsync(ct);
+        var kinds = await db.Set<BenchmarkMeasure>().AsNoTracking()
+            .Where(m => m.BuildId == reference.BuildId && m.CollectionId == reference.CollectionId && keys.Contains(m.SeriesKey))
+            .ToDictionaryAsync(m => m.SeriesKey, m => m.Kind, ct);
         var percentileMap = new Dictionary<(string, int), decimal>();
         if (percentiles.Count > 0)
         {
@@ -108,9 +90,7 @@ public sealed class PeerBenchmarkQuery(FgcDbContext db)
         }
 
         return new PeerBenchmark(reference.BuildId, reference.CollectionId, reference.Period, reference.PeriodStart, reference.RegionCode,
-            areas.Select(a => new PeerArea(a.SeriesKey, Enum.Parse<AreaLevel>(a.AreaLevel), a.AreaCode, a.Rate, a.Median, a.LowerQuartile,
-                a.UpperQuartile, a.ReportingCount, (SuppressedStatistics)a.SuppressedStatistics)).ToList(),
-            percentileMap);
+            reference.Threshold, kinds, areas, percentileMap);
     }
 
     /// <summary>
@@ -138,7 +118,7 @@ public sealed class PeerBenchmarkQuery(FgcDbContext db)
         foreach (var measure in ranges.Select(r => r.Measure).Distinct())
         {
             var england = benchmark.Area(measure, AreaLevel.National);
-            if (england is null || england.Suppressed.HasFlag(SuppressedStatistics.BelowCoverage))
+            if (england is null || england.ReportingCount == 0 || england.SuppressedStatistics.HasFlag(SuppressedStatistics.BelowCoverage))
             {
                 continue;
             }
@@ -146,8 +126,10 @@ public sealed class PeerBenchmarkQuery(FgcDbContext db)
             var percentiles = ranges.Where(r => r.Measure == measure).SelectMany(r => r.Percentiles).Distinct()
                 .Where(p => benchmark.EnglandPercentiles.ContainsKey((measure, p)))
                 .ToDictionary(p => p, p => benchmark.EnglandPercentiles[(measure, p)]);
-            measures[measure] = new PeerFigures(england.Published(SuppressedStatistics.Median), percentiles,
-                benchmark.Area(measure, AreaLevel.Neighbours)?.Published(SuppressedStatistics.Median));
+            measures[measure] = new PeerFigures(
+                benchmark.Published(measure, AreaLevel.National, DisclosureControl.Statistic.Median).Number,
+                percentiles,
+                benchmark.Published(measure, AreaLevel.Neighbours, DisclosureControl.Statistic.Median).Number);
         }
 
         var population = definition.Indicators.Any(i => i.Denominator == Indicator.Population0To17 && measures.ContainsKey(i.Key))
@@ -161,10 +143,7 @@ public sealed class PeerBenchmarkQuery(FgcDbContext db)
         await db.ChildPopulations.AsNoTracking().Where(p => p.LaCode == laCode && p.Year <= year)
             .OrderByDescending(p => p.Year).Select(p => (decimal?)p.Population).FirstOrDefaultAsync(ct);
 
-    private sealed record ReferenceYear(long BuildId, int CollectionId, string Period, DateOnly PeriodStart, string RegionCode);
-
-    private sealed record AreaRow(string SeriesKey, string AreaLevel, string AreaCode, decimal? Rate, decimal? Median, decimal? LowerQuartile,
-        decimal? UpperQuartile, int ReportingCount, int SuppressedStatistics);
+    private sealed record ReferenceYear(long BuildId, int Threshold, int CollectionId, string Period, DateOnly PeriodStart, string RegionCode);
 
     private sealed record PercentileRow(string SeriesKey, int Percentile, double? Value);
 }
