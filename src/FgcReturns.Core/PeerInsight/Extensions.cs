@@ -8,6 +8,7 @@ public static class Extensions
     public static IServiceCollection AddPeerInsight(this IServiceCollection services)
     {
         services.AddScoped<PeerBenchmarkQuery>();
+        services.AddScoped<PeerPositionService>();
         return services;
     }
 }

@@ -105,6 +105,52 @@ public sealed class PeerQueryTests(DatabaseServerFixture database) : IAsyncLifet
         submitted.Submission.ValidationIssuesJson.ShouldContain(expected);
     }
 
+    [Fact]
+    public async Task CheckAnswers_WithAFinalBuild_ShowsTheBuildsPublishedFiguresForMedwaysAreasAndNothingOfAnotherLa()
+    {
+        // Arrange
+        var lead = await factory.PrincipalAsync(MedwayLead);
+        var ret = await factory.OpenReturnAsync("887");
+        await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, FarFromPeers().AsChangesFromBlank(), ChangeSource.Form, Ct));
+        var client = await factory.CreateBrowserlessClient().SignedInAsync(MedwayLead);
+        var before = await client.GetStringAsync(new Uri($"/returns/{ret.Id}/check", UriKind.Relative), Ct);
+        (await BuildFinalAsync()).Outcome.ShouldBe(BuildOutcome.Succeeded);
+        var (rows, threshold, others) = await factory.WithDbAsync(async db =>
+        {
+            var build = await db.Set<BenchmarkBuild>().AsNoTracking().SingleAsync(b => b.IsCurrent && b.Kind == BenchmarkKind.Final, Ct);
+            var period = await db.Collections.Where(c => c.Period == "2024-25").Select(c => c.Id).SingleAsync(Ct);
+            var medway = await db.LocalAuthorities.AsNoTracking().SingleAsync(l => l.Code == "887", Ct);
+            var areaRows = await db.Set<BenchmarkAreaValue>().AsNoTracking()
+                .Where(a => a.BuildId == build.Id && a.CollectionId == period && a.SeriesKey == "acceptance_rate"
+                    && ((a.AreaLevel == AreaLevel.National) || (a.AreaLevel == AreaLevel.Regional && a.AreaCode == medway.RegionCode)
+                        || (a.AreaLevel == AreaLevel.Neighbours && a.AreaCode == "887")))
+                .ToListAsync(Ct);
+            var otherNames = await db.LocalAuthorities.Where(l => l.Code != "887").Select(l => l.Name).ToListAsync(Ct);
+            return (areaRows, build.SuppressionThreshold, otherNames);
+        });
+        string Published(AreaLevel level, DisclosureControl.Statistic statistic) =>
+            DisclosureControl.Area(rows.Single(r => r.AreaLevel == level), MeasureKind.Indicator, statistic, threshold, DisclosureView.Suppressed) is { } f
+                ? f.Number is { } n ? MeasureFormat.Value(n, 100m, null) : f.Symbol! : "";
+
+        // Act
+        var html = await client.GetStringAsync(new Uri($"/returns/{ret.Id}/check", UriKind.Relative), Ct);
+
+        // Assert: the acceptance rate row carries the build's England, region and neighbour figures as published.
+        before.ShouldContain("There is no final benchmark from an earlier year yet");
+        var row = html[html.IndexOf("data-key=\"acceptance_rate\"", StringComparison.Ordinal)..];
+        row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+        var cells = System.Text.RegularExpressions.Regex.Matches(row, "<td[^>]*>(.*?)</td>").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+        cells.ShouldBe([
+            "6%",
+            Published(AreaLevel.National, DisclosureControl.Statistic.Median),
+            Published(AreaLevel.National, DisclosureControl.Statistic.LowerQuartile) + " to " + Published(AreaLevel.National, DisclosureControl.Statistic.UpperQuartile),
+            Published(AreaLevel.Regional, DisclosureControl.Statistic.Median),
+            Published(AreaLevel.Neighbours, DisclosureControl.Statistic.Median),
+            "Lowest quarter"]);
+        html.ShouldContain("Families who agreed to an FGC: yours would be 6%, lower than three quarters of local authorities last year");
+        others.Where(name => html.Contains(WebUtility.HtmlEncode(name), StringComparison.Ordinal)).ShouldBeEmpty();
+    }
+
     private static async Task<HttpResponseMessage> PostUploadAsync(HttpClient client, int returnId, byte[] bytes, string fileName)
     {
         var page = await client.GetStringAsync(new Uri($"/returns/{returnId}/upload", UriKind.Relative), Ct);
