@@ -6,6 +6,7 @@ using FgcReturns.Core.Demo;
 using FgcReturns.Core.Email;
 using FgcReturns.Core.Identity;
 using FgcReturns.Core.Jobs;
+using FgcReturns.Core.PeerInsight;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Telemetry;
@@ -36,6 +37,7 @@ public static class Extensions
         services.AddFgcJobs(configuration);
         services.AddSurveyDefinitions(DefinitionsPath(configuration, environment));
         services.AddEmail(configuration, Data.Extensions.RepositoryRoot(environment.ContentRootPath));
+        services.AddPeerInsight();
         services.AddScoped<ReturnService>();
         services.AddScoped<ReturnUploadService>();
         services.AddCollections(configuration);

@@ -18,6 +18,7 @@ using Npgsql;
 //   dotnet run -c Release --project tests/FgcReturns.Benchmarks [-- --years 10 --runs 3 --no-naive --no-exports]
 // --parallelism N sets the build's partitions (default: one per core, at most 4).
 // --no-returns leaves out the LA return timings (validation and save); --only-returns runs only those.
+// --no-peer leaves out issue 14's timings (the "where you would sit" panel, the peer rules' cost).
 // --only-intake runs only issue 15's timings (PATCH through the submission API; a 5,000-row tracker).
 // Starts a private PostgreSQL cluster (as the integration tests do), generates synthetic accepted returns for
 // every LA and year with the full item set, and prints the timings as a markdown table.
@@ -184,6 +185,12 @@ if (args.Contains("--hold"))
     // For trying statements by hand (psql) against the generated data and the builds: the cluster lives until Enter.
     Console.WriteLine("Holding: " + connectionString + " (press Enter to go on)");
     Console.ReadLine();
+}
+
+// Issue 14: the "where you would sit" panel and the peer rules, with this build in place (--no-peer leaves them out).
+if (!args.Contains("--no-peer"))
+{
+    results.AddRange(await PeerTimings.RunAsync(factory, catalog, 200));
 }
 
 // 2. One LA's return changes, then the build runs again.

@@ -58,7 +58,7 @@ public sealed class ReturnApi(FgcDbContext db, ReturnService returns, TimeProvid
             after.ApplyTo(values, key);
         }
 
-        var validation = ValidationEngine.Validate(context.Definition, values, context.Previous?.Values);
+        var validation = ValidationEngine.Validate(context.Definition, values, context.Previous?.Values, context.Peers);
         var checkedContext = context with { Return = Copy(context.Return, values), Validation = validation };
         return ApiOutcome.Checked(ValidationOf(checkedContext));
     }

@@ -124,11 +124,12 @@ public static class DataSpecificationWorkbook
         foreach (var rule in definition.Rules)
         {
             sheet.Cell(r, 1).Value = rule.Id;
-            sheet.Cell(r, 2).Value = rule.Severity == Severity.Error ? "Error" : "Query";
+            sheet.Cell(r, 2).Value = rule.PeerRange is not null ? "Query against peers" : rule.Severity == Severity.Error ? "Error" : "Query";
             sheet.Cell(r, 3).Value = rule.Assert;
             sheet.Cell(r, 4).Value = rule.Message;
             sheet.Cell(r, 5).Value = string.Join(", ", rule.ItemKeys);
-            sheet.Cell(r, 6).Value = rule.WhenNotRecorded == NotRecordedHandling.Skip ? "Skip the rule" : "Treat as 0";
+            sheet.Cell(r, 6).Value = rule.PeerRange is not null ? "Skip the rule; silent without a final benchmark"
+                : rule.WhenNotRecorded == NotRecordedHandling.Skip ? "Skip the rule" : "Treat as 0";
             r++;
         }
 

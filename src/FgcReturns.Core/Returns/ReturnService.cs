@@ -5,6 +5,7 @@ using FgcReturns.Core.Audit;
 using FgcReturns.Core.Collections;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Identity;
+using FgcReturns.Core.PeerInsight;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Validation;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace FgcReturns.Core.Returns;
 
 /// <summary>Everything that reads or changes an LA's return. The LA scope is enforced here, from the signed-in user.</summary>
-public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catalog, TimeProvider clock, ReturnEmailNotifier notifier, ILogger<ReturnService> logger)
+public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catalog, TimeProvider clock, ReturnEmailNotifier notifier, ILogger<ReturnService> logger, PeerBenchmarkQuery peerBenchmarks)
 {
     /// <summary>The return with what pages need, or null when it does not exist or this user may not see it.</summary>
     public async Task<ReturnContext?> GetAsync(ClaimsPrincipal user, int returnId, CancellationToken ct = default)
@@ -33,8 +34,9 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
         var collection = ret.Collection ?? await db.Collections.AsNoTracking().SingleAsync(c => c.Id == ret.CollectionId, ct);
         var definition = Definition(collection);
         var previous = await PreviousAcceptedAsync(ret.LaCode, collection, definition, ct);
-        var validation = ValidationEngine.Validate(definition, ret.Values, previous?.Values);
-        return new ReturnContext(ret, collection, definition, previous, validation, EditRefusal(ret, collection));
+        var peers = await peerBenchmarks.ReferenceAsync(definition, collection, ret.LaCode, ct);
+        var validation = ValidationEngine.Validate(definition, ret.Values, previous?.Values, peers);
+        return new ReturnContext(ret, collection, definition, previous, validation, EditRefusal(ret, collection)) { Peers = peers };
     }
 
     /// <summary>
@@ -163,7 +165,8 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
     private async Task<ReturnState> StateAsync(LaReturn ret, SurveyDefinition definition, ClaimsPrincipal user, CancellationToken ct)
     {
         var previous = await PreviousAcceptedAsync(ret.LaCode, ret.Collection!, definition, ct);
-        var validation = ValidationEngine.Validate(definition, ret.Values, previous?.Values);
+        var peers = await peerBenchmarks.ReferenceAsync(definition, ret.Collection!, ret.LaCode, ct);
+        var validation = ValidationEngine.Validate(definition, ret.Values, previous?.Values, peers);
         return new ReturnState(ret.Values, ret.Explanations, ret.RowVersion, validation, await ReplacedAnswersAsync(ret, definition, user, ct));
     }
 
@@ -499,7 +502,8 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
     private async Task<ValidationResult> RefreshAsync(LaReturn ret, SurveyDefinition definition, CancellationToken ct)
     {
         var previous = await PreviousAcceptedAsync(ret.LaCode, ret.Collection!, definition, ct);
-        var result = ValidationEngine.Validate(definition, ret.Values, previous?.Values);
+        var peers = await peerBenchmarks.ReferenceAsync(definition, ret.Collection!, ret.LaCode, ct);
+        var result = ValidationEngine.Validate(definition, ret.Values, previous?.Values, peers);
         ret.ErrorCount = result.Errors.Count();
         ret.QueryCount = result.Queries.Count();
         ret.QueryRuleIds = result.Queries.Select(q => q.RuleId).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -566,6 +570,9 @@ public sealed record ReturnContext(
     string? EditRefusal)
 {
     public bool CanEdit => EditRefusal is null;
+
+    /// <summary>Last year's final benchmark figures that the peer rules compared against; null when there is none.</summary>
+    public PeerReference? Peers { get; init; }
 }
 
 public sealed record ConflictDetail(string Key, string Label, StoredAnswer Theirs, StoredAnswer Yours, string ChangedBy, DateTimeOffset? ChangedAt, string? ChangedByUserId = null);

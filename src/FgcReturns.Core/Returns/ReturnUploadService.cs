@@ -173,7 +173,7 @@ public sealed class ReturnUploadService(FgcDbContext db, ReturnService returns, 
             change.After.ApplyTo(after, change.Key);
         }
 
-        var validation = ValidationEngine.Validate(context.Definition, after, context.Previous?.Values);
+        var validation = ValidationEngine.Validate(context.Definition, after, context.Previous?.Values, context.Peers);
         var rows = changes.Select(c =>
         {
             var question = context.Definition.QuestionForValueKey(c.Key)!;

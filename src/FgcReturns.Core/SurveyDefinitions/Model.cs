@@ -113,10 +113,73 @@ public sealed class ValidationRule
 
     public NotRecordedHandling WhenNotRecorded { get; init; } = NotRecordedHandling.Skip;
 
-    /// <summary>The parsed, type-checked expression.</summary>
-    public required Expression Expression { get; init; }
+    /// <summary>The parsed, type-checked expression; null for a <see cref="PeerRange"/> rule, which has none.</summary>
+    public Expression? Expression { get; init; }
+
+    /// <summary>Set for a <c>peer_range</c> rule: a query against last year's final benchmark instead of an expression.</summary>
+    public PeerRange? PeerRange { get; init; }
+
+    /// <summary>The value keys the rule reads: the expression's, or the peer rule's measure operands.</summary>
+    public IReadOnlyList<string> ReferencedKeys => Expression?.ReferencedKeys ?? PeerRange?.Operands ?? [];
 
     public override string ToString() => Id;
+}
+
+/// <summary>
+/// A peer plausibility check (<c>peer_range</c>): a query, never an error, when the LA's value of a measure falls
+/// outside a band of the latest final benchmark for it. Silent when there is no final benchmark for the measure.
+/// </summary>
+/// <param name="Measure">An indicator key (compared as a rate from the LA's own numerator and denominator) or a decimal question.</param>
+/// <param name="Name">How the message names the measure after "Your", e.g. "acceptance rate".</param>
+/// <param name="LowerPercentile">Query below this England percentile (e.g. 5), or null.</param>
+/// <param name="UpperPercentile">Query above this England percentile (e.g. 95), or null.</param>
+/// <param name="NeighbourMedianTimes">Query above this many times, or below one over this many times, the neighbours' median; or null.</param>
+/// <param name="MinimumDenominator">The rule is silent when the LA's denominator is smaller (a rate from a handful of families says little).</param>
+/// <param name="Operands">The value keys the measure is computed from.</param>
+public sealed record PeerRange(
+    string Measure,
+    string Name,
+    int? LowerPercentile,
+    int? UpperPercentile,
+    decimal? NeighbourMedianTimes,
+    decimal MinimumDenominator,
+    IReadOnlyList<string> Operands)
+{
+    /// <summary>The England percentiles the rule needs from the benchmark.</summary>
+    public IEnumerable<int> Percentiles => new[] { LowerPercentile, UpperPercentile }.OfType<int>();
+
+    /// <summary>The check in words, for the definition preview and the data specification workbook.</summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        if (LowerPercentile is { } lower)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"below the {Ordinal(lower)} percentile of England"));
+        }
+
+        if (UpperPercentile is { } upper)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"above the {Ordinal(upper)} percentile of England"));
+        }
+
+        if (NeighbourMedianTimes is { } times)
+        {
+            var n = times.ToString("0.##", CultureInfo.InvariantCulture);
+            parts.Add($"more than {n} times, or less than 1/{n} of, the statistical neighbours' median");
+        }
+
+        var when = MinimumDenominator > 0
+            ? string.Create(CultureInfo.InvariantCulture, $" (only when the denominator is at least {MinimumDenominator:0.##})")
+            : "";
+        return $"peer_range {Measure}: a query when the value is {string.Join(", or ", parts)}, in the latest final benchmark{when}. "
+            + "Silent when there is no final benchmark yet (the first year).";
+    }
+
+    public static string Ordinal(int n) => (n % 100) switch
+    {
+        11 or 12 or 13 => n.ToString(CultureInfo.InvariantCulture) + "th",
+        _ => n.ToString(CultureInfo.InvariantCulture) + ((n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" }),
+    };
 }
 
 public sealed class Indicator

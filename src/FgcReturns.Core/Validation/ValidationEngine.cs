@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using FgcReturns.Core.SurveyDefinitions;
@@ -29,10 +30,15 @@ public static partial class ValidationEngine
 {
     public const string GridTotalRuleId = "FIELD-GRID-TOTAL";
 
+    /// <param name="definition">The return's definition.</param>
+    /// <param name="values">The return's values.</param>
+    /// <param name="previousAccepted">The LA's previous accepted return, for year-on-year rules.</param>
+    /// <param name="peers">The latest final benchmark figures, for peer_range rules; without them those rules are silent.</param>
     public static ValidationResult Validate(
         SurveyDefinition definition,
         IReadOnlyDictionary<string, string?> values,
-        IReadOnlyDictionary<string, string?>? previousAccepted = null)
+        IReadOnlyDictionary<string, string?>? previousAccepted = null,
+        PeerReference? peers = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(values);
@@ -75,19 +81,29 @@ public static partial class ValidationEngine
 
         foreach (var rule in definition.Rules)
         {
-            if (rule.ItemKeys.Concat(rule.Expression.ReferencedKeys).Any(withFieldErrors.Contains))
+            if (rule.ItemKeys.Concat(rule.ReferencedKeys).Any(withFieldErrors.Contains))
             {
                 continue;
             }
 
             // A query asks the LA to check figures they gave: never about an answer not given yet.
-            if (rule.Severity == Severity.Query && rule.Expression.ReferencedKeys.Any(k => !IsKeyAnswered(definition, k, values)))
+            if (rule.Severity == Severity.Query && rule.ReferencedKeys.Any(k => !IsKeyAnswered(definition, k, values)))
             {
                 continue;
             }
 
+            if (rule.PeerRange is { } range)
+            {
+                if (PeerQuery(definition, range, values, peers) is { } peerMessage)
+                {
+                    issues.Add(new ValidationIssue(rule.Id, Severity.Query, IssueKind.Rule, peerMessage, rule.ItemKeys));
+                }
+
+                continue;
+            }
+
             var context = new EvaluationContext(definition, values, previousAccepted, rule.WhenNotRecorded);
-            if (rule.Expression.EvaluateCondition(context) == RuleOutcome.Failed)
+            if (rule.Expression!.EvaluateCondition(context) == RuleOutcome.Failed)
             {
                 var message = FormatMessage(rule.Message, definition, values, previousAccepted);
                 issues.Add(new ValidationIssue(rule.Id, rule.Severity, IssueKind.Rule, rule.Severity == Severity.Query ? QuerySentence(message) : message, rule.ItemKeys));
@@ -96,6 +112,83 @@ public static partial class ValidationEngine
 
         return new ValidationResult(issues);
     }
+
+    /// <summary>
+    /// The peer query's message, or null when the value is within the bands or the rule is silent: no benchmark
+    /// for the measure (the first year), no value (an operand not recorded, a zero denominator), a denominator below
+    /// the rule's minimum, or the figure it needs was suppressed or below coverage. The lower England band is
+    /// checked first, then the upper, then the neighbours: one query per rule.
+    /// </summary>
+    public static string? PeerQuery(SurveyDefinition definition, PeerRange range, IReadOnlyDictionary<string, string?> values, PeerReference? peers)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(range);
+        ArgumentNullException.ThrowIfNull(values);
+        if (peers is null || !peers.Measures.TryGetValue(range.Measure, out var figures))
+        {
+            return null;
+        }
+
+        decimal? value;
+        if (definition.FindIndicator(range.Measure) is { } indicator)
+        {
+            value = indicator.Compute(values, peers.Population0To17);
+            if (indicator.Denominator != Indicator.Population0To17 && range.MinimumDenominator > 0m
+                && AnswerParser.Read(definition.FindQuestion(indicator.Denominator)!, values, indicator.Denominator) is { State: AnswerState.Value } denominator
+                && denominator.Number < range.MinimumDenominator)
+            {
+                return null;
+            }
+        }
+        else
+        {
+            var answer = AnswerParser.Read(definition.FindQuestion(range.Measure)!, values, range.Measure);
+            value = answer.State == AnswerState.Value ? answer.Number : null;
+        }
+
+        if (value is not { } v)
+        {
+            return null;
+        }
+
+        string Format(decimal x) => MeasureFormat.Value(definition, range.Measure, x);
+        var subject = $"Your {range.Name}, {Format(v)},";
+        var median = figures.EnglandMedian is { } m ? $" (England median {Format(m)})" : "";
+        const string Ask = " Check the figures, or explain why.";
+        if (range.LowerPercentile is { } lower && figures.EnglandPercentiles.TryGetValue(lower, out var low) && v < low)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{subject} is lower than {100 - lower}% of local authorities {peers.When}{median}.{Ask}");
+        }
+
+        if (range.UpperPercentile is { } upper && figures.EnglandPercentiles.TryGetValue(upper, out var high) && v > high)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{subject} is higher than {upper}% of local authorities {peers.When}{median}.{Ask}");
+        }
+
+        if (range.NeighbourMedianTimes is { } times && figures.NeighbourMedian is { } neighbours && neighbours > 0m)
+        {
+            var n = Times(times);
+            if (v > neighbours * times)
+            {
+                return $"{subject} is more than {n.More} the median of your statistical neighbours {peers.When} ({Format(neighbours)}).{Ask}";
+            }
+
+            if (v < neighbours / times)
+            {
+                return $"{subject} is less than {n.Less} the median of your statistical neighbours {peers.When} ({Format(neighbours)}).{Ask}";
+            }
+        }
+
+        return null;
+    }
+
+    private static (string More, string Less) Times(decimal times) => times switch
+    {
+        2m => ("twice", "half"),
+        3m => ("three times", "a third of"),
+        4m => ("four times", "a quarter of"),
+        _ => (times.ToString("0.##", CultureInfo.InvariantCulture) + " times", "1/" + times.ToString("0.##", CultureInfo.InvariantCulture) + " of"),
+    };
 
     /// <summary>
     /// A query as a plain sentence ending in a full stop. Published definitions end some messages "…, or explain";

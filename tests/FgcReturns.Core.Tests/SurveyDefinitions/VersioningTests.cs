@@ -20,10 +20,10 @@ public class VersioningTests
         changes.ItemsChanged.ShouldContain(c => c.Key == "plans_agreed" && c.Changes.Contains("label"));
         changes.SectionsAdded.ShouldBe(["fgdm_before_proceedings"]);
         changes.SectionsRemoved.ShouldBeEmpty();
-        changes.RulesAdded.ShouldBe(["E10", "E11", "E12", "Q06", "Q07"]);
+        changes.RulesAdded.ShouldBe(["E10", "E11", "E12", "Q06", "Q07", "P01", "P02", "P03"]);
         changes.RulesRemoved.ShouldBeEmpty();
         changes.RulesChanged.ShouldContain(r => r.Id == "E05" && r.Changes.Contains("assert"));
-        changes.IndicatorsAdded.ShouldBe(["fgdm_offer_rate", "fgdm_held_rate"]);
+        changes.IndicatorsAdded.ShouldBe(["fgdm_offer_rate", "fgdm_held_rate", "offer_rate"]);
         changes.IndicatorsChanged.ShouldContain(i => i.Id == "conversion_rate" && i.Changes.Contains("numerator"));
     }
 

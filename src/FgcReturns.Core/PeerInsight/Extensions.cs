@@ -1,0 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FgcReturns.Core.PeerInsight;
+
+public static class Extensions
+{
+    /// <summary>Peer insight (issue 14): last year's final benchmark for peer queries and the "where you would sit" panel.</summary>
+    public static IServiceCollection AddPeerInsight(this IServiceCollection services)
+    {
+        services.AddScoped<PeerBenchmarkQuery>();
+        services.AddScoped<PeerPositionService>();
+        return services;
+    }
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using ClosedXML.Excel;
+using FgcReturns.Core.Benchmarks;
+using FgcReturns.Core.Returns;
+using FgcReturns.Core.SurveyDefinitions;
+using FgcReturns.Core.Tests.Builders;
+using FgcReturns.Core.Validation;
+using FgcReturns.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace FgcReturns.IntegrationTests.PeerInsight;
+
+/// <summary>
+/// Peer queries end to end: the 2025-26 demo collection on the 1.1 draft (which has the peer rules), the demo's
+/// accepted 2024-25 returns built into a final benchmark, and Medway's return far below its peers.
+/// </summary>
+public sealed class PeerQueryTests(DatabaseServerFixture database) : IAsyncLifetime
+{
+    private const string MedwayLead = "lead.medway@fgc.example";
+    private FgcWebFactory factory = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var connectionString = await database.Server.CreateDatabaseAsync();
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = new NpgsqlCommand("UPDATE collections SET definition_version = '1.1' WHERE period = '2025-26'", connection);
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        factory = new FgcWebFactory(connectionString);
+    }
+
+    public async ValueTask DisposeAsync() => await factory.DisposeAsync();
+
+    /// <summary>Medway's 1.1 return with 3 of 50 families agreeing (6%).</summary>
+    private static IReadOnlyDictionary<string, string?> FarFromPeers() => ReturnValuesBuilder.ValidFgc11()
+        .With("families_accepted", "3").With("accepted_pre_proceedings", "2").Build();
+
+    private Task<BenchmarkBuildResult> BuildFinalAsync() =>
+        factory.WithServiceAsync<BenchmarkBuilder, BenchmarkBuildResult>(b => b.BuildAsync("fgc-annual", BenchmarkKind.Final, BenchmarkTrigger.OnDemand, ct: Ct));
+
+    /// <summary>
+    /// The message P01 must give, from the build's own England row for acceptance_rate in 2024-25: its median as
+    /// others may see it (left out when the build suppressed it).
+    /// </summary>
+    private async Task<string> ExpectedMessageAsync(string rate)
+    {
+        var (england, threshold) = await factory.WithDbAsync(async db =>
+        {
+            var build = await db.Set<BenchmarkBuild>().AsNoTracking().SingleAsync(b => b.IsCurrent && b.Kind == BenchmarkKind.Final, Ct);
+            var period = await db.Collections.Where(c => c.Period == "2024-25").Select(c => c.Id).SingleAsync(Ct);
+            var row = await db.Set<BenchmarkAreaValue>().AsNoTracking()
+                .SingleAsync(a => a.BuildId == build.Id && a.CollectionId == period && a.AreaLevel == AreaLevel.National && a.SeriesKey == "acceptance_rate", Ct);
+            return (row, build.SuppressionThreshold);
+        });
+        var median = DisclosureControl.Area(england, MeasureKind.Indicator, DisclosureControl.Statistic.Median, threshold, DisclosureView.Suppressed).Number;
+        var medianText = median is { } m ? $" (England median {MeasureFormat.Value(m, 100m, null)})" : "";
+        return $"Your acceptance rate, {rate}, is lower than 95% of local authorities last year{medianText}. Check the figures, or explain why.";
+    }
+
+    [Fact]
+    public async Task Return_FarBelowDemoPeers_RaisesThePeerQueryOnThePageInTheUploadPreviewAndInTheSubmittedSnapshot()
+    {
+        // Arrange: before any final build the rule is silent (the first year).
+        var lead = await factory.PrincipalAsync(MedwayLead);
+        var ret = await factory.OpenReturnAsync("887");
+        var saved = await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, FarFromPeers().AsChangesFromBlank(), ChangeSource.Form, Ct));
+        saved.State!.Validation.Issues.ShouldNotContain(i => i.RuleId == "P01");
+        (await BuildFinalAsync()).Outcome.ShouldBe(BuildOutcome.Succeeded);
+        var expected = await ExpectedMessageAsync("6%");
+        var client = await factory.CreateBrowserlessClient().SignedInAsync(MedwayLead);
+
+        // Act 1: the section page of the offers.
+        var page = await client.GetStringAsync(new Uri($"/returns/{ret.Id}/sections/offers", UriKind.Relative), Ct);
+
+        // Act 2: an upload changing families_accepted to 4 (8%), previewed.
+        var template = await client.GetByteArrayAsync(new Uri($"/returns/{ret.Id}/template.xlsx", UriKind.Relative), Ct);
+        var upload = await PostUploadAsync(client, ret.Id, Fill(template, "families_accepted", 4), "medway.xlsx");
+        upload.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var preview = await client.GetStringAsync(new Uri(upload.Headers.Location!.PathAndQuery, UriKind.Relative), Ct);
+
+        // Act 3: explain every query and submit.
+        var context = await factory.WithServiceAsync<ReturnService, ReturnContext?>(s => s.GetAsync(lead, ret.Id, Ct));
+        foreach (var query in context!.Validation.Queries.Select(q => q.RuleId).Distinct())
+        {
+            await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveExplanationAsync(lead, ret.Id, query, "Our service changed its offer letters this year.", ct: Ct));
+        }
+
+        var submitted = await factory.WithServiceAsync<ReturnService, SubmitOutcome>(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service", Ct));
+
+        // Assert
+        context.Validation.Issues.Single(i => i.RuleId == "P01").Message.ShouldBe(expected);
+        context.Validation.Issues.Single(i => i.RuleId == "P01").Severity.ShouldBe(Severity.Query);
+        page.ShouldContain(WebUtility.HtmlEncode(expected));
+        preview.ShouldContain(WebUtility.HtmlEncode(await ExpectedMessageAsync("8%")));
+        submitted.Succeeded.ShouldBeTrue(string.Join(" | ", submitted.Problems));
+        submitted.Submission!.ValidationIssuesJson.ShouldContain("\"RuleId\":\"P01\"");
+        submitted.Submission.ValidationIssuesJson.ShouldContain(expected);
+    }
+
+    [Fact]
+    public async Task CheckAnswers_WithAFinalBuild_ShowsTheBuildsPublishedFiguresForMedwaysAreasAndNothingOfAnotherLa()
+    {
+        // Arrange
+        var lead = await factory.PrincipalAsync(MedwayLead);
+        var ret = await factory.OpenReturnAsync("887");
+        await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, FarFromPeers().AsChangesFromBlank(), ChangeSource.Form, Ct));
+        var client = await factory.CreateBrowserlessClient().SignedInAsync(MedwayLead);
+        var before = await client.GetStringAsync(new Uri($"/returns/{ret.Id}/check", UriKind.Relative), Ct);
+        (await BuildFinalAsync()).Outcome.ShouldBe(BuildOutcome.Succeeded);
+        var (rows, threshold, others) = await factory.WithDbAsync(async db =>
+        {
+            var build = await db.Set<BenchmarkBuild>().AsNoTracking().SingleAsync(b => b.IsCurrent && b.Kind == BenchmarkKind.Final, Ct);
+            var period = await db.Collections.Where(c => c.Period == "2024-25").Select(c => c.Id).SingleAsync(Ct);
+            var medway = await db.LocalAuthorities.AsNoTracking().SingleAsync(l => l.Code == "887", Ct);
+            var areaRows = await db.Set<BenchmarkAreaValue>().AsNoTracking()
+                .Where(a => a.BuildId == build.Id && a.CollectionId == period && a.SeriesKey == "acceptance_rate"
+                    && ((a.AreaLevel == AreaLevel.National) || (a.AreaLevel == AreaLevel.Regional && a.AreaCode == medway.RegionCode)
+                        || (a.AreaLevel == AreaLevel.Neighbours && a.AreaCode == "887")))
+                .ToListAsync(Ct);
+            var otherNames = await db.LocalAuthorities.Where(l => l.Code != "887").Select(l => l.Name).ToListAsync(Ct);
+            return (areaRows, build.SuppressionThreshold, otherNames);
+        });
+        string Published(AreaLevel level, DisclosureControl.Statistic statistic) =>
+            DisclosureControl.Area(rows.Single(r => r.AreaLevel == level), MeasureKind.Indicator, statistic, threshold, DisclosureView.Suppressed) is { } f
+                ? f.Number is { } n ? MeasureFormat.Value(n, 100m, null) : f.Symbol! : "";
+
+        // Act
+        var html = await client.GetStringAsync(new Uri($"/returns/{ret.Id}/check", UriKind.Relative), Ct);
+
+        // Assert: the acceptance rate row carries the build's England, region and neighbour figures as published.
+        before.ShouldContain("There is no final benchmark from an earlier year yet");
+        var row = html[html.IndexOf("data-key=\"acceptance_rate\"", StringComparison.Ordinal)..];
+        row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+        var cells = System.Text.RegularExpressions.Regex.Matches(row, "<td[^>]*>(.*?)</td>").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+        cells.ShouldBe([
+            "6%",
+            Published(AreaLevel.National, DisclosureControl.Statistic.Median),
+            Published(AreaLevel.National, DisclosureControl.Statistic.LowerQuartile) + " to " + Published(AreaLevel.National, DisclosureControl.Statistic.UpperQuartile),
+            Published(AreaLevel.Regional, DisclosureControl.Statistic.Median),
+            Published(AreaLevel.Neighbours, DisclosureControl.Statistic.Median),
+            "Lowest quarter"]);
+        html.ShouldContain("Families who agreed to an FGC: yours would be 6%, lower than three quarters of local authorities last year");
+        others.Where(name => html.Contains(WebUtility.HtmlEncode(name), StringComparison.Ordinal)).ShouldBeEmpty();
+    }
+
+    private static async Task<HttpResponseMessage> PostUploadAsync(HttpClient client, int returnId, byte[] bytes, string fileName)
+    {
+        var page = await client.GetStringAsync(new Uri($"/returns/{returnId}/upload", UriKind.Relative), Ct);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("upload"), "_handler" },
+            { new StringContent(SignInExtensions.AntiforgeryToken(page)), "__RequestVerificationToken" },
+        };
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "File", fileName);
+        return await client.PostAsync(new Uri($"/returns/{returnId}/upload", UriKind.Relative), form, Ct);
+    }
+
+    /// <summary>Types a number into the answer cell of one item of a downloaded template (found by its key in column A).</summary>
+    private static byte[] Fill(byte[] template, string key, int value)
+    {
+        using var workbook = new XLWorkbook(new MemoryStream(template));
+        workbook.Worksheets.Select(s => s.Column(1).CellsUsed().FirstOrDefault(c => c.GetString() == key))
+            .First(c => c is not null)!.WorksheetRow().Cell(4).Value = value.ToString(CultureInfo.InvariantCulture);
+        using var output = new MemoryStream();
+        workbook.SaveAs(output);
+        return output.ToArray();
+    }
+}
