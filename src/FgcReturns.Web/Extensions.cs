@@ -17,7 +17,7 @@ namespace FgcReturns.Web;
 
 public static class Extensions
 {
-    public static IServiceCollection AddWeb(this IServiceCollection services)
+    public static IServiceCollection AddWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
@@ -25,9 +25,9 @@ public static class Extensions
         services.AddHttpContextAccessor();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, Telemetry.CircuitLogScope>();
 
-        // Identity cookies. An external OpenID Connect provider (e.g. DfE Sign-in) is added as another scheme
-        // on this same builder (AddOpenIdConnect) and linked to FgcUser through Identity's external logins.
-        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        // Identity cookies, and DfE Sign-in (OpenID Connect) when configured, linked to FgcUser through Identity's
+        // external logins.
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddDfeSignIn(configuration).AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/sign-in";
@@ -101,6 +101,7 @@ public static class Extensions
             DashboardTitle = "FGC Returns jobs",
         }).RequireAuthorization(Roles.Administrator);
         app.MapAccountEndpoints();
+        app.MapDfeSignIn();
         app.MapBenchmarkDownloads();
         app.MapReturnDownloads();
         app.MapDefinitionDownloads();

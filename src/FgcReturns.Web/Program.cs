@@ -6,7 +6,7 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.Services.AddCore(builder.Configuration, builder.Environment);
-    builder.Services.AddWeb();
+    builder.Services.AddWeb(builder.Configuration);
 
     var app = builder.Build();
     await DatabaseInitializer.InitialiseAsync(app.Services);

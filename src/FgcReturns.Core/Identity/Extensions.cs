@@ -29,6 +29,7 @@ public static class Extensions
             .AddSignInManager()
             .AddClaimsPrincipalFactory<FgcClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
+        services.AddScoped<ExternalSignIn>();
         return services;
     }
 }

@@ -14,6 +14,12 @@ public sealed class FgcMetrics
     private readonly Counter<long> queriesRaised;
     private readonly Counter<long> uploads;
     private readonly Counter<long> remindersSent;
+    private readonly Counter<long> signInFailures;
+    private readonly Counter<long> lockouts;
+
+    /// <summary>Values of the fgc.method tag on sign-in failures.</summary>
+    public const string Password = "password";
+    public const string DfeSignIn = "dfe-sign-in";
 
     public FgcMetrics(IMeterFactory meters)
     {
@@ -23,6 +29,8 @@ public sealed class FgcMetrics
         queriesRaised = meter.CreateCounter<long>("fgc.validation.queries_raised", "{query}", "Validation queries newly raised on a return, by rule.");
         uploads = meter.CreateCounter<long>("fgc.uploads", "{upload}", "Uploaded files by outcome.");
         remindersSent = meter.CreateCounter<long>("fgc.reminders.sent", "{email}", "Reminder emails sent, by milestone (days from the deadline).");
+        signInFailures = meter.CreateCounter<long>("fgc.sign_in.failures", "{attempt}", "Refused sign-ins, by method (password, dfe-sign-in) and reason.");
+        lockouts = meter.CreateCounter<long>("fgc.sign_in.lockouts", "{lockout}", "Accounts locked out by wrong passwords.");
     }
 
     public void ReturnSaved() => saves.Add(1);
@@ -30,6 +38,12 @@ public sealed class FgcMetrics
     public void QueryRaised(string ruleId) => queriesRaised.Add(1, new KeyValuePair<string, object?>("fgc.rule", ruleId));
 
     public void UploadAccepted() => uploads.Add(1, new KeyValuePair<string, object?>("fgc.outcome", "accepted"));
+
+    /// <summary>A refused sign-in; the reason is one of a few fixed words, never the address tried.</summary>
+    public void SignInFailed(string method, string reason) =>
+        signInFailures.Add(1, new KeyValuePair<string, object?>("fgc.method", method), new KeyValuePair<string, object?>("fgc.reason", reason));
+
+    public void LockedOut() => lockouts.Add(1);
 
     public void RemindersSent(int count, int milestone) =>
         remindersSent.Add(count, new KeyValuePair<string, object?>("fgc.milestone", milestone));

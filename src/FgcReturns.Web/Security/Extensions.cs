@@ -99,6 +99,11 @@ public static class Extensions
     /// <summary>Response headers, the upload size limit and the sign-in rate limits.</summary>
     public static WebApplication UseWebSecurity(this WebApplication app)
     {
+        // Signing out of DfE Sign-in is the sign-out form's redirect to the provider: form-action must allow it.
+        var settings = app.Services.GetRequiredService<SignInSettings>();
+        var contentSecurityPolicy = settings.OidcEnabled && Uri.TryCreate(settings.Authority, UriKind.Absolute, out var authority)
+            ? ContentSecurityPolicy.Replace("form-action 'self'", "form-action 'self' " + authority.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal)
+            : ContentSecurityPolicy;
         app.Use(async (ctx, next) =>
         {
             var headers = ctx.Response.Headers;
@@ -110,7 +115,7 @@ public static class Extensions
             // Hangfire's dashboard (administrators only) is third-party markup with inline script and style.
             if (!ctx.Request.Path.StartsWithSegments("/admin/jobs"))
             {
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.ContentSecurityPolicy = contentSecurityPolicy;
             }
 
             // Pages and downloads hold LA data: never keep them in a shared or browser cache. Static files set
