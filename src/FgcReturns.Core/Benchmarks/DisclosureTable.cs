@@ -55,6 +55,7 @@ public sealed class DisclosureTable
 
     public int CellCount => cells.Count;
 
+
     /// <summary>Registers an audience (an LA) that sees public cells, its own cells and cells visible only to it.</summary>
     public int AddAudience(string name)
     {
@@ -103,30 +104,48 @@ public sealed class DisclosureTable
     public IReadOnlyList<Recovery> Audit() => [.. Leaks().Select(l => l.Recovery)];
 
     /// <summary>
-    /// Secondary suppression: while anything is recoverable, hide for each leak the cheapest cell of the relation
-    /// that gave it away (one the audience is shown and does not own, whose hiding is not undone at once by another
-    /// relation), then audit again. Returns what is still recoverable (nothing, unless no complement was possible).
+    /// Secondary suppression: while anything is recoverable, hide for each leak one more cell of the relation that gave
+    /// it away (one the audience is shown and does not own), then audit again. The complement is the one that hides
+    /// least in the end: its own cost plus <see cref="CascadePenalty"/> for every complement that hiding it would in turn
+    /// require in the other relations it is in (a cell whose other relations already hide two or more cells is free to
+    /// hide; one whose other relations hide nothing starts a cascade). At most one complement per relation per round,
+    /// so the audiences that all see the same leak do not each hide a cell for it.
+    /// Returns what is still recoverable (nothing, unless no complement was possible).
     /// </summary>
-    public IReadOnlyList<Recovery> SuppressComplements(int maxRounds = 100)
+    public IReadOnlyList<Recovery> SuppressComplements(int maxRounds = 1000)
     {
         for (var round = 0; round < maxRounds; round++)
         {
+            HideRatesOfHiddenCounts();
             var leaks = Leaks();
+            needSummaries = new NeedSummary?[relations.Count];
             if (leaks.Count == 0)
             {
                 return [];
             }
 
             var hid = false;
-            foreach (var group in leaks.GroupBy(l => (l.Audience, l.Relation)))
+            var changed = new HashSet<int>();
+            foreach (var group in leaks.Where(l => l.Root).GroupBy(l => (l.Audience, l.Relation)).OrderBy(g => g.Key.Audience == Public ? 0 : 1))
             {
+                if (changed.Contains(group.Key.Relation) && Need(group.Key.Relation, -1) == 0)
+                {
+                    continue; // a complement hidden this round already closed it
+                }
+
                 var leak = group.First();
-                var complement = ChooseComplement(leak);
-                if (complement is { } c && !cells[c].Hidden)
+                if (ChooseComplement(leak) is { } c && !cells[c].Hidden)
                 {
                     cells[c].Hidden = true;
                     cells[c].Protected = true;
                     cells[c].Secondary = true;
+                    publicKnown![c] = false;
+                    foreach (var r in MemberOf()[c])
+                    {
+                        changed.Add(r);
+                        needSummaries[r] = null;
+                    }
+
                     hid = true;
                 }
             }
@@ -140,7 +159,37 @@ public sealed class DisclosureTable
         return Audit();
     }
 
-    private sealed record Leak(int Audience, int Cell, int Relation, Recovery Recovery);
+    /// <summary>
+    /// The derived-statistic rule for rates: a rate whose numerator or denominator is suppressed is suppressed too
+    /// (it is "computed from" it), rather than hiding its other operand.
+    /// </summary>
+    private void HideRatesOfHiddenCounts()
+    {
+        foreach (var relation in relations)
+        {
+            var rate = cells[relation.Result];
+            if (relation.IsRatio && !rate.Hidden && !double.IsPositiveInfinity(rate.Cost)
+                && relation.Terms.Any(t => cells[t].Hidden && cells[t].Protected))
+            {
+                rate.Hidden = true;
+                rate.Protected = true;
+                rate.Secondary = true;
+            }
+        }
+    }
+
+    /// <summary>What one more complement that a relation will need costs, in units of a cell's cost (an LA count's value).</summary>
+    private const double CascadePenalty = 1_000;
+
+    /// <summary>The cells the public knows after the last audit (shown, or worked out).</summary>
+    private bool[]? publicKnown;
+
+    /// <summary>During an audit: cells worked out from a recovered (protected) figure, directly or in a chain.</summary>
+    private bool[]? tainted;
+
+    /// <param name="Root">Worked out from shown figures alone, not from another recovered figure: fixing the roots
+    /// closes the chains that start from them, so secondary suppression hides complements for roots only.</param>
+    private sealed record Leak(int Audience, int Cell, int Relation, Recovery Recovery, bool Root);
 
     /// <summary>
     /// The public closure once, then each LA from it: the LA learns its own cells and those shown only to it, the
@@ -163,6 +212,7 @@ public sealed class DisclosureTable
             }
         }
 
+        tainted = new bool[cells.Count];
         var unknown = new int[relations.Count];
         for (var r = 0; r < relations.Count; r++)
         {
@@ -198,9 +248,10 @@ public sealed class DisclosureTable
             }
 
             Propagate(audience, known, values, unknown, touched, leaks, undo);
-            undo.Restore(known, unknown);
+            undo.Restore(known, unknown, tainted);
         }
 
+        publicKnown = known;
         return leaks;
     }
 
@@ -211,11 +262,12 @@ public sealed class DisclosureTable
         /// <summary>Every change of a relation's unknown count, in order, with the count before it.</summary>
         public List<(int Relation, int Was)> Changes { get; } = [];
 
-        public void Restore(bool[] known, int[] unknown)
+        public void Restore(bool[] known, int[] unknown, bool[] tainted)
         {
             foreach (var c in Cells)
             {
                 known[c] = false;
+                tainted[c] = false;
             }
 
             for (var i = Changes.Count - 1; i >= 0; i--)
@@ -266,6 +318,7 @@ public sealed class DisclosureTable
 
     private void Propagate(int audience, bool[] known, decimal[] values, int[] unknown, IEnumerable<int> start, List<Leak> leaks, Undo? undo)
     {
+        var tainted = this.tainted!;
         var index = MemberOf();
         var work = new Stack<int>(start.Where(r => unknown[r] == 1));
         var touched = new List<int>();
@@ -279,6 +332,12 @@ public sealed class DisclosureTable
 
             var relation = relations[r];
             var cell = Array.Find(relation.Cells, c => !known[c]);
+            var fromRecovered = false;
+            foreach (var x in relation.Cells)
+            {
+                fromRecovered |= x != cell && tainted[x];
+            }
+
             if (Solve(relation, cell, values) is not { } value)
             {
                 undo?.Changes.Add((r, unknown[r]));
@@ -295,7 +354,12 @@ public sealed class DisclosureTable
             if (c.Protected && c.Owner != audience && (c.VisibleOnlyTo == Public || c.VisibleOnlyTo == audience))
             {
                 var name = audience == Public ? "public" : audienceNames[audience];
-                leaks.Add(new Leak(audience, cell, r, new Recovery(name, c.Name, value, relation.Name)));
+                leaks.Add(new Leak(audience, cell, r, new Recovery(name, c.Name, value, relation.Name), !fromRecovered));
+                tainted[cell] = true;
+            }
+            else
+            {
+                tainted[cell] = fromRecovered;
             }
 
             foreach (var next in touched)
@@ -333,48 +397,206 @@ public sealed class DisclosureTable
     {
         var index = MemberOf();
         var relation = relations[leak.Relation];
-        if (Cheapest(leak, relation, index) is { } here)
+        var candidates = new List<(int Cell, int Relation)>();
+        foreach (var c in relation.Cells)
         {
-            return here;
+            candidates.Add((c, leak.Relation));
+
+            // A cell never shown that the audience worked out (an area's summed numerator, from the area's rate and
+            // summed denominator): hiding a cell of the relations that gave it away (the area's rate) is a complement too.
+            var cell = cells[c];
+            if (c != leak.Cell && cell.Hidden && !cell.Protected)
+            {
+                foreach (var r in index[c].Where(r => r != leak.Relation))
+                {
+                    candidates.AddRange(relations[r].Cells.Select(x => (x, r)));
+                }
+            }
         }
 
-        // Nothing to hide in the relation itself (e.g. an area's summed numerator, never shown, that the area's rate
-        // gave away): hide a cell of a relation that made one of its unshown cells known.
+        return Best(candidates, leak, index);
+    }
+
+    private int? Best(List<(int Cell, int Relation)> candidates, Leak leak, List<int>[] index)
+    {
         int? best = null;
-        foreach (var c in relation.Cells.Where(c => c != leak.Cell && !Given(c, leak.Audience)))
+        var bestScore = double.PositiveInfinity;
+        var bestValue = decimal.MaxValue;
+        foreach (var (c, r) in candidates)
         {
-            foreach (var r in index[c].Where(r => r != leak.Relation))
+            var cell = cells[c];
+            if (c == leak.Cell || cell.Hidden || double.IsPositiveInfinity(cell.Cost) || cell.Owner == leak.Audience
+                || !(cell.VisibleOnlyTo == Public || cell.VisibleOnlyTo == leak.Audience)
+                || RecoveredAtOnce(c, r, leak.Audience, index))
             {
-                if (Cheapest(leak with { Cell = c, Relation = r }, relations[r], index) is { } candidate
-                    && (best is not { } b || cells[candidate].Cost < cells[b].Cost))
-                {
-                    best = candidate;
-                }
+                continue;
+            }
+
+            var score = cell.Cost + (CascadePenalty * NewNeeds(c, r, index));
+            if (score < bestScore || (score == bestScore && cell.Value < bestValue))
+            {
+                (best, bestScore, bestValue) = (c, score, cell.Value);
             }
         }
 
         return best;
     }
 
-    private int? Cheapest(Leak leak, Relation relation, List<int>[] index)
+    /// <summary>
+    /// How many more complements the relations of <paramref name="cell"/> (other than <paramref name="except"/>)
+    /// would need once it is hidden, less how many they need now: negative when hiding it also closes another leak.
+    /// </summary>
+    private double NewNeeds(int cell, int except, List<int>[] index, bool followRates = true)
     {
-        int? best = null;
-        foreach (var c in relation.Cells)
+        var total = 0.0;
+        foreach (var r in index[cell])
         {
-            var cell = cells[c];
-            if (c == leak.Cell || cell.Hidden || double.IsPositiveInfinity(cell.Cost) || cell.Owner == leak.Audience
-                || !(cell.VisibleOnlyTo == Public || cell.VisibleOnlyTo == leak.Audience) || RecoveredAtOnce(c, leak, index))
+            if (r == except)
             {
                 continue;
             }
 
-            if (best is not { } b || cell.Cost < cells[b].Cost || (cell.Cost == cells[b].Cost && cell.Value < cells[b].Value))
+            var relation = relations[r];
+            var rate = cells[relation.Result];
+            if (relation.IsRatio && relation.Result != cell && !rate.Hidden && !double.IsPositiveInfinity(rate.Cost))
             {
-                best = c;
+                // The rate of a hidden operand is hidden with it (HideRatesOfHiddenCounts): what that costs is what
+                // the rate's own relations then need.
+                total += followRates ? NewNeeds(relation.Result, r, index, followRates: false) : 0;
+                continue;
+            }
+
+            var needs = Need(r, cell) - Need(r, -1);
+            if (needs != 0)
+            {
+                total += needs * (RestrictedFreeCell(r) ? 0 : 1);
             }
         }
 
-        return best;
+        return total;
+    }
+
+    /// <summary>A relation with a figure shown to one LA only that costs nothing to hide (its neighbour-group figure).</summary>
+    private bool RestrictedFreeCell(int r)
+    {
+        foreach (var c in relations[r].Cells)
+        {
+            if (cells[c].VisibleOnlyTo != Public && cells[c].Cost == 0 && !cells[c].Hidden)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// An estimate of how many more cells relation <paramref name="r"/> must hide (with <paramref name="hiding"/>
+    /// hidden too, if not -1) so that no audience who sees it has exactly one protected unknown in it: the public, and
+    /// each LA that owns one of its hidden cells (and knows it); for a relation with a figure shown to one LA only
+    /// (its neighbour group), that LA. Unknown means not known to the public after the last audit.
+    /// </summary>
+    private int Need(int r, int hiding)
+    {
+        var summary = needSummaries[r] ??= Summarise(r);
+        if (summary.UnknownPublic == 0 && hiding < 0)
+        {
+            return 0;
+        }
+
+        var hidingOwner = hiding >= 0 ? cells[hiding].Owner : NoOwner;
+        var add = hiding >= 0 ? 1 : 0;
+        for (var k = 0; k < 4; k++)
+        {
+            bool leaky;
+            if (summary.RestrictedTo != Public)
+            {
+                // Only the LA shown the relation's figure can use it; hiding a cell it owns tells it nothing new.
+                var extra = hidingOwner == summary.RestrictedTo ? 0 : add;
+                leaky = Leaky(summary.UnknownToRestricted + extra, summary.ProtectedToRestricted + extra, k);
+            }
+            else
+            {
+                leaky = Leaky(summary.UnknownPublic + add, summary.ProtectedPublic + add, k);
+                var hidingOwnerSeen = false;
+                foreach (var (owner, owned, ownedProtected) in summary.Owners)
+                {
+                    var ownHiding = owner == hidingOwner ? add : 0;
+                    hidingOwnerSeen |= owner == hidingOwner;
+                    leaky |= Leaky(summary.UnknownPublic + add - owned - ownHiding, summary.ProtectedPublic + add - ownedProtected - ownHiding, k);
+                }
+
+                if (!hidingOwnerSeen && hidingOwner >= 0)
+                {
+                    // The owner of the hidden cell knows it: for it, the relation's unknowns are the others.
+                    leaky |= Leaky(summary.UnknownPublic, summary.ProtectedPublic, k);
+                }
+            }
+
+            if (!leaky)
+            {
+                return k;
+            }
+        }
+
+        return 4;
+
+        // Exactly one unknown left, and it is protected (the k new complements are protected).
+        static bool Leaky(int unknown, int protectedUnknown, int k) => unknown + k == 1 && (k == 1 || protectedUnknown == 1);
+    }
+
+    private sealed record NeedSummary(int RestrictedTo, int UnknownPublic, int ProtectedPublic, int UnknownToRestricted, int ProtectedToRestricted,
+        List<(int Owner, int Owned, int OwnedProtected)> Owners);
+
+    /// <summary>Per relation, cached within a round of complement selection and dropped when one of its cells is hidden.</summary>
+    private NeedSummary?[] needSummaries = [];
+
+    /// <summary>A relation's unknown cells after the last audit: for the public, per LA owning some, and for the LA it is restricted to.</summary>
+    private NeedSummary Summarise(int r)
+    {
+        var relation = relations[r];
+        var restrictedTo = Public;
+        foreach (var c in relation.Cells)
+        {
+            if (cells[c].VisibleOnlyTo != Public)
+            {
+                restrictedTo = cells[c].VisibleOnlyTo;
+            }
+        }
+
+        int unknownPublic = 0, protectedPublic = 0, unknownRestricted = 0, protectedRestricted = 0;
+        var owners = new List<(int Owner, int Owned, int OwnedProtected)>();
+        foreach (var c in relation.Cells)
+        {
+            var cell = cells[c];
+            if (publicKnown![c])
+            {
+                continue;
+            }
+
+            unknownPublic++;
+            protectedPublic += cell.Protected ? 1 : 0;
+            if (restrictedTo != Public && cell.Owner != restrictedTo && !(cell.VisibleOnlyTo == restrictedTo && !cell.Hidden))
+            {
+                unknownRestricted++;
+                protectedRestricted += cell.Protected ? 1 : 0;
+            }
+
+            if (cell.Owner >= 0)
+            {
+                var i = owners.FindIndex(o => o.Owner == cell.Owner);
+                if (i < 0)
+                {
+                    owners.Add((cell.Owner, 1, cell.Protected ? 1 : 0));
+                }
+                else
+                {
+                    owners[i] = (cell.Owner, owners[i].Owned + 1, owners[i].OwnedProtected + (cell.Protected ? 1 : 0));
+                }
+            }
+        }
+
+        return new NeedSummary(restrictedTo, unknownPublic, protectedPublic, unknownRestricted, protectedRestricted, owners);
     }
 
     /// <summary>What the audience is given: shown cells (to everyone or to it) and its own.</summary>
@@ -388,9 +610,9 @@ public sealed class DisclosureTable
     /// Hiding a rate is pointless while its numerator and denominator are shown: the reader divides. (A count hidden
     /// as a complement may still be exposed by another sum; the next round hides a complement there, and so on.)
     /// </summary>
-    private bool RecoveredAtOnce(int cell, Leak leak, List<int>[] index) =>
-        index[cell].Any(r => r != leak.Relation && relations[r].IsRatio && relations[r].Result == cell
-            && relations[r].Terms.All(t => Given(t, leak.Audience)));
+    private bool RecoveredAtOnce(int cell, int relation, int audience, List<int>[] index) =>
+        index[cell].Any(r => r != relation && relations[r].IsRatio && relations[r].Result == cell
+            && relations[r].Terms.All(t => Given(t, audience)));
 
     private List<int>[] MemberOf()
     {
