@@ -158,7 +158,7 @@ public sealed class DfeSignInTests(DfeSignInHost host) : IClassFixture<DfeSignIn
         var admin = await Factory.PrincipalAsync("admin@fgc.example");
         foreach (var id in new[] { linkedId, neverId })
         {
-            (await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetActiveAsync(admin, id, false, Ct))).Succeeded.ShouldBeTrue();
+            (await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetActiveAsync(admin, id, false, ct: Ct))).Succeeded.ShouldBeTrue();
         }
 
         // Act
