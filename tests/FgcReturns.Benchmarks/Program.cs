@@ -178,6 +178,18 @@ await using (var db = await factory.CreateDbContextAsync())
 results.Add(("Full build, all years (ms; min / median of " + runs.ToString(CultureInfo.InvariantCulture) + ")", $"{full.Min():F0} / {Median(full):F0}"));
 results.Add(("Of which disclosure control: read, secondary suppression, write, audit (ms; min / median)", $"{disclosure.Min():F0} / {Median(disclosure):F0}"));
 results.Add(("Disclosure control added to the build without it (median)", $"{Median(disclosure) / (Median(full) - Median(disclosure)) * 100:F0}%"));
+await using (var db = await factory.CreateDbContextAsync())
+{
+    // What disclosure control hid in the last build: primary (small counts and rates of them) and secondary.
+    var laRows = db.Set<BenchmarkLaValue>().Where(v => v.BuildId == last.BuildId);
+    var withValue = await laRows.CountAsync(v => v.State == ValueState.Value);
+    var primary = await laRows.CountAsync(v => v.Small);
+    var secondary = await laRows.CountAsync(v => v.Suppressed && !v.Small);
+    var areas = await db.Set<BenchmarkAreaValue>().CountAsync(a => a.BuildId == last.BuildId && a.SuppressedStatistics != SuppressedStatistics.None);
+    results.Add(("LA values hidden in the last build: primary / secondary (of LA values with a number)",
+        string.Create(CultureInfo.InvariantCulture, $"{primary:N0} / {secondary:N0} ({(double)secondary / withValue:P1}) of {withValue:N0}; {areas:N0} area rows with a statistic suppressed")));
+}
+
 results.Add(("Rows written per build", $"{record.MeasureCount:N0} measures, {record.LaRowCount:N0} LA rows, {record.AreaRowCount:N0} area rows from {record.ReturnCount:N0} returns"));
 
 if (args.Contains("--hold"))

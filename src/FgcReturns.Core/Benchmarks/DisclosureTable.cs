@@ -114,18 +114,31 @@ public sealed class DisclosureTable
     /// </summary>
     public IReadOnlyList<Recovery> SuppressComplements(int maxRounds = 1000)
     {
+        HashSet<int>? only = null;
         for (var round = 0; round < maxRounds; round++)
         {
-            HideRatesOfHiddenCounts();
-            var leaks = Leaks();
+            var derived = HideRatesOfHiddenCounts();
+            if (only is not null)
+            {
+                AddAudiencesAround(derived, only);
+            }
+
+            var leaks = Leaks(only);
             needSummaries = new NeedSummary?[relations.Count];
             if (leaks.Count == 0)
             {
-                return [];
+                if (only is null)
+                {
+                    return [];
+                }
+
+                only = null; // nothing left among the audiences re-audited: confirm with every audience
+                continue;
             }
 
             var hid = false;
             var changed = new HashSet<int>();
+            var hiddenNow = new List<int>();
             foreach (var group in leaks.Where(l => l.Root).GroupBy(l => (l.Audience, l.Relation)).OrderBy(g => g.Key.Audience == Public ? 0 : 1))
             {
                 if (changed.Contains(group.Key.Relation) && Need(group.Key.Relation, -1) == 0)
@@ -140,6 +153,7 @@ public sealed class DisclosureTable
                     cells[c].Protected = true;
                     cells[c].Secondary = true;
                     publicKnown![c] = false;
+                    hiddenNow.Add(c);
                     foreach (var r in MemberOf()[c])
                     {
                         changed.Add(r);
@@ -154,6 +168,11 @@ public sealed class DisclosureTable
             {
                 return [.. leaks.Select(l => l.Recovery)];
             }
+
+            // The next round re-audits, besides the public, only the LAs that had a leak or that share a relation with
+            // a cell hidden now; a round that finds nothing among them is followed by a full audit of every LA.
+            only = [.. leaks.Select(l => l.Audience).Where(a => a >= 0)];
+            AddAudiencesAround(hiddenNow, only);
         }
 
         return Audit();
@@ -163,8 +182,9 @@ public sealed class DisclosureTable
     /// The derived-statistic rule for rates: a rate whose numerator or denominator is suppressed is suppressed too
     /// (it is "computed from" it), rather than hiding its other operand.
     /// </summary>
-    private void HideRatesOfHiddenCounts()
+    private List<int> HideRatesOfHiddenCounts()
     {
+        var hidden = new List<int>();
         foreach (var relation in relations)
         {
             var rate = cells[relation.Result];
@@ -174,6 +194,33 @@ public sealed class DisclosureTable
                 rate.Hidden = true;
                 rate.Protected = true;
                 rate.Secondary = true;
+                hidden.Add(relation.Result);
+            }
+        }
+
+        return hidden;
+    }
+
+    /// <summary>The LAs that own, or are alone shown, a cell of a relation of one of <paramref name="hidden"/>.</summary>
+    private void AddAudiencesAround(List<int> hidden, HashSet<int> audiences)
+    {
+        var index = MemberOf();
+        foreach (var c in hidden)
+        {
+            foreach (var r in index[c])
+            {
+                foreach (var x in relations[r].Cells)
+                {
+                    if (cells[x].Owner >= 0)
+                    {
+                        audiences.Add(cells[x].Owner);
+                    }
+
+                    if (cells[x].VisibleOnlyTo >= 0)
+                    {
+                        audiences.Add(cells[x].VisibleOnlyTo);
+                    }
+                }
             }
         }
     }
@@ -196,7 +243,7 @@ public sealed class DisclosureTable
     /// elimination continues from the relations they touch, and the changes are undone before the next LA (an undo
     /// log, not a copy of every array per LA: that was most of the build's disclosure time).
     /// </summary>
-    private List<Leak> Leaks()
+    private List<Leak> Leaks(HashSet<int>? only = null)
     {
         var index = MemberOf();
         var leaks = new List<Leak>();
@@ -236,6 +283,11 @@ public sealed class DisclosureTable
         var undo = new Undo();
         for (var audience = 0; audience < audienceNames.Count; audience++)
         {
+            if (only is not null && !only.Contains(audience))
+            {
+                continue;
+            }
+
             var touched = new List<int>();
             foreach (var i in byAudience[audience])
             {

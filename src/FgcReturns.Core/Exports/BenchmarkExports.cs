@@ -5,7 +5,7 @@ namespace FgcReturns.Core.Exports;
 public sealed record ExportFile(string FileName, string ContentType, byte[] Content);
 
 /// <summary>Loads the current build and writes the benchmark downloads. Callers decide who may have which.</summary>
-public sealed class BenchmarkExports(BenchmarkReader reader, BenchmarkOptions options)
+public sealed class BenchmarkExports(BenchmarkReader reader, BenchmarkOptions options, SurveyDefinitions.SurveyDefinitionCatalog catalog)
 {
     public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     public const string Csv = "text/csv; charset=utf-8";
@@ -45,13 +45,14 @@ public sealed class BenchmarkExports(BenchmarkReader reader, BenchmarkOptions op
         }
 
         await using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var gridTotals = OpenDataCsv.GridTotals(s.Collections.Select(c => catalog.Get(surveyId, c.DefinitionVersion)).OfType<SurveyDefinitions.SurveyDefinition>());
         if (metadata)
         {
-            OpenDataCsv.WriteMetadata(s, text);
+            OpenDataCsv.WriteMetadata(s, text, gridTotals);
         }
         else
         {
-            OpenDataCsv.WriteData(s, text);
+            OpenDataCsv.WriteData(s, text, gridTotals);
         }
 
         var name = $"{surveyId.Replace('-', '_')}_{s.Collection.TimePeriod}_{BenchmarkFigures.StatusWord(s)}{(metadata ? ".meta" : "")}.csv";

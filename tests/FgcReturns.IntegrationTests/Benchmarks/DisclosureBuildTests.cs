@@ -34,8 +34,9 @@ public sealed class DisclosureBuildTests(DatabaseServerFixture database)
             (await db.Set<BenchmarkLaValue>().CountAsync(v => v.BuildId == build.BuildId && v.Suppressed && !v.Small, Ct)).ShouldBeGreaterThan(0);
         }
 
-        var rows = ReadCsv(csv!.Content);
-        var recovered = ReaderRecoveries(rows, host.Catalog.Get(BenchmarkTestHost.SurveyId, "1.0")!, "202425");
+        var definition = host.Catalog.Get(BenchmarkTestHost.SurveyId, "1.0")!;
+        var rows = Wide(ReadCsv(csv!.Content), definition);
+        var recovered = ReaderRecoveries(rows, definition, "202425");
         recovered.ShouldBeEmpty();
         rows.Count(r => r["geographic_level"] == "Local authority" && r.Values.Contains("c")).ShouldBeGreaterThan(10);
         _ = collection;
@@ -117,7 +118,7 @@ public sealed class DisclosureBuildTests(DatabaseServerFixture database)
         }
     }
 
-    private static async Task<int> AddDemoLikeYearAsync(BenchmarkTestHost host, int year)
+    internal static async Task<int> AddDemoLikeYearAsync(BenchmarkTestHost host, int year)
     {
         var collection = await host.AddCollectionAsync(year, "1.0");
         var definition = host.Catalog.Get(BenchmarkTestHost.SurveyId, "1.0")!;
@@ -128,6 +129,32 @@ public sealed class DisclosureBuildTests(DatabaseServerFixture database)
             (IReadOnlyDictionary<string, string?>)SyntheticReturnGenerator.Generate(definition, populations.GetValueOrDefault(code, 40_000),
                 int.Parse(code, CultureInfo.InvariantCulture) + year))));
         return collection;
+    }
+
+    /// <summary>
+    /// The tidy file back to one row per place and year, as a reader pivoting it would: the Total row's indicators by
+    /// name, and each breakdown row's figure under its grid cell key (the grid's label and row label identify it).
+    /// </summary>
+    private static List<Dictionary<string, string>> Wide(List<Dictionary<string, string>> tidy, Core.SurveyDefinitions.SurveyDefinition definition)
+    {
+        var cells = definition.Questions.Where(q => q.Grid is not null)
+            .SelectMany(q => q.Grid!.Rows.Select(r => (Topic: q.Label, Breakdown: r.Label, Key: q.Key + "." + r.Value, Column: q.Grid.TotalOf ?? q.Key)))
+            .ToDictionary(c => (c.Topic, c.Breakdown));
+        var wide = new List<Dictionary<string, string>>();
+        foreach (var place in tidy.GroupBy(r => (r["time_period"], r["geographic_level"], r["region_code"], r["old_la_code"])))
+        {
+            var total = place.Single(r => r["breakdown_topic"] == "Total" && r["breakdown"] == "Total");
+            var row = new Dictionary<string, string>(total);
+            foreach (var b in place.Where(r => r != total))
+            {
+                var cell = cells[(b["breakdown_topic"], b["breakdown"])];
+                row[cell.Key] = b[cell.Column];
+            }
+
+            wide.Add(row);
+        }
+
+        return wide;
     }
 
     private static List<Dictionary<string, string>> ReadCsv(byte[] content)
