@@ -113,8 +113,30 @@ public sealed class SectionPageSaveFailureTests(SectionPageDatabase database) : 
         (await StoredAsync()).ShouldBe("41");
     }
 
+    [Fact]
+    public async Task ExplainAQuery_DatabaseDown_PageStaysAliveSaysNotSavedKeepsTheTextAndSavesItWhenTheDatabaseIsBack()
+    {
+        // Arrange: an FGC service with no children referred raises query Q04 beside "children referred".
+        await SaveAsColleagueAsync("0", ("service_model", "in_house"));
+        var cut = Render<SectionPage>(p => p.Add(x => x.ReturnId, returnId).Add(x => x.SectionKey, "referrals"));
+        cut.WaitForAssertion(() => cut.Find("#explain-Q04").ShouldNotBeNull(), TimeSpan.FromSeconds(10));
+        faults.Arm("database down");
+
+        // Act
+        await cut.Find("#explain-Q04").ChangeAsync(new ChangeEventArgs { Value = "The service started in March." });
+
+        // Assert: told, text still in the box, nothing stored; once the database is back the page saves it by itself
+        // (typing the same text again would not fire a change, so it must).
+        cut.WaitForAssertion(() => cut.Find("#save-status").TextContent.ShouldStartWith("Your explanation was not saved because of a problem on our side."), TimeSpan.FromSeconds(10));
+        cut.Find("#explain-Q04").GetAttribute("value").ShouldBe("The service started in March.");
+        faults.Disarm();
+        cut.WaitForAssertion(() => cut.Find("#save-status").TextContent.ShouldBe("Explanation saved."), TimeSpan.FromSeconds(15));
+        await using var db = Plain();
+        (await db.Returns.AsNoTracking().SingleAsync(r => r.Id == returnId, Xunit.TestContext.Current.CancellationToken)).Explanations["Q04"].ShouldBe("The service started in March.");
+    }
+
     /// <summary>A second active data lead for Medway saves an answer, as a colleague's browser would.</summary>
-    private async Task SaveAsColleagueAsync(string value)
+    private async Task SaveAsColleagueAsync(string value, params (string Key, string Value)[] more)
     {
         using var scope = Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<FgcDbContext>();
@@ -122,7 +144,7 @@ public sealed class SectionPageSaveFailureTests(SectionPageDatabase database) : 
         var colleague = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, colleagueId), new Claim(ClaimTypes.Email, "colleague@medway.example"), new Claim(ClaimTypes.Role, Roles.LaDataLead), new Claim(FgcClaimTypes.LaCode, "887")], "test"));
         var saved = await scope.ServiceProvider.GetRequiredService<ReturnService>()
-            .SaveAsync(colleague, returnId, [new ValueChange(Key, StoredAnswer.Unanswered, StoredAnswer.Of(value))], ChangeSource.Form, Xunit.TestContext.Current.CancellationToken);
+            .SaveAsync(colleague, returnId, [new ValueChange(Key, StoredAnswer.Unanswered, StoredAnswer.Of(value)), .. more.Select(m => new ValueChange(m.Key, StoredAnswer.Unanswered, StoredAnswer.Of(m.Value)))], ChangeSource.Form, Xunit.TestContext.Current.CancellationToken);
         saved.Status.ShouldBe(SaveStatus.Saved, saved.Message);
     }
 
