@@ -6,6 +6,7 @@ using FgcReturns.Web.Components;
 using FgcReturns.Web.Endpoints;
 using FgcReturns.Web.Endpoints.Api;
 using FgcReturns.Web.Security;
+using FgcReturns.Web.Telemetry;
 using Hangfire;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -24,6 +25,7 @@ public static class Extensions
         services.AddScoped<AuthenticationStateProvider, Components.Account.IdentityRevalidatingAuthenticationStateProvider>();
         services.AddHttpContextAccessor();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, Telemetry.CircuitLogScope>();
+        services.AddLogSafety();
 
         // Identity cookies, and DfE Sign-in (OpenID Connect) when configured, linked to FgcUser through Identity's
         // external logins.

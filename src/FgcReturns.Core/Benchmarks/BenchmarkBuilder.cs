@@ -30,7 +30,8 @@ public sealed class BenchmarkBuilder(
     SurveyDefinitionCatalog catalog,
     BenchmarkOptions options,
     TimeProvider clock,
-    ILogger<BenchmarkBuilder> logger)
+    ILogger<BenchmarkBuilder> logger,
+    Telemetry.FgcMetrics metrics)
 {
     public static IReadOnlyList<ReturnStatus> StatusesFor(BenchmarkKind kind) => kind == BenchmarkKind.Final
         ? [ReturnStatus.Accepted]
@@ -123,12 +124,14 @@ public sealed class BenchmarkBuilder(
 
             logger.LogInformation("Benchmark build {BuildId} for {SurveyId} {Kind} succeeded in {Elapsed} ms: {LaRows} LA rows, {AreaRows} area rows.",
                 buildId, surveyId, kind, (long)elapsed.TotalMilliseconds, counts.LaRows, counts.AreaRows);
+            metrics.BenchmarkBuilt(kind.ToString(), succeeded: true, elapsed, counts.LaRows, counts.AreaRows);
             await PruneAsync(connection, surveyId, kind, ct);
             return new BenchmarkBuildResult(BuildOutcome.Succeeded, buildId, elapsed) { Steps = steps };
         }
         catch (Exception ex) when (buildId != 0 && ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Benchmark build {BuildId} for {SurveyId} {Kind} failed.", buildId, surveyId, kind);
+            metrics.BenchmarkBuilt(kind.ToString(), succeeded: false, stopwatch.Elapsed, 0, 0);
 
             // On a fresh connection: the failure may be that the lock-holding session itself was terminated.
             await using var marker = new NpgsqlConnection(connectionString);

@@ -12,7 +12,7 @@ namespace FgcReturns.Core.Returns;
 /// Spreadsheet and CSV uploads: parse and check first, show what would change, apply only on confirmation,
 /// through the same <see cref="ReturnService.SaveAsync"/> as the form.
 /// </summary>
-public sealed class ReturnUploadService(FgcDbContext db, ReturnService returns, TimeProvider clock)
+public sealed class ReturnUploadService(FgcDbContext db, ReturnService returns, TimeProvider clock, Telemetry.FgcMetrics metrics)
 {
     public async Task<Stream?> TemplateAsync(ClaimsPrincipal user, int returnId, CancellationToken ct = default)
     {
@@ -42,6 +42,27 @@ public sealed class ReturnUploadService(FgcDbContext db, ReturnService returns, 
     /// was read but has problems, keeps the file for a day so the full list of problems can be downloaded.
     /// </summary>
     public async Task<UploadCheck> CheckAsync(ClaimsPrincipal user, int returnId, Stream content, string fileName, long length, CancellationToken ct = default)
+    {
+        var check = await CheckFileAsync(user, returnId, content, fileName, length, ct);
+        if (check is { Found: true, UploadId: null })
+        {
+            metrics.UploadRefused(RefusalReason(check));
+        }
+
+        return check;
+    }
+
+    /// <summary>For operators (metric fgc.uploads): why a file was refused, in one fixed word.</summary>
+    private static string RefusalReason(UploadCheck check) => check switch
+    {
+        { ProblemListId: not null } => "problems",
+        { Problems: [{ Location: "Return" }, ..] } => "not-editable",
+        { Problems: [{ Message: ReturnUploadReader.TooLargeMessage }, ..] } => "too-large",
+        { Problems: [{ Message: ReturnUploadReader.UnreadableMessage }, ..] } => "unreadable",
+        _ => "rejected",
+    };
+
+    private async Task<UploadCheck> CheckFileAsync(ClaimsPrincipal user, int returnId, Stream content, string fileName, long length, CancellationToken ct)
     {
         var context = await returns.GetAsync(user, returnId, ct);
         if (context is null || !user.IsInRole(Roles.LaDataLead))

@@ -16,6 +16,8 @@ public sealed class FgcMetrics
     private readonly Counter<long> remindersSent;
     private readonly Counter<long> signInFailures;
     private readonly Counter<long> lockouts;
+    private readonly Histogram<double> benchmarkBuildDuration;
+    private readonly Counter<long> benchmarkRows;
 
     /// <summary>Values of the fgc.method tag on sign-in failures.</summary>
     public const string Password = "password";
@@ -31,6 +33,8 @@ public sealed class FgcMetrics
         remindersSent = meter.CreateCounter<long>("fgc.reminders.sent", "{email}", "Reminder emails sent, by milestone (days from the deadline).");
         signInFailures = meter.CreateCounter<long>("fgc.sign_in.failures", "{attempt}", "Refused sign-ins, by method (password, dfe-sign-in) and reason.");
         lockouts = meter.CreateCounter<long>("fgc.sign_in.lockouts", "{lockout}", "Accounts locked out by wrong passwords.");
+        benchmarkBuildDuration = meter.CreateHistogram<double>("fgc.benchmarks.build.duration", "s", "Benchmark builds, by kind and outcome.");
+        benchmarkRows = meter.CreateCounter<long>("fgc.benchmarks.build.rows", "{row}", "Rows written by successful benchmark builds, by kind and level (la, area).");
     }
 
     public void ReturnSaved() => saves.Add(1);
@@ -38,6 +42,21 @@ public sealed class FgcMetrics
     public void QueryRaised(string ruleId) => queriesRaised.Add(1, new KeyValuePair<string, object?>("fgc.rule", ruleId));
 
     public void UploadAccepted() => uploads.Add(1, new KeyValuePair<string, object?>("fgc.outcome", "accepted"));
+
+    /// <summary>A refused upload; reason is not-editable, too-large, unreadable, rejected (the file as a whole) or problems (cells or lines).</summary>
+    public void UploadRefused(string reason) =>
+        uploads.Add(1, new KeyValuePair<string, object?>("fgc.outcome", "refused"), new KeyValuePair<string, object?>("fgc.reason", reason));
+
+    public void BenchmarkBuilt(string kind, bool succeeded, TimeSpan elapsed, long laRows, long areaRows)
+    {
+        var kindTag = new KeyValuePair<string, object?>("fgc.kind", kind);
+        benchmarkBuildDuration.Record(elapsed.TotalSeconds, kindTag, new KeyValuePair<string, object?>("fgc.outcome", succeeded ? "succeeded" : "failed"));
+        if (succeeded)
+        {
+            benchmarkRows.Add(laRows, kindTag, new KeyValuePair<string, object?>("fgc.level", "la"));
+            benchmarkRows.Add(areaRows, kindTag, new KeyValuePair<string, object?>("fgc.level", "area"));
+        }
+    }
 
     /// <summary>A refused sign-in; the reason is one of a few fixed words, never the address tried.</summary>
     public void SignInFailed(string method, string reason) =>

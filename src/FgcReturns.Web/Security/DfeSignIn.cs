@@ -97,7 +97,7 @@ public static class DfeSignIn
             o.Events.OnRemoteFailure = context =>
             {
                 // Cancelled at the provider, an expired or replayed response: a page that says so, not an exception.
-                context.HttpContext.RequestServices.GetRequiredService<FgcMetrics>().SignInFailed(FgcMetrics.DfeSignIn, "provider_error");
+                context.HttpContext.RequestServices.GetRequiredService<FgcMetrics>().SignInFailed(FgcMetrics.DfeSignIn, "provider-error");
                 context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DfeSignIn))
                     .LogWarning("DfE Sign-in did not complete: {Error}", context.Failure?.GetType().Name);
                 context.Response.Redirect(RefusedPath + "?reason=failed");

@@ -19,6 +19,15 @@ public sealed class DfeSignInPortalFixture(BrowserFixture browser) : IAsyncLifet
         // The real time: Chromium drops correlation cookies that expired on the test clock's day.
         factory = new FgcWebFactory(await browser.Server.CreateDatabaseAsync(), clock: new TestClock(DateTimeOffset.UtcNow), settings: Provider.PortalSettings);
         factory.StartKestrel();
+
+        // The portal reads the provider's discovery document and keys on its first challenge: do that before the
+        // browser's 15 s clock runs, as a long-running portal would have.
+        using var warmUp = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = factory.ServerAddress };
+        using var challenge = await warmUp.GetAsync(new Uri("/account/sign-in/dfe", UriKind.Relative));
+        if (challenge.Headers.Location?.Authority != Provider.Authority.Authority)
+        {
+            throw new InvalidOperationException($"The portal did not send the browser to the provider ({(int)challenge.StatusCode}).");
+        }
     }
 
     public async Task<IPage> NewPageAsync()
