@@ -151,6 +151,62 @@ public sealed class PeerQueryTests(DatabaseServerFixture database) : IAsyncLifet
         others.Where(name => html.Contains(WebUtility.HtmlEncode(name), StringComparison.Ordinal)).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Funnel_OnCompareAndBenchmarks_ShowsTheBuildsRatesAndCountsNotASecondCalculation()
+    {
+        // Arrange
+        (await BuildFinalAsync()).Outcome.ShouldBe(BuildOutcome.Succeeded);
+        var (areas, laValues, threshold) = await factory.WithDbAsync(async db =>
+        {
+            var build = await db.Set<BenchmarkBuild>().AsNoTracking().SingleAsync(b => b.IsCurrent && b.Kind == BenchmarkKind.Final, Ct);
+            var period = await db.Collections.Where(c => c.Period == "2024-25").Select(c => c.Id).SingleAsync(Ct);
+            var a = await db.Set<BenchmarkAreaValue>().AsNoTracking().Where(x => x.BuildId == build.Id && x.CollectionId == period
+                && (x.AreaLevel == AreaLevel.National || (x.AreaLevel == AreaLevel.Neighbours && x.AreaCode == "887"))).ToListAsync(Ct);
+            var l = await db.Set<BenchmarkLaValue>().AsNoTracking().Where(x => x.BuildId == build.Id && x.CollectionId == period && x.LaCode == "887").ToListAsync(Ct);
+            return (a, l, build.SuppressionThreshold);
+        });
+        string AreaRate(AreaLevel level, string key) => DisclosureControl.Area(areas.Single(a => a.AreaLevel == level && a.SeriesKey == key),
+            MeasureKind.Indicator, DisclosureControl.Statistic.Rate, threshold, DisclosureView.Suppressed).Format(1);
+        string AreaTotal(string key) => DisclosureControl.Area(areas.Single(a => a.AreaLevel == AreaLevel.National && a.SeriesKey == key),
+            MeasureKind.Count, DisclosureControl.Statistic.Total, threshold, DisclosureView.Suppressed).Format(0);
+        string Own(string key) => DisclosureControl.La(laValues.Single(v => v.SeriesKey == key), DisclosureView.Unsuppressed).Format(1);
+        var lead = await factory.CreateBrowserlessClient().SignedInAsync(MedwayLead);
+        var analyst = await factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+
+        // Act
+        var compare = await lead.GetStringAsync(new Uri("/compare", UriKind.Relative), Ct);
+        var benchmarks = await analyst.GetStringAsync(new Uri("/benchmarks", UriKind.Relative), Ct);
+
+        // Assert: Medway, England, South East, neighbours; offered to agreed is the build's acceptance_rate, and so on.
+        var funnel = Section(compare, "data-testid=\"funnel\"");
+        Cells(funnel, "data-rate=\"1\"").ShouldSatisfyAllConditions(
+            c => c[0].ShouldBe(Own("acceptance_rate")),
+            c => c[1].ShouldBe(AreaRate(AreaLevel.National, "acceptance_rate")),
+            c => c[3].ShouldBe(AreaRate(AreaLevel.Neighbours, "acceptance_rate")));
+        Cells(funnel, "data-rate=\"2\"")[1].ShouldBe(AreaRate(AreaLevel.National, "conversion_rate"));
+        Cells(funnel, "data-rate=\"3\"")[1].ShouldBe(AreaRate(AreaLevel.National, "plan_agreed_rate"));
+        Cells(funnel, "data-rate=\"0\"").ShouldAllBe(c => c == "x", "2024-25 is on 1.0, which has no offer_rate: not calculated here");
+        Cells(funnel, "data-step=\"1\"")[1].ShouldBe(AreaTotal("families_offered"));
+        funnel.ShouldContain("role=\"img\"");
+        var national = Section(benchmarks, "data-testid=\"funnel\"");
+        Cells(national, "data-rate=\"1\"")[0].ShouldBe(AreaRate(AreaLevel.National, "acceptance_rate"));
+        Cells(national, "data-rate=\"1\"").Count.ShouldBe(10, "England and the 9 regions");
+    }
+
+    private static string Section(string html, string marker)
+    {
+        var start = html.IndexOf(marker, StringComparison.Ordinal);
+        start.ShouldBeGreaterThan(0, "no " + marker);
+        return html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)];
+    }
+
+    private static List<string> Cells(string html, string rowMarker)
+    {
+        var row = html[html.IndexOf(rowMarker, StringComparison.Ordinal)..];
+        row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+        return System.Text.RegularExpressions.Regex.Matches(row, "<td[^>]*>(.*?)</td>").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+    }
+
     private static async Task<HttpResponseMessage> PostUploadAsync(HttpClient client, int returnId, byte[] bytes, string fileName)
     {
         var page = await client.GetStringAsync(new Uri($"/returns/{returnId}/upload", UriKind.Relative), Ct);
