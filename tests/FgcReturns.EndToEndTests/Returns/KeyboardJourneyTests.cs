@@ -107,6 +107,11 @@ public sealed class KeyboardJourneyTests(PortalFixture portal) : IClassFixture<P
         await WaitInteractiveAsync(lead);
         await TypeIntoAsync(lead, "review_fgcs_held", "26");
         await lead.GotoAsync($"/returns/{ret.Id}/check");
+        if (await lead.Locator("#declaration-name").CountAsync() == 0)
+        {
+            throw new ShouldAssertException("No declaration on check answers after the amendment: " + await lead.Locator("main").InnerTextAsync());
+        }
+
         await TypeIntoAsync(lead, "declaration-name", "Priya Shah", waitForSave: false);
         await TypeIntoAsync(lead, "declaration-role", "Head of Family Help", waitForSave: false);
         await TabToAsync(lead, lead.GetByRole(AriaRole.Button, new() { Name = "Accept and submit return" }));
