@@ -25,7 +25,9 @@ public static class LaBenchmarkWorkbook
             new("Status", BenchmarkFigures.Status(s)),
             new("Source", publisher),
             new("Built", BenchmarkFigures.BuiltAt(s)),
-            new("Security marking", $"OFFICIAL: {la.Name}'s own figures are shown in full; other local authorities' figures are suppressed where small (c)."),
+            new("Publication date", "The date these figures were built and published:", BenchmarkFigures.PublishedOn(s)),
+            new("Security marking", $"OFFICIAL: {la.Name}'s own figures are shown in full; other local authorities' figures are suppressed where small ([c])."),
+            new("Symbols", "[c] = confidential (suppressed), [x] = not available, [z] = not applicable. The Notes sheet explains each."),
             new("Contact", contact),
         };
         const DisclosureView others = DisclosureView.Suppressed;
@@ -46,14 +48,16 @@ public static class LaBenchmarkWorkbook
                 var sn = s.AreaValue(c.Id, m.MeasureKey, AreaLevel.Neighbours, la.Code);
                 var headline = m.Kind == MeasureKind.Indicator ? Statistic.Rate : m.Kind == MeasureKind.Count ? Statistic.Total : Statistic.Median;
                 var ranked = DisclosureControl.ShowsRank(own, DisclosureView.Unsuppressed);
+                FormattedFigure Shown(BenchmarkAreaValue? area, Statistic statistic) =>
+                    new(Area(area, m.Kind, statistic, s.Threshold, others), BenchmarkFigures.NumberFormat(m.Kind, statistic));
                 return (object?[])
                 [
-                    m.MeasureKey, m.Label, BenchmarkFigures.UnitText(m), La(own, DisclosureView.Unsuppressed),
+                    m.MeasureKey, m.Label, BenchmarkFigures.UnitText(m), new FormattedFigure(La(own, DisclosureView.Unsuppressed), BenchmarkFigures.NumberFormat(m.Kind)),
                     ranked ? own!.Rank : Figure.NotAvailable, ranked ? own!.RankOf : Figure.NotAvailable, ranked ? own!.Quartile : Figure.NotAvailable,
-                    Area(england, m.Kind, headline, s.Threshold, others), Area(england, m.Kind, Statistic.Median, s.Threshold, others),
-                    Area(reg, m.Kind, headline, s.Threshold, others), Area(reg, m.Kind, Statistic.Median, s.Threshold, others),
-                    Area(sn, m.Kind, headline, s.Threshold, others), Area(sn, m.Kind, Statistic.Mean, s.Threshold, others),
-                    Area(sn, m.Kind, Statistic.Min, s.Threshold, others), Area(sn, m.Kind, Statistic.Max, s.Threshold, others),
+                    Shown(england, headline), Shown(england, Statistic.Median),
+                    Shown(reg, headline), Shown(reg, Statistic.Median),
+                    Shown(sn, headline), Shown(sn, Statistic.Mean),
+                    Shown(sn, Statistic.Min), Shown(sn, Statistic.Max),
                 ];
             }));
         var indicators = measures.Where(m => m.Kind == MeasureKind.Indicator).ToList();
@@ -69,12 +73,14 @@ public static class LaBenchmarkWorkbook
             foreach (var m in s.MeasuresOf(col.Id).Where(m => m.Kind == MeasureKind.Indicator || m.Kind == MeasureKind.Count))
             {
                 var headline = m.Kind == MeasureKind.Indicator ? Statistic.Rate : Statistic.Median;
+                var areaFormat = BenchmarkFigures.NumberFormat(m.Kind, headline);
                 seriesRows.Add(
                 [
-                    m.SeriesKey, col.Period, m.Label, BenchmarkFigures.UnitText(m), La(s.LaValue(col.Id, la.Code, m.MeasureKey), DisclosureView.Unsuppressed),
-                    Area(s.AreaValue(col.Id, m.MeasureKey, AreaLevel.National, BenchmarkFigures.EnglandCode), m.Kind, headline, s.Threshold, others),
-                    Area(s.AreaValue(col.Id, m.MeasureKey, AreaLevel.Regional, la.RegionCode), m.Kind, headline, s.Threshold, others),
-                    Area(s.AreaValue(col.Id, m.MeasureKey, AreaLevel.Neighbours, la.Code), m.Kind, headline, s.Threshold, others),
+                    m.SeriesKey, col.Period, m.Label, BenchmarkFigures.UnitText(m),
+                    new FormattedFigure(La(s.LaValue(col.Id, la.Code, m.MeasureKey), DisclosureView.Unsuppressed), BenchmarkFigures.NumberFormat(m.Kind)),
+                    new FormattedFigure(Area(s.AreaValue(col.Id, m.MeasureKey, AreaLevel.National, BenchmarkFigures.EnglandCode), m.Kind, headline, s.Threshold, others), areaFormat),
+                    new FormattedFigure(Area(s.AreaValue(col.Id, m.MeasureKey, AreaLevel.Regional, la.RegionCode), m.Kind, headline, s.Threshold, others), areaFormat),
+                    new FormattedFigure(Area(s.AreaValue(col.Id, m.MeasureKey, AreaLevel.Neighbours, la.Code), m.Kind, headline, s.Threshold, others), areaFormat),
                 ]);
             }
         }

@@ -24,8 +24,9 @@ public static class NationalBenchmarkWorkbook
             new("Status", BenchmarkFigures.Status(s)),
             new("Source", publisher),
             new("Built", $"{BenchmarkFigures.BuiltAt(s)} (benchmark build {s.Build.Id.ToString(CultureInfo.InvariantCulture)})."),
+            new("Publication date", "The date these figures were built and published:", BenchmarkFigures.PublishedOn(s)),
             new("Security marking", BenchmarkFigures.Sensitivity(view)),
-            new("Symbols", "c = confidential (suppressed), x = not available (not recorded or not answered), z = not applicable."),
+            new("Symbols", "[c] = confidential (suppressed), [x] = not available (not recorded, not answered or below the minimum coverage), [z] = not applicable. The Notes sheet explains each."),
             new("Contact", contact),
         };
         var tables = new List<TableSheet>
@@ -65,7 +66,9 @@ public static class NationalBenchmarkWorkbook
                 Statistic.Rate => m.Kind == MeasureKind.Indicator,
                 _ => true,
             };
-            cells.Add(applies ? Area(a, m.Kind, statistic, s.Threshold, view) : Figure.NotApplicable);
+            cells.Add(applies
+                ? new FormattedFigure(Area(a, m.Kind, statistic, s.Threshold, view), BenchmarkFigures.NumberFormat(m.Kind, statistic))
+                : Figure.NotApplicable);
         }
 
         cells.Add(a?.ReportingCount ?? 0);
@@ -97,7 +100,7 @@ public static class NationalBenchmarkWorkbook
                 .. measures.Select(m => new TableColumn($"{BenchmarkFigures.HeaderWithUnit(m)} [{m.MeasureKey}]", 16, BenchmarkFigures.NumberFormat(m.Kind)))],
             s.LocalAuthorities.OrderBy(l => l.RegionCode, StringComparer.Ordinal).ThenBy(l => l.Name, StringComparer.Ordinal).Select(la => (object?[])
             [
-                la.Code, la.OnsCode, la.Name, la.RegionCode, BenchmarkFigures.RegionName(s, la.RegionCode), statuses.GetValueOrDefault(la.Code, "No return"),
+                la.Code, la.OnsCode, la.Name, la.RegionCode, BenchmarkFigures.RegionName(s, la.RegionCode), BenchmarkFigures.StatusText(statuses.GetValueOrDefault(la.Code)),
                 .. measures.Select(m => (object?)La(s.LaValue(s.Collection.Id, la.Code, m.MeasureKey), view)),
             ]));
     }
@@ -116,7 +119,7 @@ public static class NationalBenchmarkWorkbook
             "Completeness", "la_completeness", $"Table 4: local authority completeness, {s.Collection.Period}",
             "This worksheet contains one table: one row per local authority with the status of its return and how many numeric items it reported.",
             [new("Old LA code", 9), new("New LA code", 12), new("Local authority", 28), new("Region name", 22), new("Return status", 16),
-                new("Submitted (UTC)", 18), new("Accepted (UTC)", 18), new("Included in these benchmarks", 14),
+                new("Submitted (UTC)", 18, "yyyy-mm-dd hh:mm"), new("Accepted (UTC)", 18, "yyyy-mm-dd hh:mm"), new("Included in these benchmarks", 14),
                 new("Numeric items in the return (number)", 14, "#,##0"), new("Items reported (number)", 14, "#,##0"),
                 new("Items not recorded (number)", 14, "#,##0"), new("Items not answered (number)", 14, "#,##0")],
             s.LocalAuthorities.OrderBy(l => l.Name, StringComparer.Ordinal).Select(la =>
@@ -125,9 +128,9 @@ public static class NationalBenchmarkWorkbook
                 var included = states.TryGetValue(la.Code, out var st);
                 return (object?[])
                 [
-                    la.Code, la.OnsCode, la.Name, BenchmarkFigures.RegionName(s, la.RegionCode), r?.Status ?? "No return",
-                    r?.SubmittedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "",
-                    r?.AcceptedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "",
+                    la.Code, la.OnsCode, la.Name, BenchmarkFigures.RegionName(s, la.RegionCode), BenchmarkFigures.StatusText(r?.Status),
+                    r?.SubmittedAt is { } submitted ? (object)submitted.UtcDateTime : Figure.NotApplicable,
+                    r?.AcceptedAt is { } accepted ? (object)accepted.UtcDateTime : Figure.NotApplicable,
                     included ? "Yes" : "No", itemKeys.Count,
                     included ? st.Reported : Figure.NotApplicable,
                     included ? st.NotRecorded : Figure.NotApplicable,
@@ -142,7 +145,7 @@ public static class NationalBenchmarkWorkbook
         [new("Key", 28), new("Series key (newest version)", 28), new("Section", 22), new("Label", 60), new("Kind", 10), new("Unit", 22),
             new("Numerator", 24), new("Denominator", 24), new("Multiplier", 10, "#,##0"), new("Higher is", 10)],
         measures.Select(m => (object?[])[m.MeasureKey, m.SeriesKey, m.Section, m.Label, m.Kind.ToString(), BenchmarkFigures.UnitText(m),
-            m.Numerator ?? "", m.Denominator ?? "", m.Multiplier is { } x ? x : "", m.HigherIs ?? ""]));
+            m.Numerator ?? (object)Figure.NotApplicable, m.Denominator ?? (object)Figure.NotApplicable, m.Multiplier is { } x ? (object)x : Figure.NotApplicable, m.HigherIs ?? (object)Figure.NotApplicable]));
 
     private static TableSheet Series(BenchmarkSnapshot s, DisclosureView view)
     {
@@ -165,7 +168,9 @@ public static class NationalBenchmarkWorkbook
                     var m = bySeries[(key, c.Id)].FirstOrDefault();
                     cells.Add(m is null
                         ? Figure.NotApplicable
-                        : Area(s.AreaValue(c.Id, m.MeasureKey, level, code), m.Kind, BenchmarkFigures.Headline(m.Kind), s.Threshold, view));
+                        : new FormattedFigure(
+                            Area(s.AreaValue(c.Id, m.MeasureKey, level, code), m.Kind, BenchmarkFigures.Headline(m.Kind), s.Threshold, view),
+                            BenchmarkFigures.NumberFormat(m.Kind, BenchmarkFigures.Headline(m.Kind))));
                 }
 
                 rows.Add([.. cells]);
