@@ -64,6 +64,10 @@ public static class BenchmarkFigures
         ? "OFFICIAL-SENSITIVE: this workbook contains unsuppressed small numbers. For Foundations analysts only; do not share or publish."
         : "OFFICIAL: small numbers are suppressed (shown as [c]). Suitable for sharing.";
 
+    /// <summary>"[note 1] [note 7]": references to <see cref="Notes"/> (numbered from 1 in that order) for a table title.</summary>
+    public static string NoteRefs(params int[] numbers) =>
+        string.Join(" ", numbers.Select(n => "[note " + n.ToString(CultureInfo.InvariantCulture) + "]"));
+
     public static IReadOnlyList<string> Notes(BenchmarkSnapshot s, DisclosureView view) =>
     [
         "Source: local authorities' FGC annual returns. " + (s.Build.Kind == BenchmarkKind.Final

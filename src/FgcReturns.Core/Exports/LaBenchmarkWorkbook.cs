@@ -31,7 +31,7 @@ public static class LaBenchmarkWorkbook
             new("Contact", contact),
         };
         const DisclosureView others = DisclosureView.Suppressed;
-        var comparison = new TableSheet("Comparison", "comparison", $"Table 1: {la.Name} compared, {c.Period}",
+        var comparison = new TableSheet("Comparison", "comparison", $"Table 1: {la.Name} compared, {c.Period} {BenchmarkFigures.NoteRefs(1, 2, 4, 5, 6, 7, 8)}",
             "This worksheet contains one table: one row per data item and indicator. Counts compare with area totals and medians; indicators with area rates. Some cells contain symbols (see Notes).",
             [new("Key", 28), new("Data item or indicator", 50), new("Unit", 18), new($"{la.Name}", 14, "#,##0.0"),
                 new("Rank among LAs reporting (1 = highest, or lowest when lower is better)", 14, "#,##0"), new("Number of LAs ranked", 12, "#,##0"),
@@ -62,7 +62,7 @@ public static class LaBenchmarkWorkbook
             }));
         var indicators = measures.Where(m => m.Kind == MeasureKind.Indicator).ToList();
         var group = new[] { la.Code }.Concat(la.Neighbours).Select(code => s.La(code)).OfType<SnapshotLa>().ToList();
-        var neighbours = new TableSheet("Neighbours", "neighbours", $"Table 2: {la.Name} and its statistical neighbours, {c.Period}",
+        var neighbours = new TableSheet("Neighbours", "neighbours", $"Table 2: {la.Name} and its statistical neighbours, {c.Period} {BenchmarkFigures.NoteRefs(6, 7)}",
             "This worksheet contains one table: one row per local authority (the first is " + la.Name + ", then its neighbours from closest), one column per indicator. Some cells contain symbols (see Notes).",
             [new("Old LA code", 9), new("New LA code", 12), new("Local authority", 28), .. indicators.Select(m => new TableColumn($"{BenchmarkFigures.HeaderWithUnit(m)} [{m.MeasureKey}]", 16, "#,##0.0"))],
             group.Select(g => (object?[])[g.Code, g.OnsCode, g.Name,
@@ -85,7 +85,7 @@ public static class LaBenchmarkWorkbook
             }
         }
 
-        var series = new TableSheet("Year on year", "year_on_year", $"Table 3: {la.Name} year on year",
+        var series = new TableSheet("Year_on_year", "year_on_year", $"Table 3: {la.Name} year on year {BenchmarkFigures.NoteRefs(7, 8, 9)}",
             "This worksheet contains one table: one row per item or indicator and year. Areas show the rate for indicators and the median of local authorities for counts.",
             [new("Series key", 28), new("Reporting year", 10), new("Data item or indicator", 50), new("Unit", 18), new(la.Name, 14, "#,##0.0"),
                 new("England", 14, "#,##0.0"), new(region, 14, "#,##0.0"), new("Statistical neighbours", 14, "#,##0.0")],

@@ -77,14 +77,14 @@ public static class NationalBenchmarkWorkbook
     }
 
     private static TableSheet England(BenchmarkSnapshot s, List<BenchmarkMeasure> measures, DisclosureView view) => new(
-        "England", "england_summary", $"Table 1: England summary, {s.Collection.Period}",
+        "England", "england_summary", $"Table 1: England summary, {s.Collection.Period} {BenchmarkFigures.NoteRefs(1, 2, 3, 4, 7, 8)}",
         "This worksheet contains one table: one row per data item and indicator. Some cells contain symbols (see Notes).",
         [new("Section", 20), new("Key", 28), new("Data item or indicator", 50), new("Unit", 18), new("Kind", 10), .. StatisticColumns()],
         measures.Select(m => (object?[])[m.Section, m.MeasureKey, m.Label, BenchmarkFigures.UnitText(m), m.Kind.ToString(),
             .. StatisticCells(s, m, s.AreaValue(s.Collection.Id, m.MeasureKey, AreaLevel.National, BenchmarkFigures.EnglandCode), view)]));
 
     private static TableSheet Regions(BenchmarkSnapshot s, List<BenchmarkMeasure> measures, DisclosureView view) => new(
-        "Regions", "by_region", $"Table 2: by region, {s.Collection.Period}",
+        "Regions", "by_region", $"Table 2: by region, {s.Collection.Period} {BenchmarkFigures.NoteRefs(1, 2, 3, 4, 7, 8)}",
         "This worksheet contains one table: one row per region and data item or indicator. Some cells contain symbols (see Notes).",
         [new("Region code", 12), new("Region name", 24), new("Key", 28), new("Data item or indicator", 50), new("Unit", 18), .. StatisticColumns()],
         s.Regions.OrderBy(r => r.Key, StringComparer.Ordinal).SelectMany(r => measures.Select(m => (object?[])[r.Key, r.Value, m.MeasureKey, m.Label, BenchmarkFigures.UnitText(m),
@@ -94,7 +94,7 @@ public static class NationalBenchmarkWorkbook
     {
         var statuses = s.Returns.Where(r => r.CollectionId == s.Collection.Id).ToDictionary(r => r.LaCode, r => r.Status);
         return new TableSheet(
-            "Local authorities", "by_la", $"Table 3: by local authority, {s.Collection.Period}",
+            "Local_authorities", "by_la", $"Table 3: by local authority, {s.Collection.Period} {BenchmarkFigures.NoteRefs(1, 3, 7)}",
             "This worksheet contains one table: one row per local authority, one column per data item and indicator (key in brackets). Some cells contain symbols (see Notes).",
             [new("Old LA code", 9), new("New LA code", 12), new("Local authority", 28), new("Region code", 12), new("Region name", 22), new("Return status", 14),
                 .. measures.Select(m => new TableColumn($"{BenchmarkFigures.HeaderWithUnit(m)} [{m.MeasureKey}]", 16, BenchmarkFigures.NumberFormat(m.Kind)))],
@@ -116,7 +116,7 @@ public static class NationalBenchmarkWorkbook
                 NotRecorded: g.Count(v => v.State == ValueState.NotRecorded),
                 NotAnswered: g.Count(v => v.State == ValueState.NotAnswered)));
         return new TableSheet(
-            "Completeness", "la_completeness", $"Table 4: local authority completeness, {s.Collection.Period}",
+            "Completeness", "la_completeness", $"Table 4: local authority completeness, {s.Collection.Period} {BenchmarkFigures.NoteRefs(1)}",
             "This worksheet contains one table: one row per local authority with the status of its return and how many numeric items it reported.",
             [new("Old LA code", 9), new("New LA code", 12), new("Local authority", 28), new("Region name", 22), new("Return status", 16),
                 new("Submitted (UTC)", 18, "yyyy-mm-dd hh:mm"), new("Accepted (UTC)", 18, "yyyy-mm-dd hh:mm"), new("Included in these benchmarks", 14),
@@ -140,7 +140,7 @@ public static class NationalBenchmarkWorkbook
     }
 
     private static TableSheet Dictionary(BenchmarkSnapshot s, List<BenchmarkMeasure> measures) => new(
-        "Data items", "data_items", $"Table 5: data items and indicators, {s.Collection.Period}",
+        "Data_items", "data_items", $"Table 5: data items and indicators, {s.Collection.Period} {BenchmarkFigures.NoteRefs(2, 9)}",
         "This worksheet contains one table describing every data item and indicator in the other tables.",
         [new("Key", 28), new("Series key (newest version)", 28), new("Section", 22), new("Label", 60), new("Kind", 10), new("Unit", 22),
             new("Numerator", 24), new("Denominator", 24), new("Multiplier", 10, "#,##0"), new("Higher is", 10)],
@@ -178,7 +178,7 @@ public static class NationalBenchmarkWorkbook
         }
 
         return new TableSheet(
-            "Year on year", "year_on_year", "Table 6: year-on-year series for England and regions",
+            "Year_on_year", "year_on_year", "Table 6: year-on-year series for England and regions " + BenchmarkFigures.NoteRefs(4, 7, 8, 9),
             "This worksheet contains one table: one row per data item or indicator and area, one column per reporting year. Counts show the total, indicators the rate, decimals the median. z means the item was not collected that year.",
             [new("Series key", 28), new("Data item or indicator", 50), new("Unit", 18), new("Statistic", 22), new("Geographic level", 12), new("Area code", 12), new("Area name", 24),
                 .. collections.Select(c => new TableColumn(c.Period, 11, "#,##0.0"))],

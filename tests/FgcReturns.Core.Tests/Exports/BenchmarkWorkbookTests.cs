@@ -29,7 +29,7 @@ public class BenchmarkWorkbookTests
         using var workbook = Reopen(NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Suppressed, "data@example", "Foundations"));
 
         // Assert
-        workbook.Worksheets.Select(w => w.Name).ShouldBe(["Cover", "Contents", "Notes", "England", "Regions", "Local authorities", "Completeness", "Data items", "Year on year"]);
+        workbook.Worksheets.Select(w => w.Name).ShouldBe(["Cover", "Contents", "Notes", "England", "Regions", "Local_authorities", "Completeness", "Data_items", "Year_on_year"]);
         foreach (var sheet in workbook.Worksheets.Skip(1))
         {
             sheet.MergedRanges.ShouldBeEmpty(sheet.Name);
@@ -107,9 +107,35 @@ public class BenchmarkWorkbookTests
             notes.ShouldContain("[z] means not applicable");
         }
 
-        var dictionary = national.Worksheet("Data items");
+        var dictionary = national.Worksheet("Data_items");
         var accepted = dictionary.RowsUsed().Single(r => r.Cell(1).GetString() == "families_accepted");
         accepted.Cell(7).GetString().ShouldBe("[z]"); // a count has no numerator
+    }
+
+    [Fact]
+    public void Workbooks_TableTitles_ReferToNotesThatExistAndSheetNamesHaveNoSpaces()
+    {
+        var snapshot = BenchmarkSnapshots.TwoYears();
+
+        using var national = Reopen(NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Suppressed, "data@example", "Foundations"));
+        using var la = Reopen(LaBenchmarkWorkbook.Create(snapshot, "887", "data@example", "Foundations"));
+
+        foreach (var workbook in new[] { national, la })
+        {
+            var notes = workbook.Worksheet("Notes").Column(1).CellsUsed().Select(c => c.GetString()).ToHashSet(StringComparer.Ordinal);
+            foreach (var sheet in workbook.Worksheets)
+            {
+                sheet.Name.ShouldNotContain(' ');
+                if (sheet.Name is "Cover" or "Contents" or "Notes")
+                {
+                    continue;
+                }
+
+                var references = System.Text.RegularExpressions.Regex.Matches(sheet.Cell(1, 1).GetString(), @"\[note \d+\]").Select(m => m.Value).ToList();
+                references.ShouldNotBeEmpty(sheet.Name);
+                references.ShouldAllBe(r => notes.Contains(r), sheet.Name);
+            }
+        }
     }
 
     [Fact]
@@ -125,7 +151,7 @@ public class BenchmarkWorkbookTests
         var medway = Row(completeness, "887");
         medway.Cell(header["Accepted (UTC)"]).DataType.ShouldBe(XLDataType.DateTime);
         Row(completeness, "301").Cell(header["Return status"]).GetString().ShouldBe("In progress"); // words, not the code name InProgress
-        var series = national.Worksheet("Year on year");
+        var series = national.Worksheet("Year_on_year");
         var held = series.RowsUsed().Single(r => r.Cell(1).GetString() == "initial_fgcs_held" && r.Cell(6).GetString() == "E92000001");
         held.Cell(Header(series)["2024-25"]).DataType.ShouldBe(XLDataType.Number);
         held.Cell(Header(series)["2024-25"]).Style.NumberFormat.Format.ShouldBe("#,##0"); // a whole count, not 49.0
@@ -156,7 +182,7 @@ public class BenchmarkWorkbookTests
         using var workbook = Reopen(NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Suppressed, "data@example", "Foundations"));
 
         // Assert
-        var byLa = workbook.Worksheet("Local authorities");
+        var byLa = workbook.Worksheet("Local_authorities");
         var medway = Row(byLa, "887");
         var header = Header(byLa);
         medway.Cell(header["Families who agreed to an FGC (families) [families_accepted]"]).GetString().ShouldBe("[c]");
@@ -182,7 +208,7 @@ public class BenchmarkWorkbookTests
 
         using var workbook = Reopen(NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Unsuppressed, "data@example", "Foundations"));
 
-        var byLa = workbook.Worksheet("Local authorities");
+        var byLa = workbook.Worksheet("Local_authorities");
         Row(byLa, "887").Cell(Header(byLa)["Families who agreed to an FGC (families) [families_accepted]"]).GetDouble().ShouldBe(3);
         Text(workbook.Worksheet("Cover")).ShouldContain("OFFICIAL-SENSITIVE");
         Text(workbook.Worksheet("Cover")).ShouldContain("Provisional");
@@ -195,7 +221,7 @@ public class BenchmarkWorkbookTests
 
         using var workbook = Reopen(NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Suppressed, "data@example", "Foundations"));
 
-        var series = workbook.Worksheet("Year on year");
+        var series = workbook.Worksheet("Year_on_year");
         var header = Header(series);
         var held = series.RowsUsed().Single(r => r.Cell(1).GetString() == "initial_fgcs_held" && r.Cell(6).GetString() == "E92000001");
         held.Cell(header["2023-24"]).GetDouble().ShouldBe(45);
@@ -230,7 +256,7 @@ public class BenchmarkWorkbookTests
 
         using var workbook = Reopen(LaBenchmarkWorkbook.Create(snapshot, "887", "data@example", "Foundations"));
 
-        workbook.Worksheets.Select(w => w.Name).ShouldBe(["Cover", "Contents", "Notes", "Comparison", "Neighbours", "Year on year"]);
+        workbook.Worksheets.Select(w => w.Name).ShouldBe(["Cover", "Contents", "Notes", "Comparison", "Neighbours", "Year_on_year"]);
         var comparison = workbook.Worksheet("Comparison");
         var accepted = comparison.RowsUsed().Single(r => r.Cell(1).GetString() == "families_accepted");
         accepted.Cell(4).GetDouble().ShouldBe(3); // its own small count, in full
