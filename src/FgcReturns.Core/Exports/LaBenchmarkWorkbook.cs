@@ -88,7 +88,9 @@ public static class LaBenchmarkWorkbook
         var series = new TableSheet("Year_on_year", "year_on_year", $"Table 3: {la.Name} year on year {BenchmarkFigures.NoteRefs(7, 8, 9)}",
             "This worksheet contains one table: one row per item or indicator and year. Areas show the rate for indicators and the median of local authorities for counts.",
             [new("Series key", 28), new("Reporting year", 10), new("Data item or indicator", 50), new("Unit", 18), new(la.Name, 14, "#,##0.0"),
-                new("England", 14, "#,##0.0"), new(region, 14, "#,##0.0"), new("Statistical neighbours", 14, "#,##0.0")],
+                new("England: rate for indicators, median of LAs for counts", 14, "#,##0.0"),
+                new($"{region}: rate for indicators, median of LAs for counts", 14, "#,##0.0"),
+                new("Statistical neighbours: rate for indicators, median of LAs for counts", 14, "#,##0.0")],
             seriesRows);
         return GafWorkbook.Create($"Family group conferences: {la.Name} benchmarks, {c.Period}", cover,
             BenchmarkFigures.Notes(s, DisclosureView.Suppressed), [comparison, neighbours, series]);

@@ -268,6 +268,9 @@ public class BenchmarkWorkbookTests
         neighbours.Cell(4, 3).GetString().ShouldBe("Medway");
         neighbours.Cell(4, 4).GetDouble().ShouldBe(100); // own rate in full
         neighbours.Cell(5, 4).GetDouble().ShouldBe(90);
+        var series = workbook.Worksheet("Year_on_year");
+        Header(series).Keys.Where(h => h.StartsWith("England", StringComparison.Ordinal))
+            .ShouldHaveSingleItem().ShouldBe("England: rate for indicators, median of LAs for counts"); // not a bare "England" holding a total here and a median there
     }
 
     [Fact]
