@@ -45,7 +45,7 @@ public static class Gss
     [
         (Suppressed, "confidential: a count from 1 to the suppression threshold, or a figure computed from one, is not shown to protect the children and families concerned"),
         (NotAvailable, "not available: the local authority did not record this (\"not recorded\"), did not answer it, or the population was not available; for England, a region or a neighbour group, too few local authorities reported it (below the minimum coverage)"),
-        (NotApplicable, "not applicable: a rate whose denominator is 0"),
+        (NotApplicable, "not applicable: a rate whose denominator is 0, a statistic that does not apply to the item (such as a total of a rate), an item not collected that year, or a date or count for a return that was not made"),
     ];
 }
 

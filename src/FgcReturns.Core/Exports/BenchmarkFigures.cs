@@ -50,11 +50,23 @@ public static class BenchmarkFigures
     public static string BuiltAt(BenchmarkSnapshot s) =>
         (s.Build.FinishedAt ?? s.Build.StartedAt).ToString("d MMMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
+    /// <summary>The publication date for the cover: the day the build finished (UTC), as a date.</summary>
+    public static DateTime PublishedOn(BenchmarkSnapshot s) => (s.Build.FinishedAt ?? s.Build.StartedAt).UtcDateTime.Date;
+
+    /// <summary>A return status in words ("NotStarted" becomes "Not started"); no return at all is "No return".</summary>
+    public static string StatusText(string? status) => string.IsNullOrEmpty(status)
+        ? "No return"
+        : status[..1] + System.Text.RegularExpressions.Regex.Replace(status[1..], "(?<=[a-z])(?=[A-Z])", " ").ToLowerInvariant();
+
     public static string RegionName(BenchmarkSnapshot s, string code) => s.Regions.GetValueOrDefault(code, code);
 
     public static string Sensitivity(DisclosureView view) => view == DisclosureView.Unsuppressed
         ? "OFFICIAL-SENSITIVE: this workbook contains unsuppressed small numbers. For Foundations analysts only; do not share or publish."
-        : "OFFICIAL: small numbers are suppressed (shown as c). Suitable for sharing.";
+        : "OFFICIAL: small numbers are suppressed (shown as [c]). Suitable for sharing.";
+
+    /// <summary>"[note 1] [note 7]": references to <see cref="Notes"/> (numbered from 1 in that order) for a table title.</summary>
+    public static string NoteRefs(params int[] numbers) =>
+        string.Join(" ", numbers.Select(n => "[note " + n.ToString(CultureInfo.InvariantCulture) + "]"));
 
     public static IReadOnlyList<string> Notes(BenchmarkSnapshot s, DisclosureView view) =>
     [
@@ -67,9 +79,9 @@ public static class BenchmarkFigures
         "Rank 1 is the highest value, or the lowest when lower is better. Local authorities with equal values share a rank. Quartile band 1 is the top quarter by rank.",
         "A local authority's statistical neighbours are the 10 most similar local authorities in DfE's children's services statistical neighbour model; the neighbour group does not include the local authority itself.",
         view == DisclosureView.Suppressed
-            ? string.Create(CultureInfo.InvariantCulture, $"Suppression (c). Counts from 1 to {s.Threshold} are suppressed (primary suppression), and so is any England or regional total from 1 to {s.Threshold}. Because a reader could work a suppressed count out from other published figures, further figures are suppressed (secondary suppression) so that no suppressed figure is the only unknown in any relation a reader knows: breakdowns adding up to their total, outcomes adding up to children whose family had an FGC, local authorities adding up to their region, England and each statistical-neighbour group, and rates from their numerators and denominators. The smallest figures are chosen first, and totals are kept where possible. A local authority's rate is suppressed when its numerator or denominator is. The mean of counts is shown only with the total. A median, quartile, minimum or maximum is suppressed when a suppressed figure is among the one or two local authorities it is computed from, or equals it. Each build is checked by an audit that tries every relation repeatedly and is not published if any suppressed figure can be worked out.")
+            ? string.Create(CultureInfo.InvariantCulture, $"Suppression [c]. Counts from 1 to {s.Threshold} are suppressed (primary suppression), and so is any England or regional total from 1 to {s.Threshold}. Because a reader could work a suppressed count out from other published figures, further figures are suppressed (secondary suppression) so that no suppressed figure is the only unknown in any relation a reader knows: breakdowns adding up to their total, outcomes adding up to children whose family had an FGC, local authorities adding up to their region, England and each statistical-neighbour group, and rates from their numerators and denominators. The smallest figures are chosen first, and totals are kept where possible. A local authority's rate is suppressed when its numerator or denominator is. The mean of counts is shown only with the total. A median, quartile, minimum or maximum is suppressed when a suppressed figure is among the one or two local authorities it is computed from, or equals it. Each build is checked by an audit that tries every relation repeatedly and is not published if any suppressed figure can be worked out.")
             : "No figures are suppressed in this workbook. " + Sensitivity(view),
-        string.Create(CultureInfo.InvariantCulture, $"Coverage (x). England figures for a year are shown only when enough local authorities reported the item (the minimum coverage, 75% of the {s.Collection.TotalLas} local authorities by default), and a region's or neighbour group's only when at least 3 of its local authorities did; otherwise they are x. A year below the minimum coverage, or still open, is provisional, and says on how many local authorities it is based."),
+        string.Create(CultureInfo.InvariantCulture, $"Coverage [x]. England figures for a year are shown only when enough local authorities reported the item (the minimum coverage, 75% of the {s.Collection.TotalLas} local authorities by default), and a region's or neighbour group's only when at least 3 of its local authorities did; otherwise they are [x]. A year below the minimum coverage, or still open, is provisional, and says on how many local authorities it is based."),
         "Items renamed between versions of the return are shown under their newest key (series key), so years line up.",
     ];
 }

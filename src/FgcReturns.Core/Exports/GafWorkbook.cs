@@ -7,6 +7,9 @@ namespace FgcReturns.Core.Exports;
 public sealed record TableColumn(string Header, double Width = 14, string? NumberFormat = null);
 
 /// <summary>One table on its own sheet. Cells may be string, decimal, int, <see cref="Figure"/> or null.</summary>
+/// <summary>A figure with its own number format, for tables whose rows mix counts and rates in one column.</summary>
+public sealed record FormattedFigure(Figure Figure, string NumberFormat);
+
 public sealed record TableSheet(string SheetName, string TableName, string Title, string Description, IReadOnlyList<TableColumn> Columns, IEnumerable<object?[]> Rows);
 
 /// <summary>
@@ -16,11 +19,18 @@ public sealed record TableSheet(string SheetName, string TableName, string Title
 /// </summary>
 public static class GafWorkbook
 {
-    public sealed record CoverLine(string Heading, string Text);
+    /// <summary>A cover heading and its text; with a date, the date is written as a real Excel date below the text.</summary>
+    public sealed record CoverLine(string Heading, string Text, DateTime? Date = null);
+
+    public const string Language = "en-GB";
+
+    /// <summary>A symbol as the guidance writes it in a table: [c], [x], [z].</summary>
+    public static string Bracketed(string symbol) => "[" + symbol + "]";
 
     public static XLWorkbook Create(string title, IReadOnlyList<CoverLine> cover, IReadOnlyList<string> notes, IReadOnlyList<TableSheet> tables)
     {
         var workbook = new XLWorkbook();
+        workbook.Properties.Title = title;
         var coverSheet = workbook.Worksheets.Add("Cover");
         coverSheet.Cell(1, 1).Value = SpreadsheetSafety.Neutralise(title);
         coverSheet.Cell(1, 1).Style.Font.Bold = true;
@@ -35,6 +45,13 @@ public static class GafWorkbook
             row++;
             coverSheet.Cell(row, 1).Value = SpreadsheetSafety.Neutralise(line.Text);
             coverSheet.Cell(row, 1).Style.Alignment.WrapText = true;
+            if (line.Date is { } date)
+            {
+                row++;
+                coverSheet.Cell(row, 1).SetValue(date);
+                coverSheet.Cell(row, 1).Style.NumberFormat.Format = "d mmmm yyyy";
+                coverSheet.Cell(row, 1).Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Left;
+            }
         }
 
         coverSheet.Column(1).Width = 110;
@@ -47,8 +64,9 @@ public static class GafWorkbook
             "This worksheet contains one table of notes. The symbols used in the tables are explained here.",
             [new TableColumn("Note number", 14), new TableColumn("Note text", 120)],
             notes.Select((n, i) => new object?[] { "[note " + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "]", n })
-                .Concat(Gss.Legend.Select(l => new object?[] { "Symbol " + l.Symbol, l.Meaning })));
+                .Concat(Gss.Legend.Select(l => new object?[] { Bracketed(l.Symbol), "The symbol " + Bracketed(l.Symbol) + " means " + l.Meaning })));
         WriteTable(workbook, contents);
+        LinkSheetNames(workbook.Worksheet(contents.SheetName), 1 + tables.Count);
         WriteTable(workbook, notesSheet);
         foreach (var table in tables)
         {
@@ -56,6 +74,16 @@ public static class GafWorkbook
         }
 
         return workbook;
+    }
+
+    /// <summary>Each sheet name in the contents table links to cell A1 of that sheet.</summary>
+    private static void LinkSheetNames(IXLWorksheet contents, int count)
+    {
+        for (var row = 4; row < 4 + count; row++)
+        {
+            var cell = contents.Cell(row, 1);
+            cell.Hyperlink = new XLHyperlink("'" + cell.GetString().Replace("'", "''", StringComparison.Ordinal) + "'!A1");
+        }
     }
 
     public static void WriteTable(XLWorkbook workbook, TableSheet table)
@@ -76,12 +104,15 @@ public static class GafWorkbook
         foreach (var values in table.Rows)
         {
             r++;
-            for (var c = 0; c < table.Columns.Count && c < values.Length; c++)
+            for (var c = 0; c < table.Columns.Count; c++)
             {
                 var cell = sheet.Cell(r, c + 1);
-                switch (values[c])
+                switch (c < values.Length ? values[c] : null)
                 {
                     case null:
+                    case "":
+                        // No blank cells inside a table: a missing value is shown as not available.
+                        SetSymbol(cell, Gss.NotAvailable);
                         break;
                     case string text:
                         cell.SetValue(SpreadsheetSafety.Neutralise(text)); // Value = would turn "1.0" into 1
@@ -91,9 +122,17 @@ public static class GafWorkbook
                         SetNumber(cell, number, table.Columns[c].NumberFormat);
                         break;
                     case Figure figure:
-                        cell.Value = figure.Symbol ?? "";
-                        cell.DataType = XLDataType.Text;
-                        cell.Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
+                        SetSymbol(cell, figure.Symbol ?? Gss.NotAvailable);
+                        break;
+                    case FormattedFigure { Figure.Number: { } number } formatted:
+                        SetNumber(cell, number, formatted.NumberFormat);
+                        break;
+                    case FormattedFigure formatted:
+                        SetSymbol(cell, formatted.Figure.Symbol ?? Gss.NotAvailable);
+                        break;
+                    case DateTime date:
+                        cell.SetValue(date);
+                        cell.Style.NumberFormat.Format = table.Columns[c].NumberFormat ?? "yyyy-mm-dd hh:mm";
                         break;
                     case decimal number:
                         SetNumber(cell, number, table.Columns[c].NumberFormat);
@@ -121,6 +160,13 @@ public static class GafWorkbook
         sheet.SheetView.FreezeRows(headerRow);
     }
 
+    private static void SetSymbol(IXLCell cell, string symbol)
+    {
+        cell.SetValue(Bracketed(symbol));
+        cell.DataType = XLDataType.Text;
+        cell.Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
+    }
+
     private static void SetNumber(IXLCell cell, decimal number, string? format)
     {
         cell.Value = number;
@@ -135,6 +181,13 @@ public static class GafWorkbook
     {
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);
+
+        // ClosedXML 0.95.4 has no language property; set the document's dc:language through the Open XML package.
+        using (var document = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(stream, true))
+        {
+            document.PackageProperties.Language = Language;
+        }
+
         return stream.ToArray();
     }
 }

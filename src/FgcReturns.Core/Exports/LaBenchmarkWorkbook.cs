@@ -25,11 +25,13 @@ public static class LaBenchmarkWorkbook
             new("Status", BenchmarkFigures.Status(s)),
             new("Source", publisher),
             new("Built", BenchmarkFigures.BuiltAt(s)),
-            new("Security marking", $"OFFICIAL: {la.Name}'s own figures are shown in full; other local authorities' figures are suppressed where small (c)."),
+            new("Publication date", "The date these figures were built and published:", BenchmarkFigures.PublishedOn(s)),
+            new("Security marking", $"OFFICIAL: {la.Name}'s own figures are shown in full; other local authorities' figures are suppressed where small ([c])."),
+            new("Symbols", "[c] = confidential (suppressed), [x] = not available, [z] = not applicable. The Notes sheet explains each."),
             new("Contact", contact),
         };
         const DisclosureView others = DisclosureView.Suppressed;
-        var comparison = new TableSheet("Comparison", "comparison", $"Table 1: {la.Name} compared, {c.Period}",
+        var comparison = new TableSheet("Comparison", "comparison", $"Table 1: {la.Name} compared, {c.Period} {BenchmarkFigures.NoteRefs(1, 2, 4, 5, 6, 7, 8)}",
             "This worksheet contains one table: one row per data item and indicator. Counts compare with area totals and medians; indicators with area rates. Some cells contain symbols (see Notes).",
             [new("Key", 28), new("Data item or indicator", 50), new("Unit", 18), new($"{la.Name}", 14, "#,##0.0"),
                 new("Rank among LAs reporting (1 = highest, or lowest when lower is better)", 14, "#,##0"), new("Number of LAs ranked", 12, "#,##0"),
@@ -46,19 +48,21 @@ public static class LaBenchmarkWorkbook
                 var sn = s.AreaValue(c.Id, m.MeasureKey, AreaLevel.Neighbours, la.Code);
                 var headline = m.Kind == MeasureKind.Indicator ? Statistic.Rate : m.Kind == MeasureKind.Count ? Statistic.Total : Statistic.Median;
                 var ranked = DisclosureControl.ShowsRank(own, DisclosureView.Unsuppressed);
+                FormattedFigure Shown(BenchmarkAreaValue? area, Statistic statistic) =>
+                    new(Area(area, m.Kind, statistic, s.Threshold, others), BenchmarkFigures.NumberFormat(m.Kind, statistic));
                 return (object?[])
                 [
-                    m.MeasureKey, m.Label, BenchmarkFigures.UnitText(m), La(own, DisclosureView.Unsuppressed),
+                    m.MeasureKey, m.Label, BenchmarkFigures.UnitText(m), new FormattedFigure(La(own, DisclosureView.Unsuppressed), BenchmarkFigures.NumberFormat(m.Kind)),
                     ranked ? own!.Rank : Figure.NotAvailable, ranked ? own!.RankOf : Figure.NotAvailable, ranked ? own!.Quartile : Figure.NotAvailable,
-                    Area(england, m.Kind, headline, s.Threshold, others), Area(england, m.Kind, Statistic.Median, s.Threshold, others),
-                    Area(reg, m.Kind, headline, s.Threshold, others), Area(reg, m.Kind, Statistic.Median, s.Threshold, others),
-                    Area(sn, m.Kind, headline, s.Threshold, others), Area(sn, m.Kind, Statistic.Mean, s.Threshold, others),
-                    Area(sn, m.Kind, Statistic.Min, s.Threshold, others), Area(sn, m.Kind, Statistic.Max, s.Threshold, others),
+                    Shown(england, headline), Shown(england, Statistic.Median),
+                    Shown(reg, headline), Shown(reg, Statistic.Median),
+                    Shown(sn, headline), Shown(sn, Statistic.Mean),
+                    Shown(sn, Statistic.Min), Shown(sn, Statistic.Max),
                 ];
             }));
         var indicators = measures.Where(m => m.Kind == MeasureKind.Indicator).ToList();
         var group = new[] { la.Code }.Concat(la.Neighbours).Select(code => s.La(code)).OfType<SnapshotLa>().ToList();
-        var neighbours = new TableSheet("Neighbours", "neighbours", $"Table 2: {la.Name} and its statistical neighbours, {c.Period}",
+        var neighbours = new TableSheet("Neighbours", "neighbours", $"Table 2: {la.Name} and its statistical neighbours, {c.Period} {BenchmarkFigures.NoteRefs(6, 7)}",
             "This worksheet contains one table: one row per local authority (the first is " + la.Name + ", then its neighbours from closest), one column per indicator. Some cells contain symbols (see Notes).",
             [new("Old LA code", 9), new("New LA code", 12), new("Local authority", 28), .. indicators.Select(m => new TableColumn($"{BenchmarkFigures.HeaderWithUnit(m)} [{m.MeasureKey}]", 16, "#,##0.0"))],
             group.Select(g => (object?[])[g.Code, g.OnsCode, g.Name,
@@ -69,20 +73,24 @@ public static class LaBenchmarkWorkbook
             foreach (var m in s.MeasuresOf(col.Id).Where(m => m.Kind == MeasureKind.Indicator || m.Kind == MeasureKind.Count))
             {
                 var headline = m.Kind == MeasureKind.Indicator ? Statistic.Rate : Statistic.Median;
+                var areaFormat = BenchmarkFigures.NumberFormat(m.Kind, headline);
                 seriesRows.Add(
                 [
-                    m.SeriesKey, col.Period, m.Label, BenchmarkFigures.UnitText(m), La(s.LaValue(col.Id, la.Code, m.MeasureKey), DisclosureView.Unsuppressed),
-                    Area(s.AreaValue(col.Id, m.MeasureKey, AreaLevel.National, BenchmarkFigures.EnglandCode), m.Kind, headline, s.Threshold, others),
-                    Area(s.AreaValue(col.Id, m.MeasureKey, AreaLevel.Regional, la.RegionCode), m.Kind, headline, s.Threshold, others),
-                    Area(s.AreaValue(col.Id, m.MeasureKey, AreaLevel.Neighbours, la.Code), m.Kind, headline, s.Threshold, others),
+                    m.SeriesKey, col.Period, m.Label, BenchmarkFigures.UnitText(m),
+                    new FormattedFigure(La(s.LaValue(col.Id, la.Code, m.MeasureKey), DisclosureView.Unsuppressed), BenchmarkFigures.NumberFormat(m.Kind)),
+                    new FormattedFigure(Area(s.AreaValue(col.Id, m.MeasureKey, AreaLevel.National, BenchmarkFigures.EnglandCode), m.Kind, headline, s.Threshold, others), areaFormat),
+                    new FormattedFigure(Area(s.AreaValue(col.Id, m.MeasureKey, AreaLevel.Regional, la.RegionCode), m.Kind, headline, s.Threshold, others), areaFormat),
+                    new FormattedFigure(Area(s.AreaValue(col.Id, m.MeasureKey, AreaLevel.Neighbours, la.Code), m.Kind, headline, s.Threshold, others), areaFormat),
                 ]);
             }
         }
 
-        var series = new TableSheet("Year on year", "year_on_year", $"Table 3: {la.Name} year on year",
+        var series = new TableSheet("Year_on_year", "year_on_year", $"Table 3: {la.Name} year on year {BenchmarkFigures.NoteRefs(7, 8, 9)}",
             "This worksheet contains one table: one row per item or indicator and year. Areas show the rate for indicators and the median of local authorities for counts.",
             [new("Series key", 28), new("Reporting year", 10), new("Data item or indicator", 50), new("Unit", 18), new(la.Name, 14, "#,##0.0"),
-                new("England", 14, "#,##0.0"), new(region, 14, "#,##0.0"), new("Statistical neighbours", 14, "#,##0.0")],
+                new("England: rate for indicators, median of LAs for counts", 14, "#,##0.0"),
+                new($"{region}: rate for indicators, median of LAs for counts", 14, "#,##0.0"),
+                new("Statistical neighbours: rate for indicators, median of LAs for counts", 14, "#,##0.0")],
             seriesRows);
         return GafWorkbook.Create($"Family group conferences: {la.Name} benchmarks, {c.Period}", cover,
             BenchmarkFigures.Notes(s, DisclosureView.Suppressed), [comparison, neighbours, series]);

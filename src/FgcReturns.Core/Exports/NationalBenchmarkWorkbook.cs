@@ -24,8 +24,9 @@ public static class NationalBenchmarkWorkbook
             new("Status", BenchmarkFigures.Status(s)),
             new("Source", publisher),
             new("Built", $"{BenchmarkFigures.BuiltAt(s)} (benchmark build {s.Build.Id.ToString(CultureInfo.InvariantCulture)})."),
+            new("Publication date", "The date these figures were built and published:", BenchmarkFigures.PublishedOn(s)),
             new("Security marking", BenchmarkFigures.Sensitivity(view)),
-            new("Symbols", "c = confidential (suppressed), x = not available (not recorded or not answered), z = not applicable."),
+            new("Symbols", "[c] = confidential (suppressed), [x] = not available (not recorded, not answered or below the minimum coverage), [z] = not applicable. The Notes sheet explains each."),
             new("Contact", contact),
         };
         var tables = new List<TableSheet>
@@ -65,7 +66,9 @@ public static class NationalBenchmarkWorkbook
                 Statistic.Rate => m.Kind == MeasureKind.Indicator,
                 _ => true,
             };
-            cells.Add(applies ? Area(a, m.Kind, statistic, s.Threshold, view) : Figure.NotApplicable);
+            cells.Add(applies
+                ? new FormattedFigure(Area(a, m.Kind, statistic, s.Threshold, view), BenchmarkFigures.NumberFormat(m.Kind, statistic))
+                : Figure.NotApplicable);
         }
 
         cells.Add(a?.ReportingCount ?? 0);
@@ -74,14 +77,14 @@ public static class NationalBenchmarkWorkbook
     }
 
     private static TableSheet England(BenchmarkSnapshot s, List<BenchmarkMeasure> measures, DisclosureView view) => new(
-        "England", "england_summary", $"Table 1: England summary, {s.Collection.Period}",
+        "England", "england_summary", $"Table 1: England summary, {s.Collection.Period} {BenchmarkFigures.NoteRefs(1, 2, 3, 4, 7, 8)}",
         "This worksheet contains one table: one row per data item and indicator. Some cells contain symbols (see Notes).",
         [new("Section", 20), new("Key", 28), new("Data item or indicator", 50), new("Unit", 18), new("Kind", 10), .. StatisticColumns()],
         measures.Select(m => (object?[])[m.Section, m.MeasureKey, m.Label, BenchmarkFigures.UnitText(m), m.Kind.ToString(),
             .. StatisticCells(s, m, s.AreaValue(s.Collection.Id, m.MeasureKey, AreaLevel.National, BenchmarkFigures.EnglandCode), view)]));
 
     private static TableSheet Regions(BenchmarkSnapshot s, List<BenchmarkMeasure> measures, DisclosureView view) => new(
-        "Regions", "by_region", $"Table 2: by region, {s.Collection.Period}",
+        "Regions", "by_region", $"Table 2: by region, {s.Collection.Period} {BenchmarkFigures.NoteRefs(1, 2, 3, 4, 7, 8)}",
         "This worksheet contains one table: one row per region and data item or indicator. Some cells contain symbols (see Notes).",
         [new("Region code", 12), new("Region name", 24), new("Key", 28), new("Data item or indicator", 50), new("Unit", 18), .. StatisticColumns()],
         s.Regions.OrderBy(r => r.Key, StringComparer.Ordinal).SelectMany(r => measures.Select(m => (object?[])[r.Key, r.Value, m.MeasureKey, m.Label, BenchmarkFigures.UnitText(m),
@@ -91,13 +94,13 @@ public static class NationalBenchmarkWorkbook
     {
         var statuses = s.Returns.Where(r => r.CollectionId == s.Collection.Id).ToDictionary(r => r.LaCode, r => r.Status);
         return new TableSheet(
-            "Local authorities", "by_la", $"Table 3: by local authority, {s.Collection.Period}",
+            "Local_authorities", "by_la", $"Table 3: by local authority, {s.Collection.Period} {BenchmarkFigures.NoteRefs(1, 3, 7)}",
             "This worksheet contains one table: one row per local authority, one column per data item and indicator (key in brackets). Some cells contain symbols (see Notes).",
             [new("Old LA code", 9), new("New LA code", 12), new("Local authority", 28), new("Region code", 12), new("Region name", 22), new("Return status", 14),
                 .. measures.Select(m => new TableColumn($"{BenchmarkFigures.HeaderWithUnit(m)} [{m.MeasureKey}]", 16, BenchmarkFigures.NumberFormat(m.Kind)))],
             s.LocalAuthorities.OrderBy(l => l.RegionCode, StringComparer.Ordinal).ThenBy(l => l.Name, StringComparer.Ordinal).Select(la => (object?[])
             [
-                la.Code, la.OnsCode, la.Name, la.RegionCode, BenchmarkFigures.RegionName(s, la.RegionCode), statuses.GetValueOrDefault(la.Code, "No return"),
+                la.Code, la.OnsCode, la.Name, la.RegionCode, BenchmarkFigures.RegionName(s, la.RegionCode), BenchmarkFigures.StatusText(statuses.GetValueOrDefault(la.Code)),
                 .. measures.Select(m => (object?)La(s.LaValue(s.Collection.Id, la.Code, m.MeasureKey), view)),
             ]));
     }
@@ -113,10 +116,10 @@ public static class NationalBenchmarkWorkbook
                 NotRecorded: g.Count(v => v.State == ValueState.NotRecorded),
                 NotAnswered: g.Count(v => v.State == ValueState.NotAnswered)));
         return new TableSheet(
-            "Completeness", "la_completeness", $"Table 4: local authority completeness, {s.Collection.Period}",
+            "Completeness", "la_completeness", $"Table 4: local authority completeness, {s.Collection.Period} {BenchmarkFigures.NoteRefs(1)}",
             "This worksheet contains one table: one row per local authority with the status of its return and how many numeric items it reported.",
             [new("Old LA code", 9), new("New LA code", 12), new("Local authority", 28), new("Region name", 22), new("Return status", 16),
-                new("Submitted (UTC)", 18), new("Accepted (UTC)", 18), new("Included in these benchmarks", 14),
+                new("Submitted (UTC)", 18, "yyyy-mm-dd hh:mm"), new("Accepted (UTC)", 18, "yyyy-mm-dd hh:mm"), new("Included in these benchmarks", 14),
                 new("Numeric items in the return (number)", 14, "#,##0"), new("Items reported (number)", 14, "#,##0"),
                 new("Items not recorded (number)", 14, "#,##0"), new("Items not answered (number)", 14, "#,##0")],
             s.LocalAuthorities.OrderBy(l => l.Name, StringComparer.Ordinal).Select(la =>
@@ -125,9 +128,9 @@ public static class NationalBenchmarkWorkbook
                 var included = states.TryGetValue(la.Code, out var st);
                 return (object?[])
                 [
-                    la.Code, la.OnsCode, la.Name, BenchmarkFigures.RegionName(s, la.RegionCode), r?.Status ?? "No return",
-                    r?.SubmittedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "",
-                    r?.AcceptedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "",
+                    la.Code, la.OnsCode, la.Name, BenchmarkFigures.RegionName(s, la.RegionCode), BenchmarkFigures.StatusText(r?.Status),
+                    r?.SubmittedAt is { } submitted ? (object)submitted.UtcDateTime : Figure.NotApplicable,
+                    r?.AcceptedAt is { } accepted ? (object)accepted.UtcDateTime : Figure.NotApplicable,
                     included ? "Yes" : "No", itemKeys.Count,
                     included ? st.Reported : Figure.NotApplicable,
                     included ? st.NotRecorded : Figure.NotApplicable,
@@ -137,12 +140,12 @@ public static class NationalBenchmarkWorkbook
     }
 
     private static TableSheet Dictionary(BenchmarkSnapshot s, List<BenchmarkMeasure> measures) => new(
-        "Data items", "data_items", $"Table 5: data items and indicators, {s.Collection.Period}",
+        "Data_items", "data_items", $"Table 5: data items and indicators, {s.Collection.Period} {BenchmarkFigures.NoteRefs(2, 9)}",
         "This worksheet contains one table describing every data item and indicator in the other tables.",
         [new("Key", 28), new("Series key (newest version)", 28), new("Section", 22), new("Label", 60), new("Kind", 10), new("Unit", 22),
             new("Numerator", 24), new("Denominator", 24), new("Multiplier", 10, "#,##0"), new("Higher is", 10)],
         measures.Select(m => (object?[])[m.MeasureKey, m.SeriesKey, m.Section, m.Label, m.Kind.ToString(), BenchmarkFigures.UnitText(m),
-            m.Numerator ?? "", m.Denominator ?? "", m.Multiplier is { } x ? x : "", m.HigherIs ?? ""]));
+            m.Numerator ?? (object)Figure.NotApplicable, m.Denominator ?? (object)Figure.NotApplicable, m.Multiplier is { } x ? (object)x : Figure.NotApplicable, m.HigherIs ?? (object)Figure.NotApplicable]));
 
     private static TableSheet Series(BenchmarkSnapshot s, DisclosureView view)
     {
@@ -165,7 +168,9 @@ public static class NationalBenchmarkWorkbook
                     var m = bySeries[(key, c.Id)].FirstOrDefault();
                     cells.Add(m is null
                         ? Figure.NotApplicable
-                        : Area(s.AreaValue(c.Id, m.MeasureKey, level, code), m.Kind, BenchmarkFigures.Headline(m.Kind), s.Threshold, view));
+                        : new FormattedFigure(
+                            Area(s.AreaValue(c.Id, m.MeasureKey, level, code), m.Kind, BenchmarkFigures.Headline(m.Kind), s.Threshold, view),
+                            BenchmarkFigures.NumberFormat(m.Kind, BenchmarkFigures.Headline(m.Kind))));
                 }
 
                 rows.Add([.. cells]);
@@ -173,7 +178,7 @@ public static class NationalBenchmarkWorkbook
         }
 
         return new TableSheet(
-            "Year on year", "year_on_year", "Table 6: year-on-year series for England and regions",
+            "Year_on_year", "year_on_year", "Table 6: year-on-year series for England and regions " + BenchmarkFigures.NoteRefs(4, 7, 8, 9),
             "This worksheet contains one table: one row per data item or indicator and area, one column per reporting year. Counts show the total, indicators the rate, decimals the median. z means the item was not collected that year.",
             [new("Series key", 28), new("Data item or indicator", 50), new("Unit", 18), new("Statistic", 22), new("Geographic level", 12), new("Area code", 12), new("Area name", 24),
                 .. collections.Select(c => new TableColumn(c.Period, 11, "#,##0.0"))],

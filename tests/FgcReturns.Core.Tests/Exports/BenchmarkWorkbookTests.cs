@@ -29,7 +29,7 @@ public class BenchmarkWorkbookTests
         using var workbook = Reopen(NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Suppressed, "data@example", "Foundations"));
 
         // Assert
-        workbook.Worksheets.Select(w => w.Name).ShouldBe(["Cover", "Contents", "Notes", "England", "Regions", "Local authorities", "Completeness", "Data items", "Year on year"]);
+        workbook.Worksheets.Select(w => w.Name).ShouldBe(["Cover", "Contents", "Notes", "England", "Regions", "Local_authorities", "Completeness", "Data_items", "Year_on_year"]);
         foreach (var sheet in workbook.Worksheets.Skip(1))
         {
             sheet.MergedRanges.ShouldBeEmpty(sheet.Name);
@@ -47,6 +47,132 @@ public class BenchmarkWorkbookTests
     }
 
     [Fact]
+    public void NationalWorkbook_CoverAndContents_HaveTitleDateAndALinkToEverySheet()
+    {
+        var snapshot = BenchmarkSnapshots.TwoYears();
+
+        byte[] bytes;
+        using (var built = NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Suppressed, "data@example", "Foundations"))
+        {
+            bytes = GafWorkbook.ToBytes(built);
+        }
+
+        using var workbook = new XLWorkbook(new MemoryStream(bytes));
+
+        workbook.Properties.Title.ShouldBe("Family group conferences: national benchmarks, 2024-25");
+        using (var package = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(new MemoryStream(bytes), false))
+        {
+            package.PackageProperties.Language.ShouldBe("en-GB");
+        }
+
+        var cover = workbook.Worksheet("Cover");
+        cover.Position.ShouldBe(1);
+        var published = cover.CellsUsed().Where(c => c.DataType == XLDataType.DateTime).ShouldHaveSingleItem();
+        published.GetDateTime().ShouldBe(new DateTime(2025, 7, 1)); // the build finished 1 July 2025
+        published.Style.NumberFormat.Format.ShouldBe("d mmmm yyyy");
+        Text(cover).ShouldContain("[c] = confidential");
+        var contents = workbook.Worksheet("Contents");
+        var linked = contents.Column(1).CellsUsed().Where(c => c.Address.RowNumber > 3).ToList();
+        linked.Select(c => c.GetString()).ShouldBe(workbook.Worksheets.Skip(2).Select(w => w.Name));
+        foreach (var cell in linked)
+        {
+            cell.HasHyperlink.ShouldBeTrue(cell.GetString());
+            cell.Hyperlink.InternalAddress.ShouldBe("'" + cell.GetString() + "'!A1");
+        }
+    }
+
+    [Fact]
+    public void Workbooks_DataTables_HaveNoBlankCellsAndOnlyBracketedSymbolsExplainedInNotes()
+    {
+        var snapshot = BenchmarkSnapshots.TwoYears();
+
+        using var national = Reopen(NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Suppressed, "data@example", "Foundations"));
+        using var la = Reopen(LaBenchmarkWorkbook.Create(snapshot, "887", "data@example", "Foundations"));
+
+        foreach (var workbook in new[] { national, la })
+        {
+            foreach (var table in workbook.Worksheets.Skip(1).Select(w => w.Tables.Single()))
+            {
+                foreach (var cell in table.DataRange.Cells())
+                {
+                    var where = table.Worksheet.Name + "!" + cell.Address;
+                    cell.IsEmpty().ShouldBeFalse(where);
+                    cell.GetString().ShouldNotBeOneOf(["c", "x", "z", "low"], where);
+                }
+            }
+
+            var notes = Text(workbook.Worksheet("Notes"));
+            notes.ShouldContain("[c] means confidential");
+            notes.ShouldContain("[x] means not available");
+            notes.ShouldContain("[z] means not applicable");
+        }
+
+        var dictionary = national.Worksheet("Data_items");
+        var accepted = dictionary.RowsUsed().Single(r => r.Cell(1).GetString() == "families_accepted");
+        accepted.Cell(7).GetString().ShouldBe("[z]"); // a count has no numerator
+    }
+
+    [Fact]
+    public void Workbooks_TableTitles_ReferToNotesThatExistAndSheetNamesHaveNoSpaces()
+    {
+        var snapshot = BenchmarkSnapshots.TwoYears();
+
+        using var national = Reopen(NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Suppressed, "data@example", "Foundations"));
+        using var la = Reopen(LaBenchmarkWorkbook.Create(snapshot, "887", "data@example", "Foundations"));
+
+        foreach (var workbook in new[] { national, la })
+        {
+            var notes = workbook.Worksheet("Notes").Column(1).CellsUsed().Select(c => c.GetString()).ToHashSet(StringComparer.Ordinal);
+            foreach (var sheet in workbook.Worksheets)
+            {
+                sheet.Name.ShouldNotContain(' ');
+                if (sheet.Name is "Cover" or "Contents" or "Notes")
+                {
+                    continue;
+                }
+
+                var references = System.Text.RegularExpressions.Regex.Matches(sheet.Cell(1, 1).GetString(), @"\[note \d+\]").Select(m => m.Value).ToList();
+                references.ShouldNotBeEmpty(sheet.Name);
+                references.ShouldAllBe(r => notes.Contains(r), sheet.Name);
+            }
+        }
+    }
+
+    [Fact]
+    public void Workbooks_NumbersAndDates_AreStoredAsNumbersWithFormats()
+    {
+        var snapshot = BenchmarkSnapshots.TwoYears();
+
+        using var national = Reopen(NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Suppressed, "data@example", "Foundations"));
+        using var la = Reopen(LaBenchmarkWorkbook.Create(snapshot, "887", "data@example", "Foundations"));
+
+        var completeness = national.Worksheet("Completeness");
+        var header = Header(completeness);
+        var medway = Row(completeness, "887");
+        medway.Cell(header["Accepted (UTC)"]).DataType.ShouldBe(XLDataType.DateTime);
+        Row(completeness, "301").Cell(header["Return status"]).GetString().ShouldBe("In progress"); // words, not the code name InProgress
+        var series = national.Worksheet("Year_on_year");
+        var held = series.RowsUsed().Single(r => r.Cell(1).GetString() == "initial_fgcs_held" && r.Cell(6).GetString() == "E92000001");
+        held.Cell(Header(series)["2024-25"]).DataType.ShouldBe(XLDataType.Number);
+        held.Cell(Header(series)["2024-25"]).Style.NumberFormat.Format.ShouldBe("#,##0"); // a whole count, not 49.0
+        var rate = series.RowsUsed().Single(r => r.Cell(1).GetString() == "conversion_rate" && r.Cell(6).GetString() == "E92000001");
+        rate.Cell(Header(series)["2024-25"]).Style.NumberFormat.Format.ShouldBe("#,##0.0");
+        var englandAccepted = national.Worksheet("England").RowsUsed().Single(r => r.Cell(2).GetString() == "families_accepted");
+        englandAccepted.Cell(13).DataType.ShouldBe(XLDataType.Number);
+        englandAccepted.Cell(13).Style.NumberFormat.Format.ShouldBe("#,##0"); // maximum of a count is a whole number
+        englandAccepted.Cell(9).Style.NumberFormat.Format.ShouldBe("#,##0.0"); // median of a count may be a half
+        var comparison = la.Worksheet("Comparison");
+        var accepted = comparison.RowsUsed().Single(r => r.Cell(1).GetString() == "families_accepted");
+        accepted.Cell(4).Style.NumberFormat.Format.ShouldBe("#,##0");
+        accepted.Cell(8).Style.NumberFormat.Format.ShouldBe("#,##0"); // England total
+        foreach (var sheet in national.Worksheets.Concat(la.Worksheets).Skip(1).Where(w => w.Name != "Cover"))
+        {
+            sheet.Cell(1, 1).GetString().ShouldNotBeNullOrWhiteSpace(sheet.Name); // title row in A1
+            sheet.Tables.Single().HeadersRow().RowNumber().ShouldBe(3, sheet.Name); // headers in one row
+        }
+    }
+
+    [Fact]
     public void NationalWorkbook_Suppressed_ShowsCForSmallCountsAndRatesFromThem()
     {
         // Arrange
@@ -56,17 +182,17 @@ public class BenchmarkWorkbookTests
         using var workbook = Reopen(NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Suppressed, "data@example", "Foundations"));
 
         // Assert
-        var byLa = workbook.Worksheet("Local authorities");
+        var byLa = workbook.Worksheet("Local_authorities");
         var medway = Row(byLa, "887");
         var header = Header(byLa);
-        medway.Cell(header["Families who agreed to an FGC (families) [families_accepted]"]).GetString().ShouldBe("c");
-        medway.Cell(header["Agreed FGCs that were held (% of families who agreed) [conversion_rate]"]).GetString().ShouldBe("c");
+        medway.Cell(header["Families who agreed to an FGC (families) [families_accepted]"]).GetString().ShouldBe("[c]");
+        medway.Cell(header["Agreed FGCs that were held (% of families who agreed) [conversion_rate]"]).GetString().ShouldBe("[c]");
         medway.Cell(header["FGC coordinators (FTE) (fte) [coordinators_fte]"]).GetDouble().ShouldBe(2.5);
-        Row(byLa, "855").Cell(header["FGC coordinators (FTE) (fte) [coordinators_fte]"]).GetString().ShouldBe("x");
-        Row(byLa, "301").Cell(header["Families who agreed to an FGC (families) [families_accepted]"]).GetString().ShouldBe("x");
+        Row(byLa, "855").Cell(header["FGC coordinators (FTE) (fte) [coordinators_fte]"]).GetString().ShouldBe("[x]");
+        Row(byLa, "301").Cell(header["Families who agreed to an FGC (families) [families_accepted]"]).GetString().ShouldBe("[x]");
         var regions = workbook.Worksheet("Regions");
         var southEast = regions.RowsUsed().Single(r => r.Cell(1).GetString() == "E12000008" && r.Cell(3).GetString() == "families_accepted");
-        southEast.Cell(6).GetString().ShouldBe("c");
+        southEast.Cell(6).GetString().ShouldBe("[c]");
         var england = workbook.Worksheet("England");
         var rate = england.RowsUsed().Single(r => r.Cell(2).GetString() == "conversion_rate");
         rate.Cell(7).GetDouble().ShouldBe((double)(49m / 63m * 100m), 0.0001);
@@ -82,7 +208,7 @@ public class BenchmarkWorkbookTests
 
         using var workbook = Reopen(NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Unsuppressed, "data@example", "Foundations"));
 
-        var byLa = workbook.Worksheet("Local authorities");
+        var byLa = workbook.Worksheet("Local_authorities");
         Row(byLa, "887").Cell(Header(byLa)["Families who agreed to an FGC (families) [families_accepted]"]).GetDouble().ShouldBe(3);
         Text(workbook.Worksheet("Cover")).ShouldContain("OFFICIAL-SENSITIVE");
         Text(workbook.Worksheet("Cover")).ShouldContain("Provisional");
@@ -95,7 +221,7 @@ public class BenchmarkWorkbookTests
 
         using var workbook = Reopen(NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Suppressed, "data@example", "Foundations"));
 
-        var series = workbook.Worksheet("Year on year");
+        var series = workbook.Worksheet("Year_on_year");
         var header = Header(series);
         var held = series.RowsUsed().Single(r => r.Cell(1).GetString() == "initial_fgcs_held" && r.Cell(6).GetString() == "E92000001");
         held.Cell(header["2023-24"]).GetDouble().ShouldBe(45);
@@ -130,18 +256,21 @@ public class BenchmarkWorkbookTests
 
         using var workbook = Reopen(LaBenchmarkWorkbook.Create(snapshot, "887", "data@example", "Foundations"));
 
-        workbook.Worksheets.Select(w => w.Name).ShouldBe(["Cover", "Contents", "Notes", "Comparison", "Neighbours", "Year on year"]);
+        workbook.Worksheets.Select(w => w.Name).ShouldBe(["Cover", "Contents", "Notes", "Comparison", "Neighbours", "Year_on_year"]);
         var comparison = workbook.Worksheet("Comparison");
         var accepted = comparison.RowsUsed().Single(r => r.Cell(1).GetString() == "families_accepted");
         accepted.Cell(4).GetDouble().ShouldBe(3); // its own small count, in full
         accepted.Cell(5).GetDouble().ShouldBe(3); // rank
         accepted.Cell(8).GetDouble().ShouldBe(63); // England total
-        accepted.Cell(10).GetString().ShouldBe("c"); // South East total is Medway's own 3, but as a region figure it is suppressed
+        accepted.Cell(10).GetString().ShouldBe("[c]"); // South East total is Medway's own 3, but as a region figure it is suppressed
         accepted.Cell(12).GetDouble().ShouldBe(60); // neighbours total
         var neighbours = workbook.Worksheet("Neighbours");
         neighbours.Cell(4, 3).GetString().ShouldBe("Medway");
         neighbours.Cell(4, 4).GetDouble().ShouldBe(100); // own rate in full
         neighbours.Cell(5, 4).GetDouble().ShouldBe(90);
+        var series = workbook.Worksheet("Year_on_year");
+        Header(series).Keys.Where(h => h.StartsWith("England", StringComparison.Ordinal))
+            .ShouldHaveSingleItem().ShouldBe("England: rate for indicators, median of LAs for counts"); // not a bare "England" holding a total here and a median there
     }
 
     [Fact]
