@@ -74,6 +74,8 @@ services.AddLogging();
 services.AddSingleton(TimeProvider.System);
 services.AddDbContextFactory<FgcDbContext>(o => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention());
 services.AddSingleton<IBackgroundJobClient>(_ => throw new InvalidOperationException("No jobs in the harness."));
+services.AddMetrics();
+services.AddSingleton<FgcReturns.Core.Telemetry.FgcMetrics>();
 services.AddBenchmarks(configuration);
 await using var provider = services.BuildServiceProvider();
 var factory = provider.GetRequiredService<IDbContextFactory<FgcDbContext>>();

@@ -63,6 +63,8 @@ public sealed class BenchmarkTestHost : IAsyncDisposable
         services.AddSingleton<TimeProvider>(new TestClock(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero)));
         services.AddDbContextFactory<FgcDbContext>(o => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention());
         services.AddSingleton<IBackgroundJobClient, RecordingJobClient>();
+        services.AddMetrics();
+        services.AddSingleton<FgcReturns.Core.Telemetry.FgcMetrics>();
         services.AddBenchmarks(configuration);
         var host = new BenchmarkTestHost(services.BuildServiceProvider(), connectionString);
 

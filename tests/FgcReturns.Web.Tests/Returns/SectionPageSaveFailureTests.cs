@@ -5,6 +5,7 @@ using Bunit;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Email;
 using FgcReturns.Core.Identity;
+using FgcReturns.Core.PeerInsight;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.TestSupport;
@@ -50,6 +51,7 @@ public sealed class SectionPageSaveFailureTests(SectionPageDatabase database) : 
         Services.AddSingleton<IEmailSender, NoEmail>();
         Services.AddSingleton(new EmailOptions());
         Services.AddScoped<ReturnEmailNotifier>();
+        Services.AddPeerInsight();
         Services.AddScoped<ReturnService>();
         Services.AddScoped<ReturnReviewService>();
         JSInterop.Mode = JSRuntimeMode.Loose;

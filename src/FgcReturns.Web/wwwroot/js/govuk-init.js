@@ -213,6 +213,20 @@ function subscribeToEnhancedLoad() {
 init();
 focusLocationHash();
 
+// An interactive page replaces its prerendered fields when its circuit starts, which drops the focus given above
+// (seen as a flaky landing from check answers' links). Give it again when a page's interactive marker appears,
+// unless the person has already moved focus somewhere.
+let interactiveMarker = null;
+new MutationObserver(() => {
+  const marker = document.querySelector('[data-testid=interactive]');
+  if (marker && marker !== interactiveMarker) {
+    interactiveMarker = marker;
+    if (!document.activeElement || document.activeElement === document.body) {
+      focusLocationHash();
+    }
+  }
+}).observe(document.documentElement, { childList: true, subtree: true });
+
 // blazor.web.js is a classic script and normally runs before this (deferred) module; if it is
 // loaded later, try again once the page has loaded.
 if (!subscribeToEnhancedLoad()) {
