@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using FgcReturns.Core.Identity;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
 using FgcReturns.IntegrationTests;
 using FgcReturns.TestSupport;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -122,7 +120,7 @@ public sealed partial class SectionPageTests(PortalFixture portal) : IClassFixtu
     public async Task ErrorSummaryAndSkipLinks_StayOnThePage_AndMoveFocusToTheTarget()
     {
         // Arrange: an error on the offers section.
-        var lead = await AddLeadAsync("lead.e2e.links@fgc.example", "390");
+        var lead = await portal.Factory.AddUserAsync("lead.e2e.links@fgc.example", "390");
         var (page, ret) = await OpenAsLeadAsync("390", lead, "offers");
         await TypeAndWaitAsync(page, "families_offered", "10");
         await TypeAndWaitAsync(page, "families_accepted", "20");
@@ -158,7 +156,7 @@ public sealed partial class SectionPageTests(PortalFixture portal) : IClassFixtu
     public async Task CheckAnswers_IncompleteReturn_HasNoDeclarationAndLinksToTheExactMissingQuestion()
     {
         // Arrange: everything answered except families declined.
-        var email = await AddLeadAsync("lead.e2e.check@fgc.example", "841");
+        var email = await portal.Factory.AddUserAsync("lead.e2e.check@fgc.example", "841");
         await portal.Factory.SetPreviousYearAsync("841", ReturnValuesBuilder.PreviousFgc10().Build());
         var ret = await portal.Factory.OpenReturnAsync("841");
         var principal = await portal.Factory.PrincipalAsync(email);
@@ -193,7 +191,7 @@ public sealed partial class SectionPageTests(PortalFixture portal) : IClassFixtu
     public async Task SectionPage_AtPhoneAndDesktopWidths_HasNoSidewaysScrollAndNoAxeViolations(int width)
     {
         // Arrange
-        var email = await AddLeadAsync($"lead.e2e.width{width}@fgc.example", width == 320 ? "805" : "806");
+        var email = await portal.Factory.AddUserAsync($"lead.e2e.width{width}@fgc.example", width == 320 ? "805" : "806");
         var ret = await portal.Factory.OpenReturnAsync(width == 320 ? "805" : "806");
         var page = await portal.NewPageAsync();
         await page.SetViewportSizeAsync(width, 900);
@@ -225,20 +223,6 @@ public sealed partial class SectionPageTests(PortalFixture portal) : IClassFixtu
         await page.GotoAsync($"/returns/{ret.Id}/sections/{section}");
         await WaitInteractiveAsync(page);
         return (page, ret);
-    }
-
-    private async Task<string> AddLeadAsync(string email, string laCode)
-    {
-        using var scope = portal.Factory.Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<FgcUser>>();
-        if (await users.FindByEmailAsync(email) is null)
-        {
-            var user = new FgcUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email, LaCode = laCode, IsActive = true, CreatedAt = portal.Factory.Clock.GetUtcNow() };
-            (await users.CreateAsync(user, SignInExtensions.DemoPassword)).Succeeded.ShouldBeTrue();
-            (await users.AddToRoleAsync(user, Roles.LaDataLead)).Succeeded.ShouldBeTrue();
-        }
-
-        return email;
     }
 
     private static async Task ExpectAllSelectedAsync(IPage page)
