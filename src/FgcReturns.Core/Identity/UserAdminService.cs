@@ -146,40 +146,43 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
             return AdminOutcome.Forbidden;
         }
 
+        var (role, laCode, errors) = await CheckAccessAsync(access, ct);
+        if (errors.Count > 0)
+        {
+            return AdminOutcome.Refused(errors);
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
-            if (await users.FindByIdAsync(userId) is not { } user)
-            {
-                return AdminOutcome.NotFound;
-            }
-
-            var (role, laCode, errors) = await CheckAccessAsync(access, ct);
-            if (errors.Count > 0)
-            {
-                return AdminOutcome.Refused(errors);
-            }
-
-            var current = await users.GetRolesAsync(user);
-            if (await ChangedSinceSeenAsync(user, current.FirstOrDefault(), seen, "role", ct) is { } conflict)
-            {
-                return conflict;
-            }
-
-            if (user.Id == admin.UserId() && role != Roles.Administrator)
-            {
-                return AdminOutcome.Refused(new FieldError("role", "You cannot remove your own administrator role. Ask another administrator."));
-            }
-
-            if (current.Count == 1 && current[0] == role && user.LaCode == laCode)
-            {
-                return AdminOutcome.Done(user.Id);
-            }
-
-            var oldLaCode = user.LaCode;
             try
             {
+                // The user's row is locked before their roles are read, so two administrators changing the same
+                // user take turns: the second reads the first one's change and is refused, instead of removing a
+                // role the first has already removed.
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (!await LockUserAsync(userId, ct) || await users.FindByIdAsync(userId) is not { } user)
+                {
+                    return AdminOutcome.NotFound;
+                }
+
+                var current = await users.GetRolesAsync(user);
+                if (await ChangedSinceSeenAsync(user, current.FirstOrDefault(), seen, "role", ct) is { } conflict)
+                {
+                    return conflict;
+                }
+
+                if (user.Id == admin.UserId() && role != Roles.Administrator)
+                {
+                    return AdminOutcome.Refused(new FieldError("role", "You cannot remove your own administrator role. Ask another administrator."));
+                }
+
+                if (current.Count == 1 && current[0] == role && user.LaCode == laCode)
+                {
+                    return AdminOutcome.Done(user.Id);
+                }
+
+                var oldLaCode = user.LaCode;
                 if (current.Count > 0)
                 {
                     await Require(users.RemoveFromRolesAsync(user, current));
@@ -198,6 +201,10 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
                 // Another administrator saved this user between our read and our write (Identity's concurrency
                 // stamp, checked on save): read again, and refuse if what this administrator saw has changed.
             }
+            catch (StaleUserException)
+            {
+                return StillChanging("role");
+            }
         }
     }
 
@@ -213,30 +220,31 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
-            if (await users.FindByIdAsync(userId) is not { } user)
-            {
-                return AdminOutcome.NotFound;
-            }
-
-            if (await ChangedSinceSeenAsync(user, (await users.GetRolesAsync(user)).FirstOrDefault(), seen, "", ct) is { } conflict)
-            {
-                return conflict;
-            }
-
-            if (!active && user.Id == admin.UserId())
-            {
-                return AdminOutcome.Refused(new FieldError("", "You cannot deactivate your own account."));
-            }
-
-            if (user.IsActive == active)
-            {
-                return AdminOutcome.Done(user.Id);
-            }
-
-            var now = clock.GetUtcNow();
             try
             {
+                // Locked first, as in ChangeAccessAsync, so simultaneous changes to one user take turns.
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (!await LockUserAsync(userId, ct) || await users.FindByIdAsync(userId) is not { } user)
+                {
+                    return AdminOutcome.NotFound;
+                }
+
+                if (await ChangedSinceSeenAsync(user, (await users.GetRolesAsync(user)).FirstOrDefault(), seen, "", ct) is { } conflict)
+                {
+                    return conflict;
+                }
+
+                if (!active && user.Id == admin.UserId())
+                {
+                    return AdminOutcome.Refused(new FieldError("", "You cannot deactivate your own account."));
+                }
+
+                if (user.IsActive == active)
+                {
+                    return AdminOutcome.Done(user.Id);
+                }
+
+                var now = clock.GetUtcNow();
                 user.IsActive = active;
 
                 // A new security stamp ends the user's existing sessions at the next check (every minute).
@@ -256,10 +264,21 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
             {
                 // As in ChangeAccessAsync: read again and re-check against what the page showed.
             }
+            catch (StaleUserException)
+            {
+                return StillChanging("");
+            }
         }
     }
 
     private const int MaxAttempts = 5;
+
+    /// <summary>Takes the user's row lock for the current transaction; false when there is no such user.</summary>
+    private async Task<bool> LockUserAsync(string userId, CancellationToken ct) =>
+        (await db.Database.SqlQuery<string>($"SELECT id AS \"Value\" FROM \"AspNetUsers\" WHERE id = {userId} FOR UPDATE").ToListAsync(ct)).Count == 1;
+
+    private static AdminOutcome StillChanging(string field) => AdminOutcome.Refused(new FieldError(field,
+        "Not saved: other administrators kept changing this user while you saved. Reload the page to see them as they are now, then save again if you still want to."));
 
     /// <summary>
     /// Refuses a change made on a page that showed this user's role, LA or status as they no longer are, naming who

@@ -67,21 +67,31 @@ public sealed class UserConcurrencyTests(DatabaseServerFixture database) : IAsyn
     [Fact]
     public async Task ChangeAccess_TwoAdministratorsAtTheSameMomentFromTheSamePage_OneIsSavedTheOthersToldNoException()
     {
-        // Arrange: every administrator's page showed the user as an analyst.
+        // Arrange: round after round, every administrator's page shows the user as they are; six saves land at once.
+        // (Before the user's row was locked, a save could remove a role another save had just removed: it threw
+        // "User is not in role 'Analyst'" instead of telling the administrator.)
         var admins = new[] { await factory.PrincipalAsync("admin@fgc.example"), await factory.PrincipalAsync(Second) };
-        var seen = new SeenUser(Roles.Analyst, null, true);
         string[] las = ["887", "855", "856", "840", "841", "805"];
+        var seen = new SeenUser(Roles.Analyst, null, true);
 
-        // Act
-        var outcomes = await Task.WhenAll(las.Select((la, i) =>
-            factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.ChangeAccessAsync(admins[i % 2], analystId, new UserAccess(Roles.LaDataLead, la), seen))));
+        for (var round = 0; round < 6; round++)
+        {
+            var changes = seen.Role == Roles.Analyst
+                ? las.Select(la => new UserAccess(Roles.LaDataLead, la)).ToArray()
+                : las.Select(_ => new UserAccess(Roles.Analyst, null)).ToArray();
 
-        // Assert: one change stands and matches the stored user; every other is refused with the conflict message.
-        outcomes.Count(o => o.Succeeded).ShouldBe(1);
-        outcomes.Where(o => !o.Succeeded).ShouldAllBe(o => o.Errors[0].Message.StartsWith("Not saved: ", StringComparison.Ordinal));
-        var winner = las[Array.FindIndex(outcomes, o => o.Succeeded)];
-        (await factory.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == analystId))).LaCode.ShouldBe(winner);
-        (await RoleAsync()).ShouldBe(Roles.LaDataLead);
+            // Act
+            var outcomes = await Task.WhenAll(changes.Select((change, i) =>
+                factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.ChangeAccessAsync(admins[i % 2], analystId, change, seen))));
+
+            // Assert: one change stands and matches the stored user; every other is refused with the conflict message.
+            outcomes.Count(o => o.Succeeded).ShouldBe(1, $"round {round}");
+            outcomes.Where(o => !o.Succeeded).ShouldAllBe(o => o.Errors[0].Message.StartsWith("Not saved: ", StringComparison.Ordinal));
+            var winner = changes[Array.FindIndex(outcomes, o => o.Succeeded)];
+            (await factory.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == analystId))).LaCode.ShouldBe(winner.LaCode);
+            (await RoleAsync()).ShouldBe(winner.Role);
+            seen = new SeenUser(winner.Role, winner.LaCode, true);
+        }
     }
 
     private async Task<string?> RoleAsync()
