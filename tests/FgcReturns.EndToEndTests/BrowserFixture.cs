@@ -55,11 +55,20 @@ public sealed class PortalFixture(BrowserFixture browser) : IAsyncLifetime
 
     public FgcWebFactory Factory => factory ?? throw new InvalidOperationException("The portal has not started.");
 
+    /// <summary>Where this portal's emails are written, one .eml file each, so a journey can read what a person received.</summary>
+    public string EmailDirectory { get; } = Path.Combine(Path.GetTempPath(), "fgc-e2e-emails-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Every email this portal has sent, oldest first.</summary>
+    public IReadOnlyList<MimeKit.MimeMessage> Emails() =>
+        Directory.Exists(EmailDirectory)
+            ? Directory.GetFiles(EmailDirectory, "*.eml").OrderBy(File.GetLastWriteTimeUtc).ThenBy(f => f, StringComparer.Ordinal).Select(f => MimeKit.MimeMessage.Load(f)).ToList()
+            : [];
+
     public IBrowser Browser => browser.Browser;
 
     public async ValueTask InitializeAsync()
     {
-        factory = new FgcWebFactory(await browser.Server.CreateDatabaseAsync());
+        factory = new FgcWebFactory(await browser.Server.CreateDatabaseAsync(), settings: new Dictionary<string, string?> { ["Email:PickupDirectory"] = EmailDirectory });
         factory.StartKestrel();
     }
 
@@ -75,6 +84,11 @@ public sealed class PortalFixture(BrowserFixture browser) : IAsyncLifetime
         if (factory is not null)
         {
             await factory.DisposeAsync();
+        }
+
+        if (Directory.Exists(EmailDirectory))
+        {
+            Directory.Delete(EmailDirectory, recursive: true);
         }
     }
 }

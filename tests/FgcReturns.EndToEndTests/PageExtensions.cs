@@ -29,6 +29,52 @@ public static class PageExtensions
     }
 
     /// <summary>
+    /// How far the page scrolls sideways (WCAG 1.4.10 Reflow), or null when it does not, naming what sticks out:
+    /// the innermost elements and the text past the right edge that no scrolling container of their own holds.
+    /// </summary>
+    public static async Task<string?> SidewaysScrollAsync(this IPage page)
+    {
+        var overflow = await page.EvaluateAsync<double>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        if (overflow <= 0)
+        {
+            return null;
+        }
+
+        var culprits = await page.EvaluateAsync<string>(
+            """
+            () => {
+              const edge = document.documentElement.clientWidth + 1;
+              // A scrolling ancestor holds an element unless the element is absolutely positioned against something
+              // outside it (then it widens the page from inside a table that itself scrolls).
+              const clipped = n => {
+                let escapes = n.nodeType === 1 && ['absolute', 'fixed'].includes(getComputedStyle(n).position);
+                for (let a = n.parentElement; a && a !== document.body && a !== document.documentElement; a = a.parentElement) {
+                  const style = getComputedStyle(a);
+                  if (escapes && style.position !== 'static' && getComputedStyle(n).position === 'absolute') escapes = false;
+                  if (!escapes && ['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX)) return true;
+                }
+                return false;
+              };
+              const name = e => `<${e.tagName.toLowerCase()}${e.id ? ' id="' + e.id + '"' : ''}${typeof e.className === 'string' && e.className ? ' class="' + e.className + '"' : ''}>`;
+              const found = [];
+              const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+              for (let t = walker.nextNode(); t && found.length < 4; t = walker.nextNode()) {
+                if (!t.textContent.trim() || clipped(t)) continue;
+                const range = document.createRange(); range.selectNodeContents(t);
+                const right = Math.max(0, ...[...range.getClientRects()].map(r => r.right));
+                if (right > edge) found.push(`text "${t.textContent.trim().slice(0, 50)}" in ${name(t.parentElement)} reaching ${Math.round(right)} px`);
+              }
+              const elements = [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > edge && !clipped(e))
+                .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > edge && !clipped(c)));
+              for (const e of elements.slice(0, 4)) found.push(`${name(e)} reaching ${Math.round(e.getBoundingClientRect().right)} px`);
+              return found.join('; ');
+            }
+            """);
+        return $"{new Uri(page.Url).AbsolutePath} scrolls sideways by {overflow.ToString(System.Globalization.CultureInfo.InvariantCulture)} px ({culprits})";
+    }
+
+    /// <summary>
     /// GOV.UK Frontend puts aria-expanded on a radio or checkbox that reveals a conditional question. The ARIA
     /// specification does not list it for those roles, so axe reports it; the Design System keeps it on purpose because
     /// screen readers announce it (govuk-frontend issue 979, a documented known issue). Only that one attribute on

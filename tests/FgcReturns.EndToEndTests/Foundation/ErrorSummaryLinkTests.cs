@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FgcReturns.Core.Identity;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
 using FgcReturns.IntegrationTests;
@@ -11,7 +12,7 @@ namespace FgcReturns.EndToEndTests.Foundation;
 /// page's path and puts focus on the form control it names (GOV.UK error summary behaviour), not on a heading or the
 /// home page.
 /// </summary>
-public sealed class ErrorSummaryLinkTests(PortalFixture portal) : IClassFixture<PortalFixture>
+public sealed partial class ErrorSummaryLinkTests(PortalFixture portal) : IClassFixture<PortalFixture>
 {
     [Fact]
     public async Task CheckAnswers_SubmittedWithoutTheDeclaration_EverySummaryLinkFocusesItsField()
@@ -109,6 +110,33 @@ public sealed class ErrorSummaryLinkTests(PortalFixture portal) : IClassFixture<
     }
 
     [Fact]
+    public async Task SetPassword_TooShortAndNotConfirmed_RulesShownFirstAndEverySummaryLinkFocusesItsField()
+    {
+        // Arrange: an administrator invites a new data lead, who opens the link in their email.
+        var admin = await portal.Factory.PrincipalAsync("admin@fgc.example");
+        const string invited = "new.lead.e2e@medway.example";
+        (await portal.Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s =>
+            s.InviteAsync(admin, invited, "Sam New", new UserAccess(Roles.LaDataLead, "887"))))
+            .Succeeded.ShouldBeTrue();
+        var email = portal.Emails().Last(m => m.To.Mailboxes.Any(b => b.Address == invited));
+        var link = SetPasswordLink().Match(email.TextBody ?? "");
+        link.Success.ShouldBeTrue("No set-password link in: " + email.TextBody);
+        var page = await portal.NewPageAsync();
+        await page.GotoAsync(new Uri(link.Value).PathAndQuery);
+
+        // The rules are stated before anything is typed, in plain words.
+        await Assertions.Expect(page.Locator("#password-hint")).ToContainTextAsync("Use at least 12 characters");
+
+        // Act: a password that is too short, and no confirmation.
+        await page.Locator("#password").FillAsync("short");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set password" }).ClickAsync();
+
+        // Assert
+        await Assertions.Expect(page.Locator(".govuk-error-summary")).ToContainTextAsync("12 characters or more");
+        await ExpectEveryLinkLandsOnItsFieldAsync(page, ["password"]);
+    }
+
+    [Fact]
     public async Task SignIn_WrongPassword_EverySummaryLinkFocusesItsField()
     {
         // Arrange
@@ -121,6 +149,9 @@ public sealed class ErrorSummaryLinkTests(PortalFixture portal) : IClassFixture<
         // Assert
         await ExpectEveryLinkLandsOnItsFieldAsync(page, []);
     }
+
+    [GeneratedRegex(@"https?://[^\s]+/account/set-password\?token=[A-Za-z0-9_%\-]+")]
+    private static partial Regex SetPasswordLink();
 
     /// <summary>
     /// Follows each summary link from the keyboard. The path must not change and focus must land on a form control
