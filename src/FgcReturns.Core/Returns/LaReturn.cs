@@ -26,6 +26,9 @@ public sealed class LaReturn
 
     /// <summary>The rules raising the queries at the last save, so the chase list can count those without an explanation.</summary>
     public List<string> QueryRuleIds { get; set; } = [];
+
+    /// <summary>The rules raising errors at the last save, so an operator can count the errors people meet, by rule.</summary>
+    public List<string> ErrorRuleIds { get; set; } = [];
     public int SubmittedVersion { get; set; }
     public DateTimeOffset? SubmittedAt { get; set; }
     public DateTimeOffset? AcceptedAt { get; set; }

@@ -507,6 +507,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
         ret.ErrorCount = result.Errors.Count();
         ret.QueryCount = result.Queries.Count();
         ret.QueryRuleIds = result.Queries.Select(q => q.RuleId).Distinct().Order(StringComparer.Ordinal).ToList();
+        ret.ErrorRuleIds = result.Errors.Select(e => e.RuleId).Distinct().Order(StringComparer.Ordinal).ToList();
         return result;
     }
 

@@ -12,6 +12,7 @@ public sealed class FgcMetrics
 
     private readonly Counter<long> saves;
     private readonly Counter<long> queriesRaised;
+    private readonly Counter<long> errorsRaised;
     private readonly Counter<long> uploads;
     private readonly Counter<long> remindersSent;
     private readonly Counter<long> signInFailures;
@@ -29,6 +30,7 @@ public sealed class FgcMetrics
         var meter = meters.Create(MeterName);
         saves = meter.CreateCounter<long>("fgc.returns.saves", "{save}", "Saves of an LA's return (answers or explanations).");
         queriesRaised = meter.CreateCounter<long>("fgc.validation.queries_raised", "{query}", "Validation queries newly raised on a return, by rule.");
+        errorsRaised = meter.CreateCounter<long>("fgc.validation.errors_raised", "{error}", "Validation errors newly raised on a return (absent before the save, present after it), by rule.");
         uploads = meter.CreateCounter<long>("fgc.uploads", "{upload}", "Uploaded files by outcome.");
         remindersSent = meter.CreateCounter<long>("fgc.reminders.sent", "{email}", "Reminder emails sent, by milestone (days from the deadline).");
         signInFailures = meter.CreateCounter<long>("fgc.sign_in.failures", "{attempt}", "Refused sign-ins, by method (password, dfe-sign-in) and reason.");
@@ -40,6 +42,8 @@ public sealed class FgcMetrics
     public void ReturnSaved() => saves.Add(1);
 
     public void QueryRaised(string ruleId) => queriesRaised.Add(1, new KeyValuePair<string, object?>("fgc.rule", ruleId));
+
+    public void ErrorRaised(string ruleId) => errorsRaised.Add(1, new KeyValuePair<string, object?>("fgc.rule", ruleId));
 
     public void UploadAccepted() => uploads.Add(1, new KeyValuePair<string, object?>("fgc.outcome", "accepted"));
 

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace FgcReturns.Core.Telemetry;
 
 /// <summary>
-/// Counts what is saved (returns, newly raised queries, accepted upload previews) from the change tracker, so the
+/// Counts what is saved (returns, newly raised errors and queries, accepted upload previews) from the change tracker, so the
 /// features' services need no metrics code. Counted only once the save has succeeded.
 /// </summary>
 internal sealed class MetricsInterceptor(FgcMetrics metrics) : SaveChangesInterceptor
@@ -53,6 +53,7 @@ internal sealed class MetricsInterceptor(FgcMetrics metrics) : SaveChangesInterc
 
         var saves = 0;
         var queries = new List<string>();
+        var errors = new List<string>();
         foreach (var entry in context.ChangeTracker.Entries<LaReturn>().Where(e => e.State == EntityState.Modified))
         {
             var values = entry.Property(r => r.Values);
@@ -68,10 +69,16 @@ internal sealed class MetricsInterceptor(FgcMetrics metrics) : SaveChangesInterc
                 var before = rules.OriginalValue ?? [];
                 queries.AddRange((rules.CurrentValue ?? []).Except(before, StringComparer.Ordinal));
             }
+
+            var errorRules = entry.Property(r => r.ErrorRuleIds);
+            if (errorRules.IsModified)
+            {
+                errors.AddRange((errorRules.CurrentValue ?? []).Except(errorRules.OriginalValue ?? [], StringComparer.Ordinal));
+            }
         }
 
         var uploads = context.ChangeTracker.Entries<PendingUpload>().Count(e => e.State == EntityState.Added);
-        pending.Value = saves + queries.Count + uploads == 0 ? null : new Pending(saves, queries, uploads);
+        pending.Value = saves + queries.Count + errors.Count + uploads == 0 ? null : new Pending(saves, queries, errors, uploads);
     }
 
     private void Record()
@@ -92,11 +99,16 @@ internal sealed class MetricsInterceptor(FgcMetrics metrics) : SaveChangesInterc
             metrics.QueryRaised(rule);
         }
 
+        foreach (var rule in done.Errors)
+        {
+            metrics.ErrorRaised(rule);
+        }
+
         for (var i = 0; i < done.Uploads; i++)
         {
             metrics.UploadAccepted();
         }
     }
 
-    private sealed record Pending(int Saves, List<string> Queries, int Uploads);
+    private sealed record Pending(int Saves, List<string> Queries, List<string> Errors, int Uploads);
 }

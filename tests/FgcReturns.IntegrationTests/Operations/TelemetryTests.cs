@@ -64,6 +64,32 @@ public sealed class TelemetryTests(DatabaseServerFixture database) : IAsyncLifet
     }
 
     [Fact]
+    public async Task SaveAWrongFigure_CountsTheErrorByRuleOnceWhileItStaysWrong()
+    {
+        // Arrange: more families agreed than were offered an FGC is an error.
+        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
+        var ret = await factory.OpenReturnAsync("887");
+        await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id,
+            [new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of("10"))], ChangeSource.Form));
+
+        // Act: the wrong figure, then another wrong figure (the same error stays), then a right one and a wrong one again.
+        foreach (var (before, after) in new[] { ((string?)null, "20"), ("20", "21"), ("21", "5"), ("5", "987") })
+        {
+            var from = before is null ? StoredAnswer.Unanswered : StoredAnswer.Of(before);
+            var saved = await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id,
+                [new ValueChange("families_accepted", from, StoredAnswer.Of(after))], ChangeSource.Form));
+            saved.Status.ShouldBe(SaveStatus.Saved, saved.Message);
+        }
+
+        // Assert: each error counted when it appeared (twice: first save and after it was fixed), never while it stayed.
+        var stored = await factory.OpenReturnAsync("887");
+        stored.ErrorRuleIds.ShouldNotBeEmpty();
+        var counted = measurements.Where(m => m.Instrument == "fgc.validation.errors_raised").Select(m => (string)m.Tags.Single().Value!).ToList();
+        counted.Order().ShouldBe(stored.ErrorRuleIds.Concat(stored.ErrorRuleIds).Order());
+        measurements.SelectMany(m => m.Tags).ShouldAllBe(t => !(t.Value ?? "").ToString()!.Contains("987"));
+    }
+
+    [Fact]
     public async Task Reminders_Sent_AreCountedByMilestone()
     {
         // Arrange: 14 days before the 2025-26 deadline, 08:00 UK time.

@@ -1043,6 +1043,11 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("error_count");
 
+                    b.PrimitiveCollection<List<string>>("ErrorRuleIds")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("error_rule_ids");
+
                     b.Property<string>("Explanations")
                         .IsRequired()
                         .HasColumnType("jsonb")
