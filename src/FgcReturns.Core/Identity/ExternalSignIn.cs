@@ -1,6 +1,7 @@
 using FgcReturns.Core.Audit;
 using FgcReturns.Core.Data;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace FgcReturns.Core.Identity;
 
@@ -82,6 +83,13 @@ public sealed class ExternalSignIn(UserManager<FgcUser> users, FgcDbContext db, 
             await users.UpdateAsync(invited);
         }
 
+        // The person has proved who they are through the provider: the emailed set-password link is no longer needed,
+        // and left working it would let whoever reads that email set a password on this account.
+        var now = clock.GetUtcNow();
+        var pendingLinks = await db.Invitations
+            .Where(i => i.UserId == invited.Id && i.UsedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now));
+
         db.AuditEvents.Add(new AuditEvent
         {
             OccurredAt = clock.GetUtcNow(),
@@ -90,7 +98,7 @@ public sealed class ExternalSignIn(UserManager<FgcUser> users, FgcDbContext db, 
             LaCode = invited.LaCode,
             Action = "ExternalLoginLinked",
             Source = AuditSource,
-            NewValue = providerDisplayName,
+            NewValue = pendingLinks == 0 ? providerDisplayName : $"{providerDisplayName}; cancelled {pendingLinks} unused set-password link{(pendingLinks == 1 ? "" : "s")}",
         });
         await db.SaveChangesAsync();
         return new(invited, null);

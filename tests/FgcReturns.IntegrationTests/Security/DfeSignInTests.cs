@@ -15,6 +15,16 @@ public sealed class DfeSignInHost(DatabaseServerFixture database) : IAsyncLifeti
 
     public FgcWebFactory Factory { get; private set; } = null!;
 
+    /// <summary>The set-password link in the newest email to this address, as the person would click it.</summary>
+    public string SetPasswordLinkFor(string address)
+    {
+        var newest = Directory.GetFiles(emails, "*.eml").OrderBy(File.GetLastWriteTimeUtc).Select(f => MimeKit.MimeMessage.Load(f))
+            .Last(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, address, StringComparison.OrdinalIgnoreCase)));
+        var link = System.Text.RegularExpressions.Regex.Match(newest.TextBody ?? "", @"/account/set-password\?token=[A-Za-z0-9_%\-]+");
+        link.Success.ShouldBeTrue("No set-password link in: " + newest.TextBody);
+        return link.Value;
+    }
+
     public async ValueTask InitializeAsync()
     {
         Provider = await TestOidcProvider.StartAsync();
@@ -92,6 +102,26 @@ public sealed class DfeSignInTests(DfeSignInHost host) : IClassFixture<DfeSignIn
         (login.LoginProvider, login.ProviderKey).ShouldBe((DfeSignIn.Scheme, "dfe-subject-medway-1"));
         var user = await Factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Id == userId, Ct));
         (user.LaCode, user.PasswordHash, user.EmailConfirmed).ShouldBe(("887", null, true));
+    }
+
+    [Fact]
+    public async Task SignInWithDfe_InvitedPersonWithAnUnusedSetPasswordLink_TheLinkNoLongerSetsAPassword()
+    {
+        // Arrange: invited by email; the person signs in with DfE Sign-in instead of using the link.
+        var userId = await InviteAsync("robin.invited@medway.example", Roles.LaDataLead, "887");
+        var link = host.SetPasswordLinkFor("robin.invited@medway.example");
+        var client = Factory.CreateBrowserlessClient();
+        (await client.GetStringAsync(new Uri(link, UriKind.Relative), Ct)).ShouldContain("name=\"Form.Password\"");
+
+        // Act
+        var landed = await SignInAsync(Provider.AddUser("dfe-subject-medway-robin", "robin.invited@medway.example"));
+
+        // Assert: signed in; whoever opens the emailed link now is told it was cancelled, and cannot set a password.
+        landed.Address.AbsolutePath.ShouldBe("/");
+        var page = System.Net.WebUtility.HtmlDecode(await Factory.CreateBrowserlessClient().GetStringAsync(new Uri(link, UriKind.Relative), Ct));
+        page.ShouldContain("This link has been cancelled");
+        page.ShouldNotContain("name=\"Form.Password\"");
+        (await Factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Id == userId, Ct))).PasswordHash.ShouldBeNull();
     }
 
     [Fact]
