@@ -33,20 +33,15 @@ public static class Extensions
         services.AddSingleton(demo);
         services.AddFgcTelemetry(configuration);
         services.AddFgcData(configuration, environment);
-        services.AddFgcIdentity();
+        services.AddUsers();
         services.AddFgcJobs(configuration);
         services.AddSurveyDefinitions(DefinitionsPath(configuration, environment));
         services.AddEmail(configuration, Data.Extensions.RepositoryRoot(environment.ContentRootPath));
         services.AddPeerInsight();
-        services.AddScoped<ReturnService>();
-        services.AddScoped<ReturnUploadService>();
+        services.AddReturns();
         services.AddCollections(configuration);
         services.AddBenchmarks(configuration);
         services.AddScoped<IReturnEvents, BenchmarkReturnEvents>();
-        services.AddScoped<ReturnReviewService>();
-        services.AddScoped<IReturnEvents, ReturnEmailNotifier>();
-        services.AddScoped<ReturnEmailNotifier>();
-        services.AddScoped<UserAdminService>();
         services.AddApiClients(configuration);
         services.AddTracker();
 

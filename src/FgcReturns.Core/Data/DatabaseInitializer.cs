@@ -44,7 +44,7 @@ public static class DatabaseInitializer
         }
 
         await ReferenceDataSeeder.SeedAsync(db, ct);
-        await DemoUserSeeder.SeedRolesAsync(services.GetRequiredService<RoleManager<IdentityRole>>());
+        await Roles.CreateMissingAsync(services.GetRequiredService<RoleManager<IdentityRole>>());
 
         foreach (var step in services.GetServices<SeedStep>())
         {

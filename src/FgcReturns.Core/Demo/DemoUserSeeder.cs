@@ -15,17 +15,6 @@ public static class DemoUserSeeder
         new("admin@fgc.example", "Addie Min", Roles.Administrator, null),
     ];
 
-    public static async Task SeedRolesAsync(RoleManager<IdentityRole> roles)
-    {
-        foreach (var role in Roles.All)
-        {
-            if (!await roles.RoleExistsAsync(role))
-            {
-                await roles.CreateAsync(new IdentityRole(role));
-            }
-        }
-    }
-
     public static async Task SeedAsync(UserManager<FgcUser> users, string password, TimeProvider clock)
     {
         foreach (var account in Accounts)

@@ -6,8 +6,11 @@ namespace FgcReturns.Core.Identity;
 
 public static class Extensions
 {
-    /// <summary>ASP.NET Core Identity on the portal's database: email + password, lockout, roles.</summary>
-    public static IServiceCollection AddFgcIdentity(this IServiceCollection services)
+    /// <summary>
+    /// Users: ASP.NET Core Identity on the portal's database (email + password, lockout, roles), user administration
+    /// and one-time links, and sign-in through an external provider.
+    /// </summary>
+    public static IServiceCollection AddUsers(this IServiceCollection services)
     {
         services.AddIdentityCore<FgcUser>(o =>
             {
@@ -30,6 +33,7 @@ public static class Extensions
             .AddClaimsPrincipalFactory<FgcClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
         services.AddScoped<ExternalSignIn>();
+        services.AddScoped<UserAdminService>();
         return services;
     }
 }

@@ -24,6 +24,19 @@ public static class Roles
 
     /// <summary>Roles that see national data.</summary>
     public const string National = Analyst + "," + Administrator;
+
+    /// <summary>Creates any of the portal's roles the database lacks (every start, any environment).</summary>
+    public static async Task CreateMissingAsync(RoleManager<IdentityRole> roles)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        foreach (var role in All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
+        }
+    }
 }
 
 public static class FgcClaimTypes
