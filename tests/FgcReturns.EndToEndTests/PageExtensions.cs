@@ -14,6 +14,21 @@ public static class PageExtensions
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
+    /// <summary>Waits until the page's Blazor circuit has taken over from the prerendered HTML (its marker appears).</summary>
+    public static Task WaitInteractiveAsync(this IPage page) =>
+        page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    /// <summary>How many saves the return page's status line has counted ("" on a page without one).</summary>
+    public static async Task<string> SaveCountAsync(this IPage page) =>
+        await page.Locator("#save-status").CountAsync() == 0 ? "" : await page.Locator("#save-status").GetAttributeAsync("data-save-count") ?? "0";
+
+    /// <summary>Waits for the next save after the one counted as <paramref name="before"/>.</summary>
+    public static Task WaitForSaveAsync(this IPage page, string before) =>
+        Assertions.Expect(page.Locator("#save-status")).Not.ToHaveAttributeAsync("data-save-count", before);
+
+    /// <summary>The id a question's field has on the page: an item or grid-cell key with its dots as dashes.</summary>
+    public static string FieldId(string key) => key.Replace('.', '-');
+
     /// <summary>Runs axe (WCAG 2.2 A and AA plus best practice) and describes any violation.</summary>
     public static async Task<string[]> AccessibilityViolationsAsync(this IPage page)
     {

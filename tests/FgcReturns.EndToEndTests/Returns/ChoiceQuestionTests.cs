@@ -31,7 +31,7 @@ public sealed class ChoiceQuestionTests(PortalFixture portal) : IClassFixture<Po
         foreach (var section in definition.Sections.Where(s => s.Questions.Any(IsChoice)))
         {
             await page.GotoAsync($"/returns/{returnId}/sections/{section.Key}");
-            await WaitInteractiveAsync(page);
+            await page.WaitInteractiveAsync();
 
             // Act: the second option of each radio question (reached with an arrow key from the first), the first and
             // last of each checkbox question (Space on each).
@@ -61,7 +61,7 @@ public sealed class ChoiceQuestionTests(PortalFixture portal) : IClassFixture<Po
             // Assert: live, then after a reload.
             await ExpectCheckedAsync(page, checkedLabels.Where(c => c.Section == section.Key));
             await page.ReloadAsync();
-            await WaitInteractiveAsync(page);
+            await page.WaitInteractiveAsync();
             await ExpectCheckedAsync(page, checkedLabels.Where(c => c.Section == section.Key));
         }
 
@@ -124,7 +124,4 @@ public sealed class ChoiceQuestionTests(PortalFixture portal) : IClassFixture<Po
         await page.Keyboard.PressAsync(key);
         await Assertions.Expect(page.Locator("#save-status")).Not.ToHaveAttributeAsync("data-save-count", before ?? "0");
     }
-
-    private static Task WaitInteractiveAsync(IPage page) =>
-        page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 }

@@ -44,7 +44,7 @@ public sealed class KeyboardJourneyTests(PortalFixture portal) : IClassFixture<P
         foreach (var section in definition.Sections)
         {
             await Assertions.Expect(lead).ToHaveURLAsync(new Regex($"/sections/{section.Key}$"), new() { Timeout = 30_000 });
-            await WaitInteractiveAsync(lead);
+            await lead.WaitInteractiveAsync();
             foreach (var question in section.Questions)
             {
                 await AnswerAsync(lead, question, answers);
@@ -118,7 +118,7 @@ public sealed class KeyboardJourneyTests(PortalFixture portal) : IClassFixture<P
 
         // The lead amends one figure and resubmits, by keyboard.
         await lead.GotoAsync($"/returns/{ret.Id}/sections/conferences");
-        await WaitInteractiveAsync(lead);
+        await lead.WaitInteractiveAsync();
         await TypeIntoAsync(lead, "review_fgcs_held", "26");
         await lead.GotoAsync($"/returns/{ret.Id}/check");
         await ExpectDeclarationAsync(lead);
@@ -178,7 +178,7 @@ public sealed class KeyboardJourneyTests(PortalFixture portal) : IClassFixture<P
         foreach (var key in question.ValueKeys.Where(answers.ContainsKey))
         {
             var value = answers[key]!;
-            var group = page.Locator($"#question-{Css(question.Key)}");
+            var group = page.Locator($"#question-{PageExtensions.FieldId(question.Key)}");
             var options = question.EffectiveOptions;
             switch (question.Type)
             {
@@ -203,7 +203,7 @@ public sealed class KeyboardJourneyTests(PortalFixture portal) : IClassFixture<P
 
                     break;
                 default:
-                    await TypeIntoAsync(page, Css(key), value);
+                    await TypeIntoAsync(page, PageExtensions.FieldId(key), value);
                     break;
             }
         }
@@ -213,21 +213,21 @@ public sealed class KeyboardJourneyTests(PortalFixture portal) : IClassFixture<P
     private static async Task TypeIntoAsync(IPage page, string id, string text, bool waitForSave = true)
     {
         await TabToAsync(page, page.Locator("#" + id));
-        var before = await SaveCountAsync(page);
+        var before = await page.SaveCountAsync();
         await page.Keyboard.PressAsync("Control+A");
         await page.Keyboard.TypeAsync(text);
         if (waitForSave)
         {
             await page.Keyboard.PressAsync("Tab");
-            await Assertions.Expect(page.Locator("#save-status")).Not.ToHaveAttributeAsync("data-save-count", before);
+            await page.WaitForSaveAsync(before);
         }
     }
 
     private static async Task PressAndWaitForSaveAsync(IPage page, string key)
     {
-        var before = await SaveCountAsync(page);
+        var before = await page.SaveCountAsync();
         await page.Keyboard.PressAsync(key);
-        await Assertions.Expect(page.Locator("#save-status")).Not.ToHaveAttributeAsync("data-save-count", before);
+        await page.WaitForSaveAsync(before);
     }
 
     private static async Task FollowLinkAsync(IPage page, ILocator link)
@@ -266,12 +266,4 @@ public sealed class KeyboardJourneyTests(PortalFixture portal) : IClassFixture<P
 
         violations.AddRange((await page.AccessibilityViolationsAsync()).Select(v => $"{new Uri(page.Url).AbsolutePath}: {v}"));
     }
-
-    private static async Task<string> SaveCountAsync(IPage page) =>
-        await page.Locator("#save-status").CountAsync() == 0 ? "" : await page.Locator("#save-status").GetAttributeAsync("data-save-count") ?? "0";
-
-    private static Task WaitInteractiveAsync(IPage page) =>
-        page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-
-    private static string Css(string key) => key.Replace('.', '-');
 }

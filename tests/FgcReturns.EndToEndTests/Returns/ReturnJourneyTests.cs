@@ -54,10 +54,10 @@ public sealed partial class ReturnJourneyTests(PortalFixture portal) : IClassFix
                 // 38 FGCs held but only 37 families agreed: query Q01 needs an explanation.
                 var explain = page.Locator("#explain-Q01");
                 await Assertions.Expect(explain).ToBeVisibleAsync();
-                var before = await SaveCountAsync(page);
+                var before = await page.SaveCountAsync();
                 await explain.FillAsync("One family agreed in March 2025 and met in April 2025.");
                 await explain.BlurAsync();
-                await WaitForSaveAsync(page, before);
+                await page.WaitForSaveAsync(before);
             }
         }
 
@@ -83,7 +83,7 @@ public sealed partial class ReturnJourneyTests(PortalFixture portal) : IClassFix
         foreach (var key in question.ValueKeys.Where(answers.ContainsKey))
         {
             var value = answers[key];
-            var container = page.Locator($"#question-{Css(question.Key)}");
+            var container = page.Locator($"#question-{PageExtensions.FieldId(question.Key)}");
             switch (question.Type)
             {
                 case QuestionType.YesNo:
@@ -106,25 +106,17 @@ public sealed partial class ReturnJourneyTests(PortalFixture portal) : IClassFix
 
     private static async Task TypeAsync(IPage page, string key, string value)
     {
-        var before = await SaveCountAsync(page);
-        var input = page.Locator("#" + Css(key));
+        var before = await page.SaveCountAsync();
+        var input = page.Locator("#" + PageExtensions.FieldId(key));
         await input.FillAsync(value);
         await input.PressAsync("Tab");
-        await WaitForSaveAsync(page, before);
+        await page.WaitForSaveAsync(before);
     }
 
     private static async Task ClickAndWaitAsync(IPage page, ILocator target)
     {
-        var before = await SaveCountAsync(page);
+        var before = await page.SaveCountAsync();
         await target.CheckAsync();
-        await WaitForSaveAsync(page, before);
+        await page.WaitForSaveAsync(before);
     }
-
-    private static async Task<int> SaveCountAsync(IPage page) =>
-        int.Parse(await page.Locator("#save-status").GetAttributeAsync("data-save-count") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static Task WaitForSaveAsync(IPage page, int before) =>
-        Assertions.Expect(page.Locator("#save-status")).Not.ToHaveAttributeAsync("data-save-count", before.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-    private static string Css(string key) => key.Replace('.', '-');
 }

@@ -30,7 +30,7 @@ public sealed partial class SectionPageTests(PortalFixture portal) : IClassFixtu
         // Assert: live, then after a reload.
         await ExpectAllSelectedAsync(page);
         await page.ReloadAsync();
-        await WaitInteractiveAsync(page);
+        await page.WaitInteractiveAsync();
         await ExpectAllSelectedAsync(page);
         var stored = await portal.Factory.OpenReturnAsync("855");
         stored.Values["service_model"].ShouldBe("mixed");
@@ -41,10 +41,10 @@ public sealed partial class SectionPageTests(PortalFixture portal) : IClassFixtu
         (await page.AccessibilityViolationsAsync()).ShouldBeEmpty();
 
         // Arrow keys move within one question only.
-        var before = await SaveCountAsync(page);
+        var before = await page.SaveCountAsync();
         await Group(page, "frg_accredited").GetByLabel("Working towards accreditation", new() { Exact = true }).FocusAsync();
         await page.Keyboard.PressAsync("ArrowDown");
-        await WaitForSaveAsync(page, before);
+        await page.WaitForSaveAsync(before);
         await Assertions.Expect(Group(page, "frg_accredited").GetByLabel("Not accredited", new() { Exact = true })).ToBeCheckedAsync();
         await Assertions.Expect(Group(page, "advocacy_offered").GetByLabel("No", new() { Exact = true })).ToBeCheckedAsync();
         await Assertions.Expect(Group(page, "service_model").GetByLabel("Mixed", new() { Exact = true })).ToBeCheckedAsync();
@@ -97,10 +97,10 @@ public sealed partial class SectionPageTests(PortalFixture portal) : IClassFixtu
         await lower.FocusAsync();
         const string FieldTop = "() => document.getElementById('families_declined').getBoundingClientRect().top";
         var topBefore = await page.EvaluateAsync<double>(FieldTop);
-        var before = await SaveCountAsync(page);
+        var before = await page.SaveCountAsync();
         await lower.FillAsync("3");
         await lower.DispatchEventAsync("change");
-        await WaitForSaveAsync(page, before);
+        await page.WaitForSaveAsync(before);
 
         // Assert: focus still in the field typed into; it stays where it was on screen (a new error above it
         // grows the summary, and the browser keeps the field in place); the page did not jump to the summary.
@@ -204,7 +204,7 @@ public sealed partial class SectionPageTests(PortalFixture portal) : IClassFixtu
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
             if (path.Contains("/sections/", StringComparison.Ordinal))
             {
-                await WaitInteractiveAsync(page);
+                await page.WaitInteractiveAsync();
             }
 
             var overflow = await page.EvaluateAsync<double>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
@@ -221,7 +221,7 @@ public sealed partial class SectionPageTests(PortalFixture portal) : IClassFixtu
         var page = await portal.NewPageAsync();
         await page.SignInAsync(email);
         await page.GotoAsync($"/returns/{ret.Id}/sections/{section}");
-        await WaitInteractiveAsync(page);
+        await page.WaitInteractiveAsync();
         return (page, ret);
     }
 
@@ -238,28 +238,19 @@ public sealed partial class SectionPageTests(PortalFixture portal) : IClassFixtu
 
     private static ILocator Group(IPage page, string key) => page.Locator($"#question-{key}");
 
-    private static Task WaitInteractiveAsync(IPage page) =>
-        page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-
     private static async Task CheckAndWaitAsync(IPage page, string key, string label)
     {
-        var before = await SaveCountAsync(page);
+        var before = await page.SaveCountAsync();
         await Group(page, key).GetByLabel(label, new() { Exact = true }).CheckAsync();
-        await WaitForSaveAsync(page, before);
+        await page.WaitForSaveAsync(before);
     }
 
     private static async Task TypeAndWaitAsync(IPage page, string key, string value)
     {
-        var before = await SaveCountAsync(page);
+        var before = await page.SaveCountAsync();
         var input = page.Locator("#" + key.Replace('.', '-'));
         await input.FillAsync(value);
         await input.PressAsync("Tab");
-        await WaitForSaveAsync(page, before);
+        await page.WaitForSaveAsync(before);
     }
-
-    private static async Task<int> SaveCountAsync(IPage page) =>
-        int.Parse(await page.Locator("#save-status").GetAttributeAsync("data-save-count") ?? "0", CultureInfo.InvariantCulture);
-
-    private static Task WaitForSaveAsync(IPage page, int before) =>
-        Assertions.Expect(page.Locator("#save-status")).Not.ToHaveAttributeAsync("data-save-count", before.ToString(CultureInfo.InvariantCulture));
 }
