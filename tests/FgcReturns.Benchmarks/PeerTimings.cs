@@ -5,6 +5,7 @@ using FgcReturns.Core.PeerInsight;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Validation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace FgcReturns.Benchmarks;
 
@@ -28,30 +29,45 @@ internal static class PeerTimings
         var values = SyntheticReturnGenerator.Generate(definition, 60_000, seed: 2025);
         var previous = SyntheticReturnGenerator.Generate(definition, 60_000, seed: 2024);
 
-        // 1. The panel, each time in a new DbContext as a page request would.
+        // 1. The panel, each time in a new DbContext as a page request would: with the figures already kept for the
+        // current build (every request but the first after a build), and cold (a new cache each time: the first).
+        using var cache = new MemoryCache(new MemoryCacheOptions());
         PeerPosition? position = null;
         var panel = await TimeAsync(runs, async () =>
         {
             await using var db = await factory.CreateDbContextAsync();
-            position = await new PeerPositionService(new PeerBenchmarkQuery(db), db).ComputeAsync(definition, collection, "887", values);
+            position = await new PeerPositionService(new PeerBenchmarkQuery(db, cache), db).ComputeAsync(definition, collection, "887", values);
         });
         if (position is null)
         {
             throw new InvalidOperationException("The panel found no final benchmark before " + collection.Period);
         }
 
+        var panelCold = await TimeAsync(runs, async () =>
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            using var empty = new MemoryCache(new MemoryCacheOptions());
+            await new PeerPositionService(new PeerBenchmarkQuery(db, empty), db).ComputeAsync(definition, collection, "887", values);
+        });
         results.Add(($"Where you would sit, one return ({position.Rows.Count} indicators against {position.Period}; ms, median / p95 of {runs})",
-            $"{Percentile(panel, 0.5):F2} / {Percentile(panel, 0.95):F2} (target 20)"));
+            $"{Percentile(panel, 0.5):F2} / {Percentile(panel, 0.95):F2} (target 20); first after a new build {Percentile(panelCold, 0.5):F2} / {Percentile(panelCold, 0.95):F2}"));
 
-        // 2. Loading the peer reference (England percentiles, medians) from the build, as every validation on a save does.
+        // 2. Loading the peer reference (England percentiles, medians) from the build, as every validation on a save does:
+        // kept for the current build, and cold.
         PeerReference? reference = null;
         var load = await TimeAsync(runs, async () =>
         {
             await using var db = await factory.CreateDbContextAsync();
-            reference = await new PeerBenchmarkQuery(db).ReferenceAsync(definition, collection, "887");
+            reference = await new PeerBenchmarkQuery(db, cache).ReferenceAsync(definition, collection, "887");
         });
-        results.Add(($"Peer reference loaded from the build for one return ({reference?.Measures.Count ?? 0} measures; ms, median / p95 of {runs})",
-            $"{Percentile(load, 0.5):F2} / {Percentile(load, 0.95):F2}"));
+        var loadCold = await TimeAsync(runs, async () =>
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            using var empty = new MemoryCache(new MemoryCacheOptions());
+            await new PeerBenchmarkQuery(db, empty).ReferenceAsync(definition, collection, "887");
+        });
+        results.Add(($"Peer reference for one return ({reference?.Measures.Count ?? 0} measures; ms, median / p95 of {runs})",
+            $"{Percentile(load, 0.5):F2} / {Percentile(load, 0.95):F2}; first after a new build {Percentile(loadCold, 0.5):F2} / {Percentile(loadCold, 0.95):F2}"));
 
         // 3. The engine: a full return validated with the reference and without it (peer rules then silent).
         var engineRuns = runs * 5;

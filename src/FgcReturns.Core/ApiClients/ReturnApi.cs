@@ -12,7 +12,8 @@ namespace FgcReturns.Core.ApiClients;
 
 /// <summary>
 /// The submission API over the one return service: reads through <see cref="ReturnService.GetAsync"/>, saves through
-/// <see cref="ReturnService.SaveAsync"/> (the same validation, audit and benchmark input as the pages). What it adds is
+/// <see cref="ReturnService.SaveLockedAsync"/> (the same checks, validation, audit and benchmark input as the pages'
+/// <see cref="ReturnService.SaveAsync"/>, on the row it has read and locked). What it adds is
 /// strict checking of the request (every bad item refused with its pointer, nothing applied) and the If-Match check.
 /// </summary>
 public sealed class ReturnApi(FgcDbContext db, ReturnService returns, TimeProvider clock)
@@ -63,38 +64,55 @@ public sealed class ReturnApi(FgcDbContext db, ReturnService returns, TimeProvid
         return ApiOutcome.Checked(ValidationOf(checkedContext));
     }
 
-    /// <summary>Applies every value or none: a bad item, a stale ETag or a read-only return changes nothing.</summary>
+    /// <summary>
+    /// Applies every value or none: a bad item, a stale ETag or a read-only return changes nothing. One read of the
+    /// return, locked until the commit (so the If-Match check is exact and no one saves in between), one validation
+    /// and one write, through the same save as the pages; the answer is built from what was saved.
+    /// </summary>
     public async Task<ApiOutcome> PatchValuesAsync(ClaimsPrincipal client, int returnId, string? ifMatch, JsonElement body, CancellationToken ct = default)
     {
-        var context = await returns.GetAsync(client, returnId, ct);
-        if (context is null)
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.ChangeTracker.Clear();
+        var ret = await db.Returns.FromSql($"SELECT *, xmin FROM returns WHERE id = {returnId} FOR UPDATE")
+            .Include(r => r.Collection).Include(r => r.LocalAuthority)
+            .SingleOrDefaultAsync(ct);
+        if (ret is null || !client.CanAccessLa(ret.LaCode))
         {
             return ApiOutcome.NotFound;
         }
 
-        if (Preconditions(context, ifMatch, out var expected) is { } refused)
+        var collection = ret.Collection!;
+        var definition = returns.Definition(collection);
+        if (Preconditions(ret, returns.EditRefusal(ret, collection), ifMatch, out var expected) is { } refused)
         {
             return refused;
         }
 
-        var (changes, problems) = ReadValues(context.Definition, body);
+        var (changes, problems) = ReadValues(definition, body);
         if (problems.Count > 0)
         {
             return Invalid(problems);
         }
 
-        return await UnderLockAsync(client, returnId, expected, async current =>
+        if (ret.RowVersion != expected)
         {
-            var valueChanges = changes.Select(c => new ValueChange(c.Key, StoredAnswer.From(current.Values, c.Key), c.After)).ToList();
-            var saved = await returns.SaveAsync(client, returnId, valueChanges, ChangeSource.Form, ct);
-            return saved.Status switch
-            {
-                SaveStatus.Saved => null,
-                SaveStatus.NotFound => ApiOutcome.NotFound,
-                SaveStatus.Refused => Refusal(context, saved.Message!),
-                _ => ApiOutcome.Refused(ApiOutcomeKind.Conflict, saved.Message ?? "The return changed while saving. Read it again and retry."),
-            };
-        }, ct);
+            return Stale(expected);
+        }
+
+        var valueChanges = changes.Select(c => new ValueChange(c.Key, StoredAnswer.From(ret.Values, c.Key), c.After)).ToList();
+        var saved = await returns.SaveLockedAsync(client, ret, valueChanges, ChangeSource.Form, ct);
+        switch (saved.Status)
+        {
+            case SaveStatus.Saved:
+                await transaction.CommitAsync(ct);
+                return ApiOutcome.Ok(Describe(new ReturnContext(ret, collection, definition, null, saved.State!.Validation, returns.EditRefusal(ret, collection))));
+            case SaveStatus.NotFound:
+                return ApiOutcome.NotFound;
+            case SaveStatus.Refused:
+                return Refusal(ret, saved.Message!);
+            default:
+                return ApiOutcome.Refused(ApiOutcomeKind.Conflict, saved.Message ?? "The return changed while saving. Read it again and retry.");
+        }
     }
 
     /// <summary>Sets (or with null, removes) explanations of queries, all or none.</summary>
@@ -106,7 +124,7 @@ public sealed class ReturnApi(FgcDbContext db, ReturnService returns, TimeProvid
             return ApiOutcome.NotFound;
         }
 
-        if (Preconditions(context, ifMatch, out var expected) is { } refused)
+        if (Preconditions(context.Return, context.EditRefusal, ifMatch, out var expected) is { } refused)
         {
             return refused;
         }
@@ -157,7 +175,7 @@ public sealed class ReturnApi(FgcDbContext db, ReturnService returns, TimeProvid
                 var saved = await returns.SaveExplanationAsync(client, returnId, ruleId, text, current.Explanations.GetValueOrDefault(ruleId), ct);
                 if (saved.Status != SaveStatus.Saved)
                 {
-                    return saved.Status == SaveStatus.NotFound ? ApiOutcome.NotFound : Refusal(context, saved.Message!);
+                    return saved.Status == SaveStatus.NotFound ? ApiOutcome.NotFound : Refusal(context.Return, saved.Message!);
                 }
             }
 
@@ -268,7 +286,7 @@ public sealed class ReturnApi(FgcDbContext db, ReturnService returns, TimeProvid
         _ => "a non-empty string",
     };
 
-    private ApiOutcome? Preconditions(ReturnContext context, string? ifMatch, out uint expected)
+    private static ApiOutcome? Preconditions(LaReturn ret, string? editRefusal, string? ifMatch, out uint expected)
     {
         expected = 0;
         if (string.IsNullOrWhiteSpace(ifMatch))
@@ -283,7 +301,7 @@ public sealed class ReturnApi(FgcDbContext db, ReturnService returns, TimeProvid
             return ApiOutcome.Refused(ApiOutcomeKind.PreconditionFailed, $"If-Match {tag} is not an ETag of this return. Read the return again and use its ETag.");
         }
 
-        return context.EditRefusal is { } refusal ? Refusal(context, refusal) : null;
+        return editRefusal is { } refusal ? Refusal(ret, refusal) : null;
     }
 
     /// <summary>
@@ -302,7 +320,7 @@ public sealed class ReturnApi(FgcDbContext db, ReturnService returns, TimeProvid
 
             if (versions[0] != expected)
             {
-                return ApiOutcome.Refused(ApiOutcomeKind.PreconditionFailed, $"The return has changed since ETag \"{expected.ToString(CultureInfo.InvariantCulture)}\": nothing was changed. Read the return again, then send your changes with its new ETag.");
+                return Stale(expected);
             }
 
             var current = await db.Returns.AsNoTracking().SingleAsync(r => r.Id == returnId, ct);
@@ -325,8 +343,11 @@ public sealed class ReturnApi(FgcDbContext db, ReturnService returns, TimeProvid
             problems.Count == 1 ? "1 item is not valid: nothing was changed." : string.Create(CultureInfo.InvariantCulture, $"{problems.Count} items are not valid: nothing was changed."),
             problems);
 
-    private static ApiOutcome Refusal(ReturnContext context, string message) =>
-        context.Return.Status is ReturnStatus.Submitted or ReturnStatus.Accepted
+    private static ApiOutcome Stale(uint expected) =>
+        ApiOutcome.Refused(ApiOutcomeKind.PreconditionFailed, $"The return has changed since ETag \"{expected.ToString(CultureInfo.InvariantCulture)}\": nothing was changed. Read the return again, then send your changes with its new ETag.");
+
+    private static ApiOutcome Refusal(LaReturn ret, string message) =>
+        ret.Status is ReturnStatus.Submitted or ReturnStatus.Accepted
             ? ApiOutcome.Refused(ApiOutcomeKind.ReadOnly, message)
             : ApiOutcome.Refused(ApiOutcomeKind.CollectionClosed, message);
 

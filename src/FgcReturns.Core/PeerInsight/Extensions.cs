@@ -7,6 +7,7 @@ public static class Extensions
     /// <summary>Peer insight (issue 14): last year's final benchmark for peer queries and the "where you would sit" panel.</summary>
     public static IServiceCollection AddPeerInsight(this IServiceCollection services)
     {
+        services.AddMemoryCache();
         services.AddScoped<PeerBenchmarkQuery>();
         services.AddScoped<PeerPositionService>();
         return services;

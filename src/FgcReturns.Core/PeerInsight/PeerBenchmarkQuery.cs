@@ -1,9 +1,11 @@
+using System.Globalization;
 using FgcReturns.Core.Benchmarks;
 using FgcReturns.Core.Collections;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Validation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace FgcReturns.Core.PeerInsight;
 
@@ -30,9 +32,15 @@ public sealed record PeerBenchmark(
 /// Reads the latest final benchmark before a return's year from the stored current final build (no new build):
 /// England, the LA's region and the LA's neighbour group only, never another LA's value. England percentiles
 /// that the peer rules need are computed here from the build's LA values, in SQL; only the percentile is returned.
+/// A build's rows never change once it is current, so what is read is kept in memory under the build's id: each
+/// call reads only which build is current (one row by a unique index), and a new current build is a new key, on
+/// every instance, without any message between them.
 /// </summary>
-public sealed class PeerBenchmarkQuery(FgcDbContext db)
+public sealed class PeerBenchmarkQuery(FgcDbContext db, IMemoryCache cache)
 {
+    /// <summary>How long an unused entry stays; a superseded build's entries are never asked for again and expire.</summary>
+    private static readonly TimeSpan KeptUnused = TimeSpan.FromMinutes(30);
+
     /// <summary>The reference figures, or null when there is no final build with an earlier year above coverage.</summary>
     public async Task<PeerBenchmark?> LoadAsync(string surveyId, DateOnly before, string laCode, IReadOnlyCollection<string> seriesKeys, IReadOnlyCollection<int> percentiles, CancellationToken ct = default)
     {
@@ -43,6 +51,31 @@ public sealed class PeerBenchmarkQuery(FgcDbContext db)
             return null;
         }
 
+        var build = await db.Set<BenchmarkBuild>().AsNoTracking()
+            .Where(b => b.SurveyId == surveyId && b.Kind == BenchmarkKind.Final && b.IsCurrent)
+            .Select(b => new { b.Id, b.StartedAt })
+            .SingleOrDefaultAsync(ct);
+        if (build is null)
+        {
+            return null;
+        }
+
+        // The database name and start time keep two databases' builds with the same id apart (tests, restores).
+        var key = string.Join('|', "peer-benchmark", db.Database.GetDbConnection().Database, build.Id.ToString(CultureInfo.InvariantCulture),
+            build.StartedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), surveyId, before.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), laCode,
+            string.Join(',', seriesKeys.Distinct().Order(StringComparer.Ordinal)), string.Join(',', percentiles.Distinct().Order().Select(p => p.ToString(CultureInfo.InvariantCulture))));
+        if (cache.TryGetValue(key, out CachedBenchmark? cached) && cached is not null)
+        {
+            return cached.Benchmark;
+        }
+
+        var benchmark = await ReadAsync(build.Id, before, laCode, seriesKeys, percentiles, ct);
+        cache.Set(key, new CachedBenchmark(benchmark), new MemoryCacheEntryOptions { SlidingExpiration = KeptUnused, Size = 1 });
+        return benchmark;
+    }
+
+    private async Task<PeerBenchmark?> ReadAsync(long buildId, DateOnly before, string laCode, IReadOnlyCollection<string> seriesKeys, IReadOnlyCollection<int> percentiles, CancellationToken ct)
+    {
         var keys = seriesKeys.ToArray();
         var reference = await db.Database.SqlQuery<ReferenceYear>($"""
             SELECT b.id AS build_id, b.suppression_threshold AS threshold, c.id AS collection_id, c.period, c.period_start, la.region_code
@@ -50,7 +83,7 @@ public sealed class PeerBenchmarkQuery(FgcDbContext db)
             JOIN benchmark_area_values a ON a.build_id = b.id AND a.area_level = 'National' AND a.series_key = ANY({keys})
             JOIN collections c ON c.id = a.collection_id
             JOIN local_authorities la ON la.code = {laCode}
-            WHERE b.survey_id = {surveyId} AND b.kind = 'Final' AND b.is_current AND c.period_start < {before}
+            WHERE b.id = {buildId} AND c.period_start < {before}
               AND a.reporting_count > 0 AND (a.suppressed_statistics & {(int)SuppressedStatistics.BelowCoverage}) = 0
             ORDER BY c.period_start DESC
             LIMIT 1
@@ -142,6 +175,9 @@ public sealed class PeerBenchmarkQuery(FgcDbContext db)
     public async Task<decimal?> PopulationAsync(string laCode, int year, CancellationToken ct = default) =>
         await db.ChildPopulations.AsNoTracking().Where(p => p.LaCode == laCode && p.Year <= year)
             .OrderByDescending(p => p.Year).Select(p => (decimal?)p.Population).FirstOrDefaultAsync(ct);
+
+    /// <summary>A cache entry, so that "no reference year in this build" is kept as well as a benchmark.</summary>
+    private sealed record CachedBenchmark(PeerBenchmark? Benchmark);
 
     private sealed record ReferenceYear(long BuildId, int Threshold, int CollectionId, string Period, DateOnly PeriodStart, string RegionCode);
 

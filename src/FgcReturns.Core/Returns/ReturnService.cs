@@ -45,12 +45,26 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
     /// an answer someone else changed; answers of the same return changed by others meanwhile are merged, not lost.
     /// A form value that fails its own question's checks is never stored: it comes back in <see cref="SaveOutcome.NotSaved"/>.
     /// </summary>
-    public async Task<SaveOutcome> SaveAsync(ClaimsPrincipal user, int returnId, IReadOnlyList<ValueChange> changes, ChangeSource source, CancellationToken ct = default)
+    public Task<SaveOutcome> SaveAsync(ClaimsPrincipal user, int returnId, IReadOnlyList<ValueChange> changes, ChangeSource source, CancellationToken ct = default) =>
+        SaveAsync(user, returnId, null, changes, source, ct);
+
+    /// <summary>
+    /// Saves changes to a return that the caller has read (tracked by this scope's context) and locked in its own
+    /// transaction, which it commits: the API under If-Match. The same checks, audit and validation as any save,
+    /// without reading the return again; no retry, as no one else can save it meanwhile; no replaced answers.
+    /// </summary>
+    public Task<SaveOutcome> SaveLockedAsync(ClaimsPrincipal user, LaReturn locked, IReadOnlyList<ValueChange> changes, ChangeSource source, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(locked);
+        return SaveAsync(user, locked.Id, locked, changes, source, ct);
+    }
+
+    private async Task<SaveOutcome> SaveAsync(ClaimsPrincipal user, int returnId, LaReturn? locked, IReadOnlyList<ValueChange> changes, ChangeSource source, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(changes);
         for (var attempt = 1; ; attempt++)
         {
-            var (ret, refused) = await LoadForEditAsync(user, returnId, ct);
+            var (ret, refused) = locked is null ? await LoadForEditAsync(user, returnId, ct) : await CheckForEditAsync(user, locked, ct);
             if (refused is not null)
             {
                 return refused;
@@ -135,9 +149,9 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
             try
             {
                 await db.SaveChangesAsync(ct);
-                return SaveOutcome.Saved(new ReturnState(ret.Values, ret.Explanations, ret.RowVersion, validation, await ReplacedAnswersAsync(ret, definition, user, ct)), notSaved);
+                return SaveOutcome.Saved(new ReturnState(ret.Values, ret.Explanations, ret.RowVersion, validation, locked is null ? await ReplacedAnswersAsync(ret, definition, user, ct) : []), notSaved);
             }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxSaveAttempts)
+            catch (DbUpdateConcurrencyException) when (locked is null && attempt < MaxSaveAttempts)
             {
                 // Someone saved another answer between our read and write: go round again, merging onto theirs
                 // and re-checking every value we change against what they saved. Jitter so the two do not collide again.
@@ -232,7 +246,12 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
     {
         db.ChangeTracker.Clear();
         var ret = await db.Returns.Include(r => r.Collection).SingleOrDefaultAsync(r => r.Id == returnId, ct);
-        if (ret is null || !CanEdit(user, ret))
+        return ret is null ? (null!, SaveOutcome.NotFound) : await CheckForEditAsync(user, ret, ct);
+    }
+
+    private async Task<(LaReturn Return, SaveOutcome? Refused)> CheckForEditAsync(ClaimsPrincipal user, LaReturn ret, CancellationToken ct)
+    {
+        if (!CanEdit(user, ret))
         {
             return (null!, SaveOutcome.NotFound);
         }

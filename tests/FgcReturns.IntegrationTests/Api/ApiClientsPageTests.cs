@@ -112,7 +112,7 @@ public sealed partial class ApiClientsPageTests(DatabaseServerFixture database) 
         }
 
         html.ShouldContain("/openapi/v1.json");
-        html.ShouldContain("PATCH /api/v1/returns/{id}/values");
+        html.ShouldContain("PATCH /api/v1/returns/{returnId}/values");
     }
 
     private static async Task<string> PostAsync(HttpClient page, string handler, string form, Dictionary<string, string> fields)

@@ -106,6 +106,43 @@ public sealed class PeerQueryTests(DatabaseServerFixture database) : IAsyncLifet
     }
 
     [Fact]
+    public async Task SectionPage_AfterANewFinalBuild_ComparesWithTheNewBuildNotTheFiguresKeptForTheOldOne()
+    {
+        // Arrange: Medway at 6% is below England's 5th percentile in the first build.
+        var lead = await factory.PrincipalAsync(MedwayLead);
+        var ret = await factory.OpenReturnAsync("887");
+        await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, FarFromPeers().AsChangesFromBlank(), ChangeSource.Form, Ct));
+        (await BuildFinalAsync()).Outcome.ShouldBe(BuildOutcome.Succeeded);
+        var expected = WebUtility.HtmlEncode(await ExpectedMessageAsync("6%"));
+        var client = await factory.CreateBrowserlessClient().SignedInAsync(MedwayLead);
+        var offers = new Uri($"/returns/{ret.Id}/sections/offers", UriKind.Relative);
+        var first = await client.GetStringAsync(offers, Ct);
+
+        // Act 1: the first build's rows are changed behind its back (a build never changes once current, so the
+        // figures read for it are kept): every LA's 2024-25 acceptance rate becomes 0%.
+        await ExecuteAsync("""
+            UPDATE benchmark_la_values SET value = 0
+            WHERE build_id = (SELECT id FROM benchmark_builds WHERE is_current AND kind = 'Final') AND series_key = 'acceptance_rate'
+            """);
+        var sameBuild = await client.GetStringAsync(offers, Ct);
+
+        // Act 2: the accepted 2024-25 returns really change (no family agreed anywhere) and a new final build is made.
+        await ExecuteAsync("""
+            UPDATE returns SET "values" = jsonb_set("values", '{families_accepted}', to_jsonb('0'::text))
+            WHERE status = 'Accepted' AND collection_id = (SELECT id FROM collections WHERE period = '2024-25')
+            """);
+        (await BuildFinalAsync()).Outcome.ShouldBe(BuildOutcome.Succeeded);
+        var newBuild = await client.GetStringAsync(offers, Ct);
+        var context = await factory.WithServiceAsync<ReturnService, ReturnContext?>(s => s.GetAsync(lead, ret.Id, Ct));
+
+        // Assert: read once per build, and a new current build is read afresh (on the page and in a save's validation).
+        first.ShouldContain(expected);
+        sameBuild.Contains(expected, StringComparison.Ordinal).ShouldBeTrue("the figures of the build that is still current were kept, not read again");
+        newBuild.Contains("is lower than 95% of local authorities", StringComparison.Ordinal).ShouldBeFalse("the new build puts 6% above every LA");
+        context!.Validation.Issues.ShouldNotContain(i => i.RuleId == "P01" && i.Message.Contains("lower than 95%", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CheckAnswers_WithAFinalBuild_ShowsTheBuildsPublishedFiguresForMedwaysAreasAndNothingOfAnotherLa()
     {
         // Arrange
@@ -191,6 +228,14 @@ public sealed class PeerQueryTests(DatabaseServerFixture database) : IAsyncLifet
         var national = Section(benchmarks, "data-testid=\"funnel\"");
         Cells(national, "data-rate=\"1\"")[0].ShouldBe(AreaRate(AreaLevel.National, "acceptance_rate"));
         Cells(national, "data-rate=\"1\"").Count.ShouldBe(10, "England and the 9 regions");
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(factory.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Ct);
     }
 
     private static string Section(string html, string marker)
