@@ -46,6 +46,11 @@ public sealed class ApiClientsJourneyTests(PortalFixture portal) : IClassFixture
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
         var used = await api.GetAsync(new Uri("/api/v1/collections", UriKind.Relative), TestContext.Current.CancellationToken);
 
+        // Act 2b: reload the page that showed the secret: no second client, and the secret is not shown again.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("API clients");
+        var afterReload = await page.ContentAsync();
+
         // Act 3: come back to the page: the list, without the secret.
         await page.GotoAsync("/api-clients");
         var row = page.Locator("tbody tr", new() { HasText = name });
@@ -62,6 +67,8 @@ public sealed class ApiClientsJourneyTests(PortalFixture portal) : IClassFixture
         secret.ShouldStartWith("fgc_");
         used.StatusCode.ShouldBe(HttpStatusCode.OK);
         html.ShouldNotContain(secret, Case.Sensitive, "the secret is shown once, in the answer to the creation only");
+        afterReload.ShouldNotContain(secret, Case.Sensitive, "a reload does not show the secret again");
+        (await page.Locator("tbody tr", new() { HasText = name }).CountAsync()).ShouldBe(1, "a reload must not create a second client");
         (await page.Locator("#api-secret").CountAsync()).ShouldBe(0);
         await Assertions.Expect(row.Locator("td").Nth(3)).Not.ToHaveTextAsync("Never"); // last use is listed
         afterRevoke.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);

@@ -23,8 +23,12 @@ public sealed partial class ApiClientsPageTests(DatabaseServerFixture database) 
         var page = await factory.CreateBrowserlessClient().SignedInAsync(ApiTestSupport.MedwayLead);
         var form = await page.GetStringAsync(new Uri("/api-clients", UriKind.Relative), Ct);
 
-        var created = await PostAsync(page, "create", form, new() { ["Form.Name"] = "Mosaic nightly", ["Form.ExpiryMonths"] = "12" });
+        // Post, redirect, get: the page the browser is sent to shows the secret; a reload of it does not.
+        var posted = await PostAsync(page, "create", form, new() { ["Form.Name"] = "Mosaic nightly", ["Form.ExpiryMonths"] = "12" });
+        var created = await page.GetStringAsync(new Uri("/api-clients", UriKind.Relative), Ct);
         var reloaded = await page.GetStringAsync(new Uri("/api-clients", UriKind.Relative), Ct);
+
+        posted.ShouldNotContain("api-secret");
 
         created.ShouldContain("Client &#x27;Mosaic nightly&#x27; created");
         var secret = SecretPattern().Match(created).Groups[1].Value;
