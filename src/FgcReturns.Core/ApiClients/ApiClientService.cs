@@ -97,7 +97,7 @@ public sealed class ApiClientService(FgcDbContext db, TimeProvider clock)
         };
         db.Add(client);
         await db.SaveChangesAsync(ct);
-        db.AuditEvents.Add(Audit(user, client, "ApiClientCreated", now));
+        db.AuditEvents.Add(Audit(user, client, AuditActions.ApiClientCreated, now));
         await db.SaveChangesAsync(ct);
         return new CreateClientOutcome(client, secret, []);
     }
@@ -116,7 +116,7 @@ public sealed class ApiClientService(FgcDbContext db, TimeProvider clock)
             var now = clock.GetUtcNow();
             client.RevokedAt = now;
             client.RevokedBy = user.Email();
-            db.AuditEvents.Add(Audit(user, client, "ApiClientRevoked", now));
+            db.AuditEvents.Add(Audit(user, client, AuditActions.ApiClientRevoked, now));
             await db.SaveChangesAsync(ct);
         }
 

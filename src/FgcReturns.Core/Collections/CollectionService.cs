@@ -165,7 +165,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         }
 
         await CollectionSetup.EnsureReturnsAsync(db, collection.Id, ct);
-        db.AuditEvents.Add(Audit(user, collection, "CollectionCreated", now, null, collection.Title, new
+        db.AuditEvents.Add(Audit(user, collection, AuditActions.CollectionCreated, now, null, collection.Title, new
         {
             collectionId = collection.Id,
             surveyId = collection.SurveyId,
@@ -212,7 +212,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
 
         var old = collection.Deadline;
         collection.Deadline = newDeadline!.Value;
-        db.AuditEvents.Add(Audit(user, collection, "DeadlineExtended", clock.GetUtcNow(), IsoDate(old), IsoDate(collection.Deadline), new { collectionId }));
+        db.AuditEvents.Add(Audit(user, collection, AuditActions.DeadlineExtended, clock.GetUtcNow(), IsoDate(old), IsoDate(collection.Deadline), new { collectionId }));
         return await SaveAsync(collection, Fields.Deadline, ct);
     }
 
@@ -243,7 +243,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         var old = collection.Status;
         collection.Status = CollectionStatus.Closed;
         collection.ClosedAt = clock.GetUtcNow();
-        db.AuditEvents.Add(Audit(user, collection, "CollectionClosed", clock.GetUtcNow(), old.ToString(), collection.Status.ToString(), new { collectionId, reason = "closed by an administrator" }));
+        db.AuditEvents.Add(Audit(user, collection, AuditActions.CollectionClosed, clock.GetUtcNow(), old.ToString(), collection.Status.ToString(), new { collectionId, reason = "closed by an administrator" }));
         return await SaveAsync(collection, Fields.Collection, ct);
     }
 
@@ -292,7 +292,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         collection.Deadline = deadline;
         collection.Status = collection.OpensOn <= Today ? CollectionStatus.Open : CollectionStatus.Scheduled;
         collection.ClosedAt = null;
-        db.AuditEvents.Add(Audit(user, collection, "CollectionReopened", clock.GetUtcNow(), IsoDate(oldDeadline), IsoDate(deadline), new { collectionId, status = collection.Status.ToString() }));
+        db.AuditEvents.Add(Audit(user, collection, AuditActions.CollectionReopened, clock.GetUtcNow(), IsoDate(oldDeadline), IsoDate(deadline), new { collectionId, status = collection.Status.ToString() }));
         return await SaveAsync(collection, Fields.Deadline, ct);
     }
 
@@ -339,10 +339,10 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         var who = last?.UserEmail ?? (last?.Source == "system" ? "the daily schedule" : "someone else");
         var what = last?.Action switch
         {
-            "DeadlineExtended" => $"{who} extended the deadline from {ReadableDate(last.OldValue)} to {ReadableDate(last.NewValue)}",
-            "CollectionClosed" => $"{who} closed the collection",
-            "CollectionReopened" => $"{who} reopened the collection with the deadline {ReadableDate(last.NewValue)}",
-            "CollectionOpened" => $"{who} opened the collection",
+            AuditActions.DeadlineExtended => $"{who} extended the deadline from {ReadableDate(last.OldValue)} to {ReadableDate(last.NewValue)}",
+            AuditActions.CollectionClosed => $"{who} closed the collection",
+            AuditActions.CollectionReopened => $"{who} reopened the collection with the deadline {ReadableDate(last.NewValue)}",
+            AuditActions.CollectionOpened => $"{who} opened the collection",
             _ => "someone else changed this collection",
         };
         var when = last is null ? "" : $" ({UkTime.DateAndTime(last.OccurredAt)})";
@@ -384,7 +384,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
             db.AuditEvents.Add(new AuditEvent
             {
                 OccurredAt = clock.GetUtcNow(),
-                Action = to == CollectionStatus.Open ? "CollectionOpened" : "CollectionClosed",
+                Action = to == CollectionStatus.Open ? AuditActions.CollectionOpened : AuditActions.CollectionClosed,
                 ItemKey = string.Create(CultureInfo.InvariantCulture, $"collection:{collection.Id}"),
                 OldValue = collection.Status.ToString(),
                 NewValue = to.ToString(),

@@ -96,7 +96,7 @@ public sealed class ExternalSignIn(UserManager<FgcUser> users, FgcDbContext db, 
             UserId = invited.Id,
             UserEmail = invited.Email,
             LaCode = invited.LaCode,
-            Action = "ExternalLoginLinked",
+            Action = AuditActions.ExternalLoginLinked,
             Source = AuditSource,
             NewValue = pendingLinks == 0 ? providerDisplayName : $"{providerDisplayName}; cancelled {pendingLinks} unused set-password link{(pendingLinks == 1 ? "" : "s")}",
         });

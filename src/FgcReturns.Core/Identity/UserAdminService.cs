@@ -98,7 +98,7 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
 
             await Require(users.AddToRoleAsync(user, role!));
             token = await NewLinkAsync(user, InvitationPurpose.Invitation, admin.Email(), ct);
-            db.AuditEvents.Add(Audit(admin, user, "UserInvited", null, Describe(role, laCode)));
+            db.AuditEvents.Add(Audit(admin, user, AuditActions.UserInvited, null, Describe(role, laCode)));
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
@@ -131,7 +131,7 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
         }
 
         var token = await NewLinkAsync(user, InvitationPurpose.Invitation, admin.Email(), ct);
-        db.AuditEvents.Add(Audit(admin, user, "InvitationResent", null, null));
+        db.AuditEvents.Add(Audit(admin, user, AuditActions.InvitationResent, null, null));
         await db.SaveChangesAsync(ct);
         await SendInvitationAsync(user, token, ct);
         return AdminOutcome.Done(user.Id);
@@ -191,7 +191,7 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
                 await Require(users.AddToRoleAsync(user, role!));
                 user.LaCode = laCode;
                 await Require(users.UpdateSecurityStampAsync(user));
-                db.AuditEvents.Add(Audit(admin, user, "UserAccessChanged", Describe(current.FirstOrDefault(), oldLaCode), Describe(role, laCode)));
+                db.AuditEvents.Add(Audit(admin, user, AuditActions.UserAccessChanged, Describe(current.FirstOrDefault(), oldLaCode), Describe(role, laCode)));
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return AdminOutcome.Done(user.Id);
@@ -255,7 +255,7 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
                         .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now), ct);
                 }
 
-                db.AuditEvents.Add(Audit(admin, user, active ? "UserReactivated" : "UserDeactivated", null, null));
+                db.AuditEvents.Add(Audit(admin, user, active ? AuditActions.UserReactivated : AuditActions.UserDeactivated, null, null));
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return AdminOutcome.Done(user.Id);
@@ -338,7 +338,7 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
         }
 
         var token = await NewLinkAsync(user, InvitationPurpose.PasswordReset, null, ct);
-        db.AuditEvents.Add(Audit(null, user, "PasswordResetRequested", null, null));
+        db.AuditEvents.Add(Audit(null, user, AuditActions.PasswordResetRequested, null, null));
         await db.SaveChangesAsync(ct);
         await email.SendAsync(new EmailMessage(user.Email!, "Reset your FGC Returns password",
             $"""
@@ -415,7 +415,7 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
 
         // A new stamp signs out any other session, e.g. of someone who knew the old password.
         await Require(users.UpdateSecurityStampAsync(user));
-        db.AuditEvents.Add(Audit(null, user, link!.Purpose == InvitationPurpose.Invitation ? "PasswordSet" : "PasswordReset", null, null));
+        db.AuditEvents.Add(Audit(null, user, link!.Purpose == InvitationPurpose.Invitation ? AuditActions.PasswordSet : AuditActions.PasswordReset, null, null));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return AdminOutcome.Done(user.Id);

@@ -73,7 +73,7 @@ public sealed class ReturnReviewService(
         ret.AcceptedBy = user.Email();
         ret.AnalystComment = null;
         ret.ReopenedByAnalyst = false;
-        db.AuditEvents.Add(Audit(user, ret, "Accepted", now, null, ReturnStatus.Submitted.ToString(), Reference(ret)));
+        db.AuditEvents.Add(Audit(user, ret, AuditActions.Accepted, now, null, ReturnStatus.Submitted.ToString(), Reference(ret)));
         if (await SaveAsync(ret, seen, ct) is { } conflict)
         {
             return conflict;
@@ -114,7 +114,7 @@ public sealed class ReturnReviewService(
 
         // The LA must be able to make the changes asked for, also after the deadline; resubmitting clears this.
         ret.ReopenedByAnalyst = true;
-        db.AuditEvents.Add(Audit(user, ret, "ReturnedForAmendment", now, null, ReturnStatus.Submitted.ToString(), text));
+        db.AuditEvents.Add(Audit(user, ret, AuditActions.ReturnedForAmendment, now, null, ReturnStatus.Submitted.ToString(), text));
         if (await SaveAsync(ret, seen, ct) is { } conflict)
         {
             return conflict;
@@ -150,7 +150,7 @@ public sealed class ReturnReviewService(
         ret.ReopenedByAnalyst = true;
         ret.AcceptedAt = null;
         ret.AcceptedBy = null;
-        db.AuditEvents.Add(Audit(user, ret, "ReopenedByAnalyst", now, null, ReturnStatus.Accepted.ToString(), text));
+        db.AuditEvents.Add(Audit(user, ret, AuditActions.ReopenedByAnalyst, now, null, ReturnStatus.Accepted.ToString(), text));
         if (await SaveAsync(ret, seen, ct) is { } conflict)
         {
             return conflict;
@@ -206,7 +206,7 @@ public sealed class ReturnReviewService(
             CreatedAt = now,
         };
         db.ReturnItemNotes.Add(note);
-        db.AuditEvents.Add(Audit(user, ret, "NoteAdded", now, itemKey, null, note.Text));
+        db.AuditEvents.Add(Audit(user, ret, AuditActions.NoteAdded, now, itemKey, null, note.Text));
         await db.SaveChangesAsync(ct);
         return ReviewOutcome.Done;
     }
@@ -376,7 +376,7 @@ public sealed class ReturnReviewService(
     private async Task<string> ChangedSinceAsync(int returnId, SeenReturn seen, CancellationToken ct)
     {
         var changes = await db.AuditEvents.AsNoTracking()
-            .Where(a => a.ReturnId == returnId && a.Id > seen.LatestAuditId && a.Action != "NoteAdded")
+            .Where(a => a.ReturnId == returnId && a.Id > seen.LatestAuditId && a.Action != AuditActions.NoteAdded)
             .OrderByDescending(a => a.Id).Take(20).ToListAsync(ct);
         var described = changes.Select(a => (a.UserEmail ?? "someone else", Action: ChangeText(a), a.OccurredAt))
             .DistinctBy(c => (c.Item1, c.Action)).Take(3).Reverse()
@@ -387,13 +387,13 @@ public sealed class ReturnReviewService(
 
     private static string ChangeText(AuditEvent a) => a.Action switch
     {
-        "Accepted" => "accepted the return",
-        "ReturnedForAmendment" => $"returned it for amendment saying “{Quote(a.NewValue)}”",
-        "ReopenedByAnalyst" => $"reopened the accepted return saying “{Quote(a.NewValue)}”",
-        "Submitted" => "submitted a new version",
-        "Reopened" => "took the return back to change it",
-        "ValueChanged" => "changed answers",
-        "ExplanationChanged" => "changed explanations",
+        AuditActions.Accepted => "accepted the return",
+        AuditActions.ReturnedForAmendment => $"returned it for amendment saying “{Quote(a.NewValue)}”",
+        AuditActions.ReopenedByAnalyst => $"reopened the accepted return saying “{Quote(a.NewValue)}”",
+        AuditActions.Submitted => "submitted a new version",
+        AuditActions.Reopened => "took the return back to change it",
+        AuditActions.ValueChanged => "changed answers",
+        AuditActions.ExplanationChanged => "changed explanations",
         _ => "changed the return",
     };
 
@@ -406,7 +406,7 @@ public sealed class ReturnReviewService(
         var keys = question is null ? [itemKey] : question.ValueKeys.Append(question.Key).Distinct(StringComparer.Ordinal).ToList();
         var change = await db.AuditEvents.AsNoTracking()
             .Where(a => a.ReturnId == ret.Id && a.Id > latestAuditId && a.ItemKey != null && keys.Contains(a.ItemKey)
-                && (a.Action == "NoteAdded" || a.Action == "ValueChanged"))
+                && (a.Action == AuditActions.NoteAdded || a.Action == AuditActions.ValueChanged))
             .OrderByDescending(a => a.Id).FirstOrDefaultAsync(ct);
         if (change is null)
         {
@@ -414,7 +414,7 @@ public sealed class ReturnReviewService(
         }
 
         var who = change.UserEmail ?? "someone else";
-        var what = change.Action == "NoteAdded"
+        var what = change.Action == AuditActions.NoteAdded
             ? $"{who} added a note on this question after you opened this page: “{Quote(change.NewValue)}”"
             : $"{who} changed the answer to this question after you opened this page, from {change.OldValue ?? "blank"} to {change.NewValue ?? "blank"}";
         return $"Your note was not added: {what} ({UkTime.DateAndTime(change.OccurredAt)}). Check it, then add your note again if it is still needed.";

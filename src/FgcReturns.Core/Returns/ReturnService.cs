@@ -122,7 +122,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
                 }
 
                 after.ApplyTo(values, change.Key);
-                var audit = Audit(user, ret, "ValueChanged", now, source == ChangeSource.Upload ? "upload" : "form", change.Key, before.Display, after.Display);
+                var audit = Audit(user, ret, AuditActions.ValueChanged, now, source == ChangeSource.Upload ? "upload" : "form", change.Key, before.Display, after.Display);
                 if (change.KnowinglyReplaces is { } replaced)
                 {
                     audit = audit.Replacing(replaced);
@@ -197,13 +197,13 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
         }
 
         var replacements = await db.AuditEvents.AsNoTracking()
-            .Where(a => a.ReturnId == ret.Id && a.Action == "ValueChanged" && a.Detail != null && a.UserId != userId)
+            .Where(a => a.ReturnId == ret.Id && a.Action == AuditActions.ValueChanged && a.Detail != null && a.UserId != userId)
             .OrderByDescending(a => a.Id).Take(200).ToListAsync(ct);
         var result = new List<ReplacedAnswer>();
         foreach (var replacement in replacements.Where(a => AuditEventReplacement.ReplacedUserId(a) == userId).DistinctBy(a => a.ItemKey))
         {
             var later = await db.AuditEvents.AsNoTracking()
-                .AnyAsync(a => a.ReturnId == ret.Id && a.ItemKey == replacement.ItemKey && a.Id > replacement.Id && a.Action == "ValueChanged", ct);
+                .AnyAsync(a => a.ReturnId == ret.Id && a.ItemKey == replacement.ItemKey && a.Id > replacement.Id && a.Action == AuditActions.ValueChanged, ct);
             if (!later && replacement.ItemKey is { } key && definition.QuestionForValueKey(key) is not null)
             {
                 result.Add(new ReplacedAnswer(key, Label(definition, key), replacement.OldValue ?? "", replacement.NewValue ?? "", replacement.UserEmail ?? "someone else", replacement.OccurredAt));
@@ -294,7 +294,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
             if (current != (before?.Trim() ?? ""))
             {
                 var last = await db.AuditEvents.AsNoTracking()
-                    .Where(a => a.ReturnId == returnId && a.Action == "ExplanationChanged" && a.ItemKey == ruleId)
+                    .Where(a => a.ReturnId == returnId && a.Action == AuditActions.ExplanationChanged && a.ItemKey == ruleId)
                     .OrderByDescending(a => a.Id).FirstOrDefaultAsync(ct);
                 var changedBy = last?.UserEmail ?? "someone else";
                 return SaveOutcome.ExplanationConflict(
@@ -314,7 +314,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
 
             ret.Explanations = explanations;
             var now = clock.GetUtcNow();
-            db.AuditEvents.Add(Audit(user, ret, "ExplanationChanged", now, "form", ruleId, current.Length == 0 ? null : current, text));
+            db.AuditEvents.Add(Audit(user, ret, AuditActions.ExplanationChanged, now, "form", ruleId, current.Length == 0 ? null : current, text));
             ret.LastModifiedAt = now;
             ret.LastModifiedBy = user.Email();
             try
@@ -390,7 +390,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
         ret.ReopenedByAnalyst = false;
         ret.LastModifiedAt = now;
         ret.LastModifiedBy = user.Email();
-        db.AuditEvents.Add(Audit(user, ret, "Submitted", now, "form", null, null, submission.Reference));
+        db.AuditEvents.Add(Audit(user, ret, AuditActions.Submitted, now, "form", null, null, submission.Reference));
         await db.SaveChangesAsync(ct);
         try
         {
@@ -467,7 +467,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
         ret.Status = ReturnStatus.InProgress;
         ret.LastModifiedAt = now;
         ret.LastModifiedBy = user.Email();
-        db.AuditEvents.Add(Audit(user, ret, "Reopened", now, "form", null, null, null));
+        db.AuditEvents.Add(Audit(user, ret, AuditActions.Reopened, now, "form", null, null, null));
         await db.SaveChangesAsync(ct);
         return null;
     }

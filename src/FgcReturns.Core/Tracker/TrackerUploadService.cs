@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using FgcReturns.Core.Audit;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Identity;
 using FgcReturns.Core.Returns;
@@ -68,7 +69,7 @@ public sealed class TrackerUploadService(FgcDbContext db, ReturnService returns,
         if (outcome.Status == SaveStatus.Saved)
         {
             var ret = await db.Returns.AsNoTracking().SingleAsync(r => r.Id == returnId, ct);
-            db.AuditEvents.Add(ReturnAudit.Event(user, ret, "TrackerApplied", clock.GetUtcNow(), "upload", null, null, AuditText(rows)));
+            db.AuditEvents.Add(ReturnAudit.Event(user, ret, AuditActions.TrackerApplied, clock.GetUtcNow(), "upload", null, null, AuditText(rows)));
             await db.SaveChangesAsync(ct);
         }
 

@@ -62,14 +62,14 @@ public static class ReturnDisplay
 
     public static string Describe(SurveyDefinition definition, AuditEvent e) => e.Action switch
     {
-        "ValueChanged" when e.ItemKey is { } key => ItemLabel(definition, key),
-        "ExplanationChanged" => "Explanation of a query about the figures",
-        "Submitted" => "Submitted the return",
-        "Reopened" => "Reopened the return",
-        "Accepted" => "Accepted the return",
-        "ReturnedForAmendment" => "Returned the return for amendment",
-        "ReopenedByAnalyst" => "Reopened the accepted return",
-        "NoteAdded" when e.ItemKey is { } key => "Note on " + ItemLabel(definition, key),
+        AuditActions.ValueChanged when e.ItemKey is { } key => ItemLabel(definition, key),
+        AuditActions.ExplanationChanged => "Explanation of a query about the figures",
+        AuditActions.Submitted => "Submitted the return",
+        AuditActions.Reopened => "Reopened the return",
+        AuditActions.Accepted => "Accepted the return",
+        AuditActions.ReturnedForAmendment => "Returned the return for amendment",
+        AuditActions.ReopenedByAnalyst => "Reopened the accepted return",
+        AuditActions.NoteAdded when e.ItemKey is { } key => "Note on " + ItemLabel(definition, key),
         _ => e.Action,
     };
 }
