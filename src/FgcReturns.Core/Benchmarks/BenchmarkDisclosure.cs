@@ -71,7 +71,11 @@ public sealed record DisclosureCollection(int CollectionId, string Period, Surve
 /// <para>Derived statistics. The mean of an area's counts is its total divided by the number of LAs reporting, so it
 /// is shown exactly when the total is. An LA rate is hidden when its numerator or denominator is. Median, quartiles,
 /// minimum and maximum are order statistics: each is suppressed when an LA value it is computed from (the one or two
-/// LAs at its position, interpolating as QUARTILE.INC) is suppressed, or when it equals a suppressed LA value.</para>
+/// LAs at its position, interpolating as QUARTILE.INC) is suppressed, unless both are the same value and an LA of the
+/// area whose value is published has exactly that value. Then the statistic is a published figure and tells a reader
+/// only how many suppressed values lie above or below it, never one of them (with 150 LAs, counts tie often: a median
+/// of 7 shared by a dozen LAs was suppressed because one of them was). A statistic computed from two published LAs
+/// is shown even if it equals a suppressed value: that can only happen in such a tie.</para>
 /// </summary>
 public static partial class BenchmarkDisclosure
 {
@@ -236,13 +240,16 @@ public static partial class BenchmarkDisclosure
                     continue;
                 }
 
-                var hiddenValues = sorted.Where(v => v.Suppressed).Select(v => v.Value!.Value).ToHashSet();
+                var shownValues = sorted.Where(v => !v.Suppressed).Select(v => v.Value!.Value).ToHashSet();
                 foreach (var (bit, p) in Orders)
                 {
                     var (low, high) = Positions(sorted.Count, p);
                     var (a, b) = (sorted[low], sorted[high]);
                     var statistic = a.Value!.Value + ((decimal)((sorted.Count - 1) * p) - low) * (b.Value!.Value - a.Value.Value);
-                    var gives = a.Suppressed || b.Suppressed || hiddenValues.Contains(statistic);
+
+                    // A tie with a published LA: the statistic is that LA's figure, whoever sits at the position.
+                    var published = a.Value == b.Value && shownValues.Contains(statistic);
+                    var gives = (a.Suppressed || b.Suppressed) && !published;
                     if (!gives || area.Suppressed.HasFlag(bit))
                     {
                         continue;
@@ -254,7 +261,7 @@ public static partial class BenchmarkDisclosure
                     }
                     else
                     {
-                        var hidden = a.Suppressed ? a : b.Suppressed ? b : sorted.First(v => v.Suppressed && v.Value == statistic);
+                        var hidden = a.Suppressed ? a : b;
                         found.Add(new Recovery(level == AreaLevel.Neighbours ? code : "public",
                             $"{c.Period} {hidden.LaCode} {key}", hidden.Value!.Value, $"{bit} of {level} {code}"));
                     }
