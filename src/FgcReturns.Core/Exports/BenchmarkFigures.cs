@@ -17,6 +17,12 @@ public static class BenchmarkFigures
     /// <summary>"Families offered an FGC (families)".</summary>
     public static string HeaderWithUnit(BenchmarkMeasure m) => m.Label + " (" + UnitText(m) + ")";
 
+    /// <summary>
+    /// "Families offered an FGC (families; key families_offered)": the unit and the item key in round brackets, because
+    /// in these workbooks square brackets only ever mean a note ([note 1]) or a symbol ([c], [x], [z]).
+    /// </summary>
+    public static string HeaderWithUnitAndKey(BenchmarkMeasure m) => m.Label + " (" + UnitText(m) + "; key " + m.MeasureKey + ")";
+
     /// <summary>The statistic that best summarises an area: total for counts, rate for indicators, median for decimals.</summary>
     public static DisclosureControl.Statistic Headline(MeasureKind kind) => kind switch
     {
@@ -50,8 +56,15 @@ public static class BenchmarkFigures
     public static string BuiltAt(BenchmarkSnapshot s) =>
         (s.Build.FinishedAt ?? s.Build.StartedAt).ToString("d MMMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
-    /// <summary>The publication date for the cover: the day the build finished (UTC), as a date.</summary>
-    public static DateTime PublishedOn(BenchmarkSnapshot s) => (s.Build.FinishedAt ?? s.Build.StartedAt).UtcDateTime.Date;
+    /// <summary>
+    /// The cover's publication date line: the date the analysts set for this year (<see cref="BenchmarkOptions.PublicationDates"/>)
+    /// as a real date, or, with none set, a plain statement that the figures are not yet published.
+    /// </summary>
+    public static GafWorkbook.CoverLine PublicationLine(DateOnly? publishedOn) => publishedOn is { } date
+        ? new("Publication date", "Published on:", date.ToDateTime(TimeOnly.MinValue))
+        : new("Publication date", NotYetPublished);
+
+    public const string NotYetPublished = "Not yet published: no publication date has been set for these figures. They are management information and may change before they are published.";
 
     /// <summary>A return status in words ("NotStarted" becomes "Not started"); no return at all is "No return".</summary>
     public static string StatusText(string? status) => string.IsNullOrEmpty(status)

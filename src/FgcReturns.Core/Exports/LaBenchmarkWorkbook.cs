@@ -11,7 +11,8 @@ namespace FgcReturns.Core.Exports;
 /// </summary>
 public static class LaBenchmarkWorkbook
 {
-    public static XLWorkbook Create(BenchmarkSnapshot s, string laCode, string contact, string publisher)
+    /// <param name="publishedOn">The publication date the analysts set for the year; none: the cover says not yet published.</param>
+    public static XLWorkbook Create(BenchmarkSnapshot s, string laCode, string contact, string publisher, DateOnly? publishedOn = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         var la = s.La(laCode) ?? throw new ArgumentException($"Unknown LA {laCode}.", nameof(laCode));
@@ -25,7 +26,7 @@ public static class LaBenchmarkWorkbook
             new("Status", BenchmarkFigures.Status(s)),
             new("Source", publisher),
             new("Built", BenchmarkFigures.BuiltAt(s)),
-            new("Publication date", "The date these figures were built and published:", BenchmarkFigures.PublishedOn(s)),
+            BenchmarkFigures.PublicationLine(publishedOn),
             new("Security marking", $"OFFICIAL: {la.Name}'s own figures are shown in full; other local authorities' figures are suppressed where small ([c])."),
             new("Symbols", "[c] = confidential (suppressed), [x] = not available, [z] = not applicable. The Notes sheet explains each."),
             new("Contact", contact),
@@ -64,7 +65,7 @@ public static class LaBenchmarkWorkbook
         var group = new[] { la.Code }.Concat(la.Neighbours).Select(code => s.La(code)).OfType<SnapshotLa>().ToList();
         var neighbours = new TableSheet("Neighbours", "neighbours", $"Table 2: {la.Name} and its statistical neighbours, {c.Period} {BenchmarkFigures.NoteRefs(6, 7)}",
             "This worksheet contains one table: one row per local authority (the first is " + la.Name + ", then its neighbours from closest), one column per indicator. Some cells contain symbols (see Notes).",
-            [new("Old LA code", 9), new("New LA code", 12), new("Local authority", 28), .. indicators.Select(m => new TableColumn($"{BenchmarkFigures.HeaderWithUnit(m)} [{m.MeasureKey}]", 16, "#,##0.0"))],
+            [new("Old LA code", 9), new("New LA code", 12), new("Local authority", 28), .. indicators.Select(m => new TableColumn(BenchmarkFigures.HeaderWithUnitAndKey(m), 16, "#,##0.0"))],
             group.Select(g => (object?[])[g.Code, g.OnsCode, g.Name,
                 .. indicators.Select(m => (object?)La(s.LaValue(c.Id, g.Code, m.MeasureKey), g.Code == la.Code ? DisclosureView.Unsuppressed : others))]));
         var seriesRows = new List<object?[]>();
