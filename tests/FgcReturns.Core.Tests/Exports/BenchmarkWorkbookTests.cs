@@ -348,7 +348,7 @@ public class BenchmarkWorkbookTests
 
         using var workbook = Reopen(LaBenchmarkWorkbook.Create(snapshot, "887", "data@example", "Foundations"));
 
-        workbook.Worksheets.Select(w => w.Name).ShouldBe(["Cover", "Contents", "Notes", "Comparison", "Neighbours", "Year_on_year"]);
+        workbook.Worksheets.Select(w => w.Name).ShouldBe(["Cover", "Contents", "Notes", "Comparison", "Funnel", "Neighbours", "Year_on_year"]);
         var comparison = workbook.Worksheet("Comparison");
         var accepted = comparison.RowsUsed().Single(r => r.Cell(1).GetString() == "families_accepted");
         accepted.Cell(4).GetDouble().ShouldBe(3); // its own small count, in full
