@@ -265,6 +265,11 @@ public sealed class BenchmarkBuilder(
         step.Restart();
         var secondary = laValues.Where(v => v.Suppressed && !v.Small).ToList();
         var flagged = areaValues.Where(a => a.Suppressed != SuppressedStatistics.None).ToList();
+
+        // The audit (in memory, from the flags as they will be published) runs while PostgreSQL writes those flags:
+        // one is CPU here, the other work in the database. A build the audit fails is failed after the write, and
+        // its rows are deleted with it as for any failed build.
+        var audit = Task.Run(() => BenchmarkDisclosure.Audit(collections, geography, laValues, areaValues), ct);
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             await using (var command = new NpgsqlCommand(BenchmarkSql.MarkSuppressedLaValues, connection, tx))
@@ -290,10 +295,9 @@ public sealed class BenchmarkBuilder(
             await tx.CommitAsync(ct);
         }
 
-        steps.Add(("Disclosure write", step.ElapsedMilliseconds));
-        step.Restart();
-        var recoverable = BenchmarkDisclosure.Audit(collections, geography, laValues, areaValues);
-        steps.Add(("Disclosure audit", step.ElapsedMilliseconds));
+        steps.Add(("Flags written (alongside the audit)", step.ElapsedMilliseconds));
+        var recoverable = await audit;
+        steps.Add(("Disclosure audit", step.ElapsedMilliseconds)); // the write and the audit together
         if (recoverable.Count > 0)
         {
             throw new DisclosureAuditException(recoverable);

@@ -71,7 +71,11 @@ public sealed record DisclosureCollection(int CollectionId, string Period, Surve
 /// <para>Derived statistics. The mean of an area's counts is its total divided by the number of LAs reporting, so it
 /// is shown exactly when the total is. An LA rate is hidden when its numerator or denominator is. Median, quartiles,
 /// minimum and maximum are order statistics: each is suppressed when an LA value it is computed from (the one or two
-/// LAs at its position, interpolating as QUARTILE.INC) is suppressed, or when it equals a suppressed LA value.</para>
+/// LAs at its position, interpolating as QUARTILE.INC) is suppressed, unless both are the same value and an LA of the
+/// area whose value is published has exactly that value. Then the statistic is a published figure and tells a reader
+/// only how many suppressed values lie above or below it, never one of them (with 150 LAs, counts tie often: a median
+/// of 7 shared by a dozen LAs was suppressed because one of them was). A statistic computed from two published LAs
+/// is shown even if it equals a suppressed value: that can only happen in such a tie.</para>
 /// </summary>
 public static partial class BenchmarkDisclosure
 {
@@ -217,9 +221,23 @@ public static partial class BenchmarkDisclosure
         IEnumerable<DisclosureAreaValue> areaValues, bool apply, List<Recovery> found)
     {
         var protectedKinds = c.Measures.Where(m => m.Kind != nameof(MeasureKind.Decimal)).Select(m => m.MeasureKey).ToHashSet(StringComparer.Ordinal);
-        var values = laValues.Where(v => v.State == ValueState.Value && v.Value is not null && protectedKinds.Contains(v.MeasureKey))
-            .ToDictionary(v => (v.LaCode, v.MeasureKey));
+        // Each measure's LA values sorted once (by value, then LA code); an area's members are then put in order by
+        // their place in it, which is cheaper than sorting values and codes again for each of the ~160 areas.
+        var ordered = laValues.Where(v => v.State == ValueState.Value && v.Value is not null && protectedKinds.Contains(v.MeasureKey))
+            .GroupBy(v => v.MeasureKey, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g =>
+            {
+                var all = g.OrderBy(v => v.Value).ThenBy(v => v.LaCode, StringComparer.Ordinal).ToArray();
+                var place = new Dictionary<string, int>(all.Length, StringComparer.Ordinal);
+                for (var i = 0; i < all.Length; i++)
+                {
+                    place[all[i].LaCode] = i;
+                }
+
+                return (All: all, Place: place);
+            }, StringComparer.Ordinal);
         var areas = areaValues.ToDictionary(a => (a.MeasureKey, a.Level, a.AreaCode));
+        var places = new List<int>();
         foreach (var (level, code, members) in Areas(las))
         {
             foreach (var key in protectedKinds)
@@ -229,20 +247,40 @@ public static partial class BenchmarkDisclosure
                     continue;
                 }
 
-                var sorted = members.Select(m => values.GetValueOrDefault((m, key))).OfType<DisclosureLaValue>()
-                    .OrderBy(v => v.Value).ThenBy(v => v.LaCode, StringComparer.Ordinal).ToList();
-                if (sorted.Count == 0)
+                if (!ordered.TryGetValue(key, out var measure))
                 {
                     continue;
                 }
 
-                var hiddenValues = sorted.Where(v => v.Suppressed).Select(v => v.Value!.Value).ToHashSet();
+                places.Clear();
+                foreach (var member in members)
+                {
+                    if (measure.Place.TryGetValue(member, out var place))
+                    {
+                        places.Add(place);
+                    }
+                }
+
+                if (places.Count == 0)
+                {
+                    continue;
+                }
+
+                places.Sort();
+                var sorted = new DisclosureLaValue[places.Count];
+                for (var i = 0; i < sorted.Length; i++)
+                {
+                    sorted[i] = measure.All[places[i]];
+                }
+
                 foreach (var (bit, p) in Orders)
                 {
-                    var (low, high) = Positions(sorted.Count, p);
+                    var (low, high) = Positions(sorted.Length, p);
                     var (a, b) = (sorted[low], sorted[high]);
-                    var statistic = a.Value!.Value + ((decimal)((sorted.Count - 1) * p) - low) * (b.Value!.Value - a.Value.Value);
-                    var gives = a.Suppressed || b.Suppressed || hiddenValues.Contains(statistic);
+                    var statistic = a.Value!.Value + ((decimal)((sorted.Length - 1) * p) - low) * (b.Value!.Value - a.Value.Value);
+
+                    // A tie with a published LA: the statistic is that LA's figure, whoever sits at the position.
+                    var gives = (a.Suppressed || b.Suppressed) && !(a.Value == b.Value && Array.Exists(sorted, v => !v.Suppressed && v.Value == statistic));
                     if (!gives || area.Suppressed.HasFlag(bit))
                     {
                         continue;
@@ -254,7 +292,7 @@ public static partial class BenchmarkDisclosure
                     }
                     else
                     {
-                        var hidden = a.Suppressed ? a : b.Suppressed ? b : sorted.First(v => v.Suppressed && v.Value == statistic);
+                        var hidden = a.Suppressed ? a : b;
                         found.Add(new Recovery(level == AreaLevel.Neighbours ? code : "public",
                             $"{c.Period} {hidden.LaCode} {key}", hidden.Value!.Value, $"{bit} of {level} {code}"));
                     }

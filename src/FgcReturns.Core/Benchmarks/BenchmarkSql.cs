@@ -210,14 +210,18 @@ internal static class BenchmarkSql
             SELECT CASE a.area_level WHEN 'National' THEN 'E92000001' WHEN 'Regional' THEN rg.region_code ELSE gl.la_code END AS area_code) c
         """;
 
+    // In a fixed order: complements that score the same are chosen by the order cells were met, so rows read in heap
+    // order (which depends on how the partitions' inserts interleaved) could hide a slightly different set each build.
     public const string DisclosureLaValues = """
         SELECT collection_id, la_code, measure_key, state, value, denominator, small
         FROM benchmark_la_values WHERE build_id = @build_id
+        ORDER BY collection_id, la_code, measure_key
         """;
 
     public const string DisclosureAreaValues = """
         SELECT collection_id, measure_key, area_level, area_code, total, rate, mean, numerator_total, denominator_total, reporting_count
         FROM benchmark_area_values WHERE build_id = @build_id
+        ORDER BY collection_id, measure_key, area_level, area_code
         """;
 
     public const string DisclosureGeography = """

@@ -71,6 +71,7 @@ public sealed class DisclosureTable
     public int AddCell(string name, decimal value, bool hidden, double cost, int owner = NoOwner, int visibleOnlyTo = Public, bool isProtected = true)
     {
         memberOf = null;
+        buffers = null;
         cells.Add(new Cell { Name = name, Value = value, Hidden = hidden, Protected = hidden && isProtected, Owner = owner, VisibleOnlyTo = visibleOnlyTo, Cost = cost });
         return cells.Count - 1;
     }
@@ -82,6 +83,7 @@ public sealed class DisclosureTable
     public void AddSum(string name, int total, IReadOnlyCollection<int> terms)
     {
         memberOf = null;
+        buffers = null;
         relations.Add(new Relation(name, false, total, [.. terms], 1m));
     }
 
@@ -89,6 +91,7 @@ public sealed class DisclosureTable
     public void AddRatio(string name, int rate, int numerator, int denominator, decimal multiplier)
     {
         memberOf = null;
+        buffers = null;
         relations.Add(new Relation(name, true, rate, [numerator, denominator], multiplier));
     }
 
@@ -149,7 +152,7 @@ public sealed class DisclosureTable
                 var leak = group.First();
                 if (ChooseComplement(leak) is { } c && !cells[c].Hidden)
                 {
-                    cells[c].Hidden = true;
+                    Hide(c);
                     cells[c].Protected = true;
                     cells[c].Secondary = true;
                     publicKnown![c] = false;
@@ -191,7 +194,7 @@ public sealed class DisclosureTable
             if (relation.IsRatio && !rate.Hidden && !double.IsPositiveInfinity(rate.Cost)
                 && relation.Terms.Any(t => cells[t].Hidden && cells[t].Protected))
             {
-                rate.Hidden = true;
+                Hide(relation.Result);
                 rate.Protected = true;
                 rate.Secondary = true;
                 hidden.Add(relation.Result);
@@ -247,37 +250,15 @@ public sealed class DisclosureTable
     {
         var index = MemberOf();
         var leaks = new List<Leak>();
-        var known = new bool[cells.Count];
-        var values = new decimal[cells.Count];
-        for (var i = 0; i < cells.Count; i++)
-        {
-            var c = cells[i];
-            if (!c.Hidden && c.VisibleOnlyTo == Public)
-            {
-                known[i] = true;
-                values[i] = c.Value;
-            }
-        }
 
-        tainted = new bool[cells.Count];
-        var unknown = new int[relations.Count];
-        for (var r = 0; r < relations.Count; r++)
-        {
-            foreach (var c in relations[r].Cells)
-            {
-                if (!known[c])
-                {
-                    unknown[r]++;
-                }
-            }
-        }
-
-        var all = new List<int>(relations.Count);
-        for (var r = 0; r < relations.Count; r++)
-        {
-            all.Add(r);
-        }
-
+        // What the public is shown, and each relation's count of unknowns from it, are kept up to date as cells are
+        // hidden (Hide) and copied here: recounting them for every audit of every round was a large part of a round.
+        buffers ??= new Buffers(this);
+        var (known, values, unknown, all) = (buffers.Known, buffers.Values, buffers.Unknown, buffers.AllRelations);
+        Array.Copy(buffers.ShownKnown, known, known.Length);
+        Array.Copy(buffers.ShownUnknown, unknown, unknown.Length);
+        tainted = buffers.Tainted;
+        Array.Clear(tainted);
         Propagate(Public, known, values, unknown, all, leaks, null);
         var byAudience = AudienceCells();
         var undo = new Undo();
@@ -305,6 +286,71 @@ public sealed class DisclosureTable
 
         publicKnown = known;
         return leaks;
+    }
+
+    private Buffers? buffers;
+
+    /// <summary>Hides a published cell (a complement, or a rate of a hidden count), keeping <see cref="Buffers"/> in step.</summary>
+    private void Hide(int cell)
+    {
+        var c = cells[cell];
+        if (!c.Hidden && buffers is not null && buffers.ShownKnown[cell])
+        {
+            buffers.ShownKnown[cell] = false;
+            foreach (var r in MemberOf()[cell])
+            {
+                foreach (var x in relations[r].Cells)
+                {
+                    if (x == cell)
+                    {
+                        buffers.ShownUnknown[r]++;
+                    }
+                }
+            }
+        }
+
+        c.Hidden = true;
+    }
+
+    /// <summary>The working arrays of an audit, and the public's starting point (shown cells, unknowns per relation).</summary>
+    private sealed class Buffers
+    {
+        public Buffers(DisclosureTable table)
+        {
+            var (cells, relations) = (table.cells, table.relations);
+            Known = new bool[cells.Count];
+            Values = new decimal[cells.Count];
+            Tainted = new bool[cells.Count];
+            ShownKnown = new bool[cells.Count];
+            Unknown = new int[relations.Count];
+            ShownUnknown = new int[relations.Count];
+            AllRelations = [.. Enumerable.Range(0, relations.Count)];
+            for (var i = 0; i < cells.Count; i++)
+            {
+                // Values are set once: a cell's value never changes, and only known cells' values are read.
+                Values[i] = cells[i].Value;
+                ShownKnown[i] = !cells[i].Hidden && cells[i].VisibleOnlyTo == Public;
+            }
+
+            for (var r = 0; r < relations.Count; r++)
+            {
+                foreach (var c in relations[r].Cells)
+                {
+                    if (!ShownKnown[c])
+                    {
+                        ShownUnknown[r]++;
+                    }
+                }
+            }
+        }
+
+        public bool[] Known { get; }
+        public decimal[] Values { get; }
+        public bool[] Tainted { get; }
+        public bool[] ShownKnown { get; }
+        public int[] Unknown { get; }
+        public int[] ShownUnknown { get; }
+        public int[] AllRelations { get; }
     }
 
     private sealed class Undo
@@ -383,7 +429,16 @@ public sealed class DisclosureTable
             }
 
             var relation = relations[r];
-            var cell = Array.Find(relation.Cells, c => !known[c]);
+            var cell = -1;
+            foreach (var x in relation.Cells)
+            {
+                if (!known[x])
+                {
+                    cell = x;
+                    break;
+                }
+            }
+
             var fromRecovered = false;
             foreach (var x in relation.Cells)
             {
@@ -428,7 +483,16 @@ public sealed class DisclosureTable
     {
         if (!r.IsRatio)
         {
-            return cell == r.Result ? r.Terms.Sum(t => v[t]) : v[r.Result] - r.Terms.Where(t => t != cell).Sum(t => v[t]);
+            var sum = 0m;
+            foreach (var t in r.Terms)
+            {
+                if (t != cell)
+                {
+                    sum += v[t];
+                }
+            }
+
+            return cell == r.Result ? sum : v[r.Result] - sum;
         }
 
         var (rate, n, d) = (r.Result, r.Terms[0], r.Terms[1]);
@@ -570,12 +634,16 @@ public sealed class DisclosureTable
             else
             {
                 leaky = Leaky(summary.UnknownPublic + add, summary.ProtectedPublic + add, k);
-                var hidingOwnerSeen = false;
-                foreach (var (owner, owned, ownedProtected) in summary.Owners)
+                var hidingOwnerSeen = hidingOwner >= 0 && summary.OwnerSet.Contains(hidingOwner);
+                if (summary.MaxOwned >= summary.UnknownPublic - 1)
                 {
-                    var ownHiding = owner == hidingOwner ? add : 0;
-                    hidingOwnerSeen |= owner == hidingOwner;
-                    leaky |= Leaky(summary.UnknownPublic + add - owned - ownHiding, summary.ProtectedPublic + add - ownedProtected - ownHiding, k);
+                    // Otherwise no owner can be left with a single unknown: each owns too few of them (England's
+                    // relations, with 150 owners of one cell each, skip this loop).
+                    foreach (var (owner, owned, ownedProtected) in summary.Owners)
+                    {
+                        var ownHiding = owner == hidingOwner ? add : 0;
+                        leaky |= Leaky(summary.UnknownPublic + add - owned - ownHiding, summary.ProtectedPublic + add - ownedProtected - ownHiding, k);
+                    }
                 }
 
                 if (!hidingOwnerSeen && hidingOwner >= 0)
@@ -598,7 +666,12 @@ public sealed class DisclosureTable
     }
 
     private sealed record NeedSummary(int RestrictedTo, int UnknownPublic, int ProtectedPublic, int UnknownToRestricted, int ProtectedToRestricted,
-        List<(int Owner, int Owned, int OwnedProtected)> Owners);
+        List<(int Owner, int Owned, int OwnedProtected)> Owners)
+    {
+        public HashSet<int> OwnerSet { get; } = [.. Owners.Select(o => o.Owner)];
+
+        public int MaxOwned { get; } = Owners.Count == 0 ? 0 : Owners.Max(o => o.Owned);
+    }
 
     /// <summary>Per relation, cached within a round of complement selection and dropped when one of its cells is hidden.</summary>
     private NeedSummary?[] needSummaries = [];
@@ -618,6 +691,7 @@ public sealed class DisclosureTable
 
         int unknownPublic = 0, protectedPublic = 0, unknownRestricted = 0, protectedRestricted = 0;
         var owners = new List<(int Owner, int Owned, int OwnedProtected)>();
+        var ownerAt = new Dictionary<int, int>();
         foreach (var c in relation.Cells)
         {
             var cell = cells[c];
@@ -636,9 +710,9 @@ public sealed class DisclosureTable
 
             if (cell.Owner >= 0)
             {
-                var i = owners.FindIndex(o => o.Owner == cell.Owner);
-                if (i < 0)
+                if (!ownerAt.TryGetValue(cell.Owner, out var i))
                 {
+                    ownerAt[cell.Owner] = owners.Count;
                     owners.Add((cell.Owner, 1, cell.Protected ? 1 : 0));
                 }
                 else

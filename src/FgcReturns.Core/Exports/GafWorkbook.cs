@@ -39,11 +39,11 @@ public static class GafWorkbook
         foreach (var line in cover)
         {
             row++;
-            coverSheet.Cell(row, 1).Value = SpreadsheetSafety.Neutralise(line.Heading);
+            coverSheet.Cell(row, 1).SetValue(SpreadsheetSafety.Neutralise(line.Heading)); // SetValue: "1.0" stays text
             coverSheet.Cell(row, 1).Style.Font.Bold = true;
             coverSheet.Cell(row, 1).Style.Font.FontSize = 13;
             row++;
-            coverSheet.Cell(row, 1).Value = SpreadsheetSafety.Neutralise(line.Text);
+            coverSheet.Cell(row, 1).SetValue(SpreadsheetSafety.Neutralise(line.Text));
             coverSheet.Cell(row, 1).Style.Alignment.WrapText = true;
             if (line.Date is { } date)
             {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ClosedXML.Excel;
 using FgcReturns.Core.Benchmarks;
+using FgcReturns.Core.PeerInsight;
 using static FgcReturns.Core.Benchmarks.DisclosureControl;
 
 namespace FgcReturns.Core.Exports;
@@ -11,7 +12,8 @@ namespace FgcReturns.Core.Exports;
 /// </summary>
 public static class LaBenchmarkWorkbook
 {
-    public static XLWorkbook Create(BenchmarkSnapshot s, string laCode, string contact, string publisher)
+    /// <param name="publishedOn">The publication date the analysts set for the year; none: the cover says not yet published.</param>
+    public static XLWorkbook Create(BenchmarkSnapshot s, string laCode, string contact, string publisher, DateOnly? publishedOn = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         var la = s.La(laCode) ?? throw new ArgumentException($"Unknown LA {laCode}.", nameof(laCode));
@@ -25,7 +27,7 @@ public static class LaBenchmarkWorkbook
             new("Status", BenchmarkFigures.Status(s)),
             new("Source", publisher),
             new("Built", BenchmarkFigures.BuiltAt(s)),
-            new("Publication date", "The date these figures were built and published:", BenchmarkFigures.PublishedOn(s)),
+            BenchmarkFigures.PublicationLine(publishedOn),
             new("Security marking", $"OFFICIAL: {la.Name}'s own figures are shown in full; other local authorities' figures are suppressed where small ([c])."),
             new("Symbols", "[c] = confidential (suppressed), [x] = not available, [z] = not applicable. The Notes sheet explains each."),
             new("Contact", contact),
@@ -60,11 +62,12 @@ public static class LaBenchmarkWorkbook
                     Shown(sn, Statistic.Min), Shown(sn, Statistic.Max),
                 ];
             }));
+        var funnel = Funnel(s, la, region);
         var indicators = measures.Where(m => m.Kind == MeasureKind.Indicator).ToList();
         var group = new[] { la.Code }.Concat(la.Neighbours).Select(code => s.La(code)).OfType<SnapshotLa>().ToList();
-        var neighbours = new TableSheet("Neighbours", "neighbours", $"Table 2: {la.Name} and its statistical neighbours, {c.Period} {BenchmarkFigures.NoteRefs(6, 7)}",
+        var neighbours = new TableSheet("Neighbours", "neighbours", $"Table 3: {la.Name} and its statistical neighbours, {c.Period} {BenchmarkFigures.NoteRefs(6, 7)}",
             "This worksheet contains one table: one row per local authority (the first is " + la.Name + ", then its neighbours from closest), one column per indicator. Some cells contain symbols (see Notes).",
-            [new("Old LA code", 9), new("New LA code", 12), new("Local authority", 28), .. indicators.Select(m => new TableColumn($"{BenchmarkFigures.HeaderWithUnit(m)} [{m.MeasureKey}]", 16, "#,##0.0"))],
+            [new("Old LA code", 9), new("New LA code", 12), new("Local authority", 28), .. indicators.Select(m => new TableColumn(BenchmarkFigures.HeaderWithUnitAndKey(m), 16, "#,##0.0"))],
             group.Select(g => (object?[])[g.Code, g.OnsCode, g.Name,
                 .. indicators.Select(m => (object?)La(s.LaValue(c.Id, g.Code, m.MeasureKey), g.Code == la.Code ? DisclosureView.Unsuppressed : others))]));
         var seriesRows = new List<object?[]>();
@@ -85,7 +88,7 @@ public static class LaBenchmarkWorkbook
             }
         }
 
-        var series = new TableSheet("Year_on_year", "year_on_year", $"Table 3: {la.Name} year on year {BenchmarkFigures.NoteRefs(7, 8, 9)}",
+        var series = new TableSheet("Year_on_year", "year_on_year", $"Table 4: {la.Name} year on year {BenchmarkFigures.NoteRefs(7, 8, 9)}",
             "This worksheet contains one table: one row per item or indicator and year. Areas show the rate for indicators and the median of local authorities for counts.",
             [new("Series key", 28), new("Reporting year", 10), new("Data item or indicator", 50), new("Unit", 18), new(la.Name, 14, "#,##0.0"),
                 new("England: rate for indicators, median of LAs for counts", 14, "#,##0.0"),
@@ -93,6 +96,32 @@ public static class LaBenchmarkWorkbook
                 new("Statistical neighbours: rate for indicators, median of LAs for counts", 14, "#,##0.0")],
             seriesRows);
         return GafWorkbook.Create($"Family group conferences: {la.Name} benchmarks, {c.Period}", cover,
-            BenchmarkFigures.Notes(s, DisclosureView.Suppressed), [comparison, neighbours, series]);
+            BenchmarkFigures.Notes(s, DisclosureView.Suppressed), [comparison, funnel, neighbours, series]);
+    }
+
+    /// <summary>
+    /// The LA's FGC funnel (issue 14) beside England, its region and its neighbours: counts at each step and the
+    /// step-to-step rates, exactly as the build publishes them (<see cref="FgcFunnel"/> reads the build's totals and
+    /// its indicators offer_rate, acceptance_rate, conversion_rate and plan_agreed_rate; areas suppressed as for any
+    /// other LA, the LA's own figures in full).
+    /// </summary>
+    private static TableSheet Funnel(BenchmarkSnapshot s, SnapshotLa la, string region)
+    {
+        var funnel = FgcFunnel.ForLa(s, s.Collection.Id, la);
+        var rows = new List<object?[]>();
+        for (var i = 0; i < FgcFunnel.StepNames.Count; i++)
+        {
+            rows.Add([FgcFunnel.StepNames[i], "Number of families (areas: total of LAs)", .. funnel.Columns.Select(column => new FormattedFigure(column.Counts[i], "#,##0"))]);
+        }
+
+        for (var i = 0; i < FgcFunnel.RateNames.Count; i++)
+        {
+            rows.Add([FgcFunnel.RateNames[i], "Rate (% of the step before; areas from summed counts)", .. funnel.Columns.Select(column => new FormattedFigure(column.Rates[i], "#,##0.0"))]);
+        }
+
+        return new TableSheet("Funnel", "fgc_funnel", $"Table 2: {la.Name}'s FGC funnel compared, {s.Collection.Period} {BenchmarkFigures.NoteRefs(1, 2, 6, 7)}",
+            "This worksheet contains one table: families at each step from referral to a plan agreed, then the rate from each step to the next. Some cells contain symbols (see Notes).",
+            [new("Step", 26), new("Figure", 30), new(la.Name, 14), new("England", 14), new(region, 14), new("Statistical neighbours", 14)],
+            rows);
     }
 }

@@ -11,7 +11,8 @@ public static class NationalBenchmarkWorkbook
     private static readonly Statistic[] Statistics =
         [Statistic.Total, Statistic.Rate, Statistic.Mean, Statistic.Median, Statistic.LowerQuartile, Statistic.UpperQuartile, Statistic.Min, Statistic.Max];
 
-    public static XLWorkbook Create(BenchmarkSnapshot s, DisclosureView view, string contact, string publisher)
+    /// <param name="publishedOn">The publication date the analysts set for the year; none: the cover says not yet published.</param>
+    public static XLWorkbook Create(BenchmarkSnapshot s, DisclosureView view, string contact, string publisher, DateOnly? publishedOn = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         var c = s.Collection;
@@ -24,7 +25,7 @@ public static class NationalBenchmarkWorkbook
             new("Status", BenchmarkFigures.Status(s)),
             new("Source", publisher),
             new("Built", $"{BenchmarkFigures.BuiltAt(s)} (benchmark build {s.Build.Id.ToString(CultureInfo.InvariantCulture)})."),
-            new("Publication date", "The date these figures were built and published:", BenchmarkFigures.PublishedOn(s)),
+            BenchmarkFigures.PublicationLine(publishedOn),
             new("Security marking", BenchmarkFigures.Sensitivity(view)),
             new("Symbols", "[c] = confidential (suppressed), [x] = not available (not recorded, not answered or below the minimum coverage), [z] = not applicable. The Notes sheet explains each."),
             new("Contact", contact),
@@ -95,9 +96,9 @@ public static class NationalBenchmarkWorkbook
         var statuses = s.Returns.Where(r => r.CollectionId == s.Collection.Id).ToDictionary(r => r.LaCode, r => r.Status);
         return new TableSheet(
             "Local_authorities", "by_la", $"Table 3: by local authority, {s.Collection.Period} {BenchmarkFigures.NoteRefs(1, 3, 7)}",
-            "This worksheet contains one table: one row per local authority, one column per data item and indicator (key in brackets). Some cells contain symbols (see Notes).",
+            "This worksheet contains one table: one row per local authority, one column per data item and indicator (each header gives the unit and the item key). Some cells contain symbols (see Notes).",
             [new("Old LA code", 9), new("New LA code", 12), new("Local authority", 28), new("Region code", 12), new("Region name", 22), new("Return status", 14),
-                .. measures.Select(m => new TableColumn($"{BenchmarkFigures.HeaderWithUnit(m)} [{m.MeasureKey}]", 16, BenchmarkFigures.NumberFormat(m.Kind)))],
+                .. measures.Select(m => new TableColumn(BenchmarkFigures.HeaderWithUnitAndKey(m), 16, BenchmarkFigures.NumberFormat(m.Kind)))],
             s.LocalAuthorities.OrderBy(l => l.RegionCode, StringComparer.Ordinal).ThenBy(l => l.Name, StringComparer.Ordinal).Select(la => (object?[])
             [
                 la.Code, la.OnsCode, la.Name, la.RegionCode, BenchmarkFigures.RegionName(s, la.RegionCode), BenchmarkFigures.StatusText(statuses.GetValueOrDefault(la.Code)),
@@ -179,7 +180,7 @@ public static class NationalBenchmarkWorkbook
 
         return new TableSheet(
             "Year_on_year", "year_on_year", "Table 6: year-on-year series for England and regions " + BenchmarkFigures.NoteRefs(4, 7, 8, 9),
-            "This worksheet contains one table: one row per data item or indicator and area, one column per reporting year. Counts show the total, indicators the rate, decimals the median. z means the item was not collected that year.",
+            "This worksheet contains one table: one row per data item or indicator and area, one column per reporting year. Counts show the total, indicators the rate, decimals the median. [z] means the item was not collected that year.",
             [new("Series key", 28), new("Data item or indicator", 50), new("Unit", 18), new("Statistic", 22), new("Geographic level", 12), new("Area code", 12), new("Area name", 24),
                 .. collections.Select(c => new TableColumn(c.Period, 11, "#,##0.0"))],
             rows);

@@ -39,4 +39,148 @@ public class BenchmarkDisclosureTests
         audited.ShouldBeEmpty();
         ((double)secondary / protectable).ShouldBeLessThanOrEqualTo(MaximumSecondaryShare, figures);
     }
+
+    [Fact]
+    public void Protect_DemoSeedersYear_EnglandMedianAndQuartilesOfAcceptanceRateArePublishedAndNothingIsRecoverable()
+    {
+        // Arrange: the demo's own 2024-25 returns (DemoCollectionSeeder seeds each with its LA code). Before secondary
+        // suppression was made lighter it hid 116 of the 153 acceptance rates, and with them England's median and quartiles.
+        var data = DemoDisclosureData.Create(TestDefinitions.Fgc10, seedOffset: 0);
+
+        // Act
+        var left = BenchmarkDisclosure.Protect([data.Collection], data.Las, data.LaValues, data.AreaValues, threshold: 4, secondary: true,
+            minimumNationalLas: 115, minimumAreaLas: 3);
+        var audited = BenchmarkDisclosure.Audit([data.Collection], data.Las, data.LaValues, data.AreaValues);
+
+        // Assert
+        left.ShouldBeEmpty();
+        audited.ShouldBeEmpty();
+        var england = data.AreaValues.Single(a => a.MeasureKey == "acceptance_rate" && a.Level == AreaLevel.National);
+        (england.Suppressed & (SuppressedStatistics.Median | SuppressedStatistics.LowerQuartile | SuppressedStatistics.UpperQuartile | SuppressedStatistics.Rate))
+            .ShouldBe(SuppressedStatistics.None);
+    }
+
+    [Fact]
+    public void Protect_DemoSeedersYear_EnglandMedianOfACountSharedWithPublishedLasIsShown()
+    {
+        // Arrange: children aged 10 to 15 in FGCs: England's median (7) and lower quartile (5) are values that many LAs
+        // share; one LA at the position being suppressed does not make the statistic its figure.
+        var data = DemoDisclosureData.Create(TestDefinitions.Fgc10, seedOffset: 0);
+
+        // Act
+        BenchmarkDisclosure.Protect([data.Collection], data.Las, data.LaValues, data.AreaValues, threshold: 4, secondary: true,
+            minimumNationalLas: 115, minimumAreaLas: 3);
+        var audited = BenchmarkDisclosure.Audit([data.Collection], data.Las, data.LaValues, data.AreaValues);
+
+        // Assert
+        audited.ShouldBeEmpty();
+        var england = data.AreaValues.Single(a => a.MeasureKey == "children_by_age.age_10_to_15" && a.Level == AreaLevel.National);
+        england.Suppressed.HasFlag(SuppressedStatistics.Median).ShouldBeFalse(england.Suppressed.ToString());
+        england.Suppressed.HasFlag(SuppressedStatistics.LowerQuartile).ShouldBeFalse(england.Suppressed.ToString());
+    }
+
+    [Fact]
+    public void Protect_MedianAtASuppressedRateTiedWithAPublishedOne_IsShown()
+    {
+        // Arrange: LA 1 accepted 3 of 5 families (60%, suppressed); LA 3 accepted 12 of 20 (60%, published). The
+        // median sits between them: 60%, whichever of the two is at the position.
+        var data = SmallArea((3, 5), (10, 20), (12, 20), (14, 20), (16, 20), (9, 20));
+
+        // Act
+        BenchmarkDisclosure.Protect([data.Collection], data.Las, data.LaValues, data.AreaValues, threshold: 4, secondary: true);
+        var audited = BenchmarkDisclosure.Audit([data.Collection], data.Las, data.LaValues, data.AreaValues);
+
+        // Assert: it says nothing about LA 1's rate beyond how many suppressed rates lie above or below 60%.
+        var states = string.Join(", ", data.LaValues.Where(v => v.MeasureKey == "acceptance_rate").Select(v => $"{v.LaCode} {v.Value:0.#}{(v.Suppressed ? " c" : "")}"));
+        audited.ShouldBeEmpty();
+        data.LaValues.Single(v => v.LaCode == "001" && v.MeasureKey == "acceptance_rate").Suppressed.ShouldBeTrue(states);
+        data.LaValues.Single(v => v.LaCode == "003" && v.MeasureKey == "acceptance_rate").Suppressed.ShouldBeFalse(states);
+        foreach (var level in new[] { AreaLevel.National, AreaLevel.Regional })
+        {
+            var area = data.AreaValues.Single(a => a.MeasureKey == "acceptance_rate" && a.Level == level);
+            area.Suppressed.HasFlag(SuppressedStatistics.Median).ShouldBeFalse(level + ": " + area.Suppressed + "; " + states);
+        }
+    }
+
+    [Fact]
+    public void Protect_MedianFromASuppressedRateNoPublishedLaShares_IsSuppressed()
+    {
+        // Arrange: LA 1 accepted 3 of 4 (75%, suppressed); the median interpolates between 70% and LA 1's 75%.
+        var data = SmallArea((3, 4), (10, 20), (12, 20), (14, 20), (16, 20), (18, 20));
+
+        // Act
+        BenchmarkDisclosure.Protect([data.Collection], data.Las, data.LaValues, data.AreaValues, threshold: 4, secondary: true);
+        var audited = BenchmarkDisclosure.Audit([data.Collection], data.Las, data.LaValues, data.AreaValues);
+
+        // Assert
+        audited.ShouldBeEmpty();
+        foreach (var level in new[] { AreaLevel.National, AreaLevel.Regional })
+        {
+            var area = data.AreaValues.Single(a => a.MeasureKey == "acceptance_rate" && a.Level == level);
+            area.Suppressed.HasFlag(SuppressedStatistics.Median).ShouldBeTrue(level.ToString());
+            area.Suppressed.HasFlag(SuppressedStatistics.UpperQuartile).ShouldBeTrue(level.ToString());
+        }
+    }
+
+    /// <summary>
+    /// One region holding every LA (so England is the region too), families offered and accepted and the acceptance
+    /// rate, aggregated as the build does; counts 1 to 4 are small.
+    /// </summary>
+    private static DemoDisclosureData SmallArea(params (int Accepted, int Offered)[] las)
+    {
+        var definition = TestDefinitions.Fgc10;
+        var measures = BenchmarkMeasures.For(1, definition, definition)
+            .Where(m => m.MeasureKey is "families_offered" or "families_accepted" or "acceptance_rate").ToList();
+        var laValues = new List<DisclosureLaValue>();
+        for (var i = 0; i < las.Length; i++)
+        {
+            var code = (i + 1).ToString("000", CultureInfo.InvariantCulture);
+            var (accepted, offered) = las[i];
+            laValues.Add(new DisclosureLaValue { CollectionId = 1, LaCode = code, MeasureKey = "families_offered", State = ValueState.Value, Value = offered, Small = offered <= 4 });
+            laValues.Add(new DisclosureLaValue { CollectionId = 1, LaCode = code, MeasureKey = "families_accepted", State = ValueState.Value, Value = accepted, Small = accepted <= 4 });
+            laValues.Add(new DisclosureLaValue
+            {
+                CollectionId = 1,
+                LaCode = code,
+                MeasureKey = "acceptance_rate",
+                State = ValueState.Value,
+                Value = Math.Round((decimal)accepted / offered * 100m, 10),
+                Denominator = offered,
+                Small = accepted <= 4 || offered <= 4,
+            });
+        }
+
+        var areaValues = new List<DisclosureAreaValue>();
+        foreach (var (level, code) in new[] { (AreaLevel.National, "E92000001"), (AreaLevel.Regional, "E12000008") })
+        {
+            foreach (var m in measures)
+            {
+                var values = laValues.Where(v => v.MeasureKey == m.MeasureKey).ToList();
+                var isRate = m.MeasureKey == "acceptance_rate";
+                var accepted = laValues.Where(v => v.MeasureKey == "families_accepted").Sum(v => v.Value!.Value);
+                var offered = laValues.Where(v => v.MeasureKey == "families_offered").Sum(v => v.Value!.Value);
+                areaValues.Add(new DisclosureAreaValue
+                {
+                    CollectionId = 1,
+                    MeasureKey = m.MeasureKey,
+                    Level = level,
+                    AreaCode = code,
+                    ReportingCount = values.Count,
+                    Total = isRate ? null : values.Sum(v => v.Value!.Value),
+                    Mean = Math.Round(values.Average(v => v.Value!.Value), 10),
+                    NumeratorTotal = isRate ? accepted : null,
+                    DenominatorTotal = isRate ? offered : null,
+                    Rate = isRate ? Math.Round(accepted / offered * 100m, 10) : null,
+                });
+            }
+        }
+
+        return new DemoDisclosureData
+        {
+            Collection = new DisclosureCollection(1, "2024-25", definition, measures),
+            Las = [.. laValues.Select(v => v.LaCode).Distinct().Select(c => new DisclosureLa(c, "E12000008", []))],
+            LaValues = laValues,
+            AreaValues = areaValues,
+        };
+    }
 }

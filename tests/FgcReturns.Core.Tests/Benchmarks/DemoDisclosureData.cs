@@ -19,7 +19,9 @@ internal sealed class DemoDisclosureData
     public required List<DisclosureLaValue> LaValues { get; init; }
     public required List<DisclosureAreaValue> AreaValues { get; init; }
 
-    public static DemoDisclosureData Create(SurveyDefinition definition, int year = 2024, int threshold = 4, int collectionId = 1)
+    /// <param name="seedOffset">Added to the LA code to seed its return: the year by default; 0 gives the demo seeder's own
+    /// 2024-25 returns (<see cref="DemoCollectionSeeder"/> seeds with the LA code alone).</param>
+    public static DemoDisclosureData Create(SurveyDefinition definition, int year = 2024, int threshold = 4, int collectionId = 1, int? seedOffset = null)
     {
         var las = Read("local_authorities.csv").Select(r => (Code: r["old_la_code"], Region: r["region_code"])).ToList();
         var current = las.Select(l => l.Code).ToHashSet(StringComparer.Ordinal);
@@ -37,7 +39,7 @@ internal sealed class DemoDisclosureData
         foreach (var la in las)
         {
             var pop = population.GetValueOrDefault(la.Code, 40_000m);
-            var answers = SyntheticReturnGenerator.Generate(definition, (int)pop, int.Parse(la.Code, CultureInfo.InvariantCulture) + year);
+            var answers = SyntheticReturnGenerator.Generate(definition, (int)pop, int.Parse(la.Code, CultureInfo.InvariantCulture) + (seedOffset ?? year));
             decimal? Number(string key) => answers.TryGetValue(key, out var raw) && raw is not null
                 && decimal.TryParse(raw, NumberStyles.Number, CultureInfo.InvariantCulture, out var n) ? n : null;
             var kinds = measures.ToDictionary(m => m.MeasureKey, m => m.Kind, StringComparer.Ordinal);

@@ -2,6 +2,7 @@ using System.Globalization;
 using ClosedXML.Excel;
 using FgcReturns.Core.Benchmarks;
 using FgcReturns.Core.Exports;
+using Microsoft.Extensions.Configuration;
 
 namespace FgcReturns.Core.Tests.Exports;
 
@@ -52,7 +53,7 @@ public class BenchmarkWorkbookTests
         var snapshot = BenchmarkSnapshots.TwoYears();
 
         byte[] bytes;
-        using (var built = NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Suppressed, "data@example", "Foundations"))
+        using (var built = NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Suppressed, "data@example", "Foundations", publishedOn: new DateOnly(2025, 9, 25)))
         {
             bytes = GafWorkbook.ToBytes(built);
         }
@@ -68,7 +69,7 @@ public class BenchmarkWorkbookTests
         var cover = workbook.Worksheet("Cover");
         cover.Position.ShouldBe(1);
         var published = cover.CellsUsed().Where(c => c.DataType == XLDataType.DateTime).ShouldHaveSingleItem();
-        published.GetDateTime().ShouldBe(new DateTime(2025, 7, 1)); // the build finished 1 July 2025
+        published.GetDateTime().ShouldBe(new DateTime(2025, 9, 25)); // the date the analysts set, not the build's (1 July 2025)
         published.Style.NumberFormat.Format.ShouldBe("d mmmm yyyy");
         Text(cover).ShouldContain("[c] = confidential");
         var contents = workbook.Worksheet("Contents");
@@ -79,6 +80,50 @@ public class BenchmarkWorkbookTests
             cell.HasHyperlink.ShouldBeTrue(cell.GetString());
             cell.Hyperlink.InternalAddress.ShouldBe("'" + cell.GetString() + "'!A1");
         }
+    }
+
+    [Fact]
+    public void Workbooks_NoPublicationDateSet_CoverSaysNotYetPublishedAndShowsNoDate()
+    {
+        var snapshot = BenchmarkSnapshots.TwoYears();
+
+        using var national = Reopen(NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Suppressed, "data@example", "Foundations"));
+        using var la = Reopen(LaBenchmarkWorkbook.Create(snapshot, "887", "data@example", "Foundations"));
+
+        foreach (var cover in new[] { national.Worksheet("Cover"), la.Worksheet("Cover") })
+        {
+            cover.CellsUsed().ShouldNotContain(c => c.DataType == XLDataType.DateTime); // not the build's date passed off as one
+            var heading = cover.CellsUsed().Single(c => c.GetString() == "Publication date");
+            cover.Cell(heading.Address.RowNumber + 1, 1).GetString().ShouldStartWith("Not yet published");
+        }
+    }
+
+    [Fact]
+    public void LaWorkbook_PublicationDateSet_CoverShowsItAsADate()
+    {
+        var snapshot = BenchmarkSnapshots.TwoYears();
+
+        using var la = Reopen(LaBenchmarkWorkbook.Create(snapshot, "887", "data@example", "Foundations", publishedOn: new DateOnly(2026, 3, 26)));
+
+        var date = la.Worksheet("Cover").CellsUsed().Where(c => c.DataType == XLDataType.DateTime).ShouldHaveSingleItem();
+        date.GetDateTime().ShouldBe(new DateTime(2026, 3, 26));
+        date.Style.NumberFormat.Format.ShouldBe("d mmmm yyyy");
+        Text(la.Worksheet("Cover")).ShouldNotContain("Not yet published");
+    }
+
+    [Fact]
+    public void PublicationDates_FromConfiguration_AreFoundByPeriod()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Benchmarks:PublicationDates:2024-25"] = "2026-03-26",
+        }).Build();
+
+        var options = new BenchmarkOptions();
+        ConfigurationBinder.Bind(configuration.GetSection(BenchmarkOptions.Section), options);
+
+        options.PublicationDate("2024-25").ShouldBe(new DateOnly(2026, 3, 26));
+        options.PublicationDate("2025-26").ShouldBeNull();
     }
 
     [Fact]
@@ -139,6 +184,53 @@ public class BenchmarkWorkbookTests
     }
 
     [Fact]
+    public void Workbooks_SquareBracketsInTitlesAndHeaders_AreOnlyNotesAndSymbolsExplainedInNotes()
+    {
+        var snapshot = BenchmarkSnapshots.TwoYears();
+
+        using var suppressed = Reopen(NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Suppressed, "data@example", "Foundations"));
+        using var unsuppressed = Reopen(NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Unsuppressed, "data@example", "Foundations"));
+        using var la = Reopen(LaBenchmarkWorkbook.Create(snapshot, "887", "data@example", "Foundations"));
+
+        foreach (var workbook in new[] { suppressed, unsuppressed, la })
+        {
+            AssertBracketsAreNotesOrSymbols(workbook);
+        }
+
+        var byLa = suppressed.Worksheet("Local_authorities");
+        Header(byLa).Keys.ShouldContain("Families who agreed to an FGC (families; key families_accepted)"); // the key is still there, in round brackets
+    }
+
+    /// <summary>
+    /// In every sheet's title, description and header row, and on the cover, a token in square brackets is a note the
+    /// Notes sheet lists ("[note 3]") or a symbol it explains ("[c]"): nothing else (such as an item key) uses them.
+    /// </summary>
+    internal static void AssertBracketsAreNotesOrSymbols(XLWorkbook workbook)
+    {
+        var notesSheet = workbook.Worksheet("Notes");
+        var listed = notesSheet.Column(1).CellsUsed().Select(c => c.GetString()).Where(t => t.StartsWith('[')).ToHashSet(StringComparer.Ordinal);
+        var notesText = Text(notesSheet);
+        foreach (var symbol in listed.Where(t => !t.StartsWith("[note", StringComparison.Ordinal)))
+        {
+            notesText.ShouldContain("The symbol " + symbol + " means", Case.Sensitive, symbol);
+        }
+
+        foreach (var sheet in workbook.Worksheets)
+        {
+            var texts = sheet.Name == "Cover"
+                ? sheet.CellsUsed().Select(c => (Where: c.Address.ToString()!, Text: c.GetString()))
+                : sheet.Range(1, 1, 3, Math.Max(1, sheet.LastColumnUsed()?.ColumnNumber() ?? 1)).CellsUsed().Select(c => (Where: c.Address.ToString()!, Text: c.GetString()));
+            foreach (var (where, text) in texts)
+            {
+                foreach (var token in System.Text.RegularExpressions.Regex.Matches(text, @"\[[^\]]*\]").Select(m => m.Value))
+                {
+                    listed.ShouldContain(token, $"{sheet.Name}!{where}: {text}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Workbooks_NumbersAndDates_AreStoredAsNumbersWithFormats()
     {
         var snapshot = BenchmarkSnapshots.TwoYears();
@@ -185,11 +277,11 @@ public class BenchmarkWorkbookTests
         var byLa = workbook.Worksheet("Local_authorities");
         var medway = Row(byLa, "887");
         var header = Header(byLa);
-        medway.Cell(header["Families who agreed to an FGC (families) [families_accepted]"]).GetString().ShouldBe("[c]");
-        medway.Cell(header["Agreed FGCs that were held (% of families who agreed) [conversion_rate]"]).GetString().ShouldBe("[c]");
-        medway.Cell(header["FGC coordinators (FTE) (fte) [coordinators_fte]"]).GetDouble().ShouldBe(2.5);
-        Row(byLa, "855").Cell(header["FGC coordinators (FTE) (fte) [coordinators_fte]"]).GetString().ShouldBe("[x]");
-        Row(byLa, "301").Cell(header["Families who agreed to an FGC (families) [families_accepted]"]).GetString().ShouldBe("[x]");
+        medway.Cell(header["Families who agreed to an FGC (families; key families_accepted)"]).GetString().ShouldBe("[c]");
+        medway.Cell(header["Agreed FGCs that were held (% of families who agreed; key conversion_rate)"]).GetString().ShouldBe("[c]");
+        medway.Cell(header["FGC coordinators (FTE) (fte; key coordinators_fte)"]).GetDouble().ShouldBe(2.5);
+        Row(byLa, "855").Cell(header["FGC coordinators (FTE) (fte; key coordinators_fte)"]).GetString().ShouldBe("[x]");
+        Row(byLa, "301").Cell(header["Families who agreed to an FGC (families; key families_accepted)"]).GetString().ShouldBe("[x]");
         var regions = workbook.Worksheet("Regions");
         var southEast = regions.RowsUsed().Single(r => r.Cell(1).GetString() == "E12000008" && r.Cell(3).GetString() == "families_accepted");
         southEast.Cell(6).GetString().ShouldBe("[c]");
@@ -209,7 +301,7 @@ public class BenchmarkWorkbookTests
         using var workbook = Reopen(NationalBenchmarkWorkbook.Create(snapshot, DisclosureView.Unsuppressed, "data@example", "Foundations"));
 
         var byLa = workbook.Worksheet("Local_authorities");
-        Row(byLa, "887").Cell(Header(byLa)["Families who agreed to an FGC (families) [families_accepted]"]).GetDouble().ShouldBe(3);
+        Row(byLa, "887").Cell(Header(byLa)["Families who agreed to an FGC (families; key families_accepted)"]).GetDouble().ShouldBe(3);
         Text(workbook.Worksheet("Cover")).ShouldContain("OFFICIAL-SENSITIVE");
         Text(workbook.Worksheet("Cover")).ShouldContain("Provisional");
     }
@@ -256,7 +348,7 @@ public class BenchmarkWorkbookTests
 
         using var workbook = Reopen(LaBenchmarkWorkbook.Create(snapshot, "887", "data@example", "Foundations"));
 
-        workbook.Worksheets.Select(w => w.Name).ShouldBe(["Cover", "Contents", "Notes", "Comparison", "Neighbours", "Year_on_year"]);
+        workbook.Worksheets.Select(w => w.Name).ShouldBe(["Cover", "Contents", "Notes", "Comparison", "Funnel", "Neighbours", "Year_on_year"]);
         var comparison = workbook.Worksheet("Comparison");
         var accepted = comparison.RowsUsed().Single(r => r.Cell(1).GetString() == "families_accepted");
         accepted.Cell(4).GetDouble().ShouldBe(3); // its own small count, in full

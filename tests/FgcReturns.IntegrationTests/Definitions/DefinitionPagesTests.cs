@@ -64,9 +64,7 @@ public sealed class DefinitionPagesTests(WebAppFixture app) : IClassFixture<WebA
         response.Content.Headers.ContentDisposition!.FileName.ShouldBe("fgc-annual-1.0-data-specification.xlsx");
         using var stream = new MemoryStream(await response.Content.ReadAsByteArrayAsync(Ct));
         using var workbook = new XLWorkbook(stream);
-        workbook.Worksheets.Select(w => w.Name).ShouldBe(
-            [DataSpecificationWorkbook.ContentsSheet, DataSpecificationWorkbook.ItemsSheet, DataSpecificationWorkbook.RulesSheet, DataSpecificationWorkbook.IndicatorsSheet],
-            ignoreOrder: true);
+        workbook.Worksheets.Select(w => w.Name).ShouldBe(DataSpecificationWorkbook.SheetNames(definition));
         var items = workbook.Worksheet(DataSpecificationWorkbook.ItemsSheet);
         var keyCell = items.CellsUsed().First(c => c.GetString() == "Key");
         var keys = items.Column(keyCell.Address.ColumnNumber).CellsUsed()
