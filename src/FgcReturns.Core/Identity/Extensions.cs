@@ -33,6 +33,7 @@ public static class Extensions
             .AddClaimsPrincipalFactory<FgcClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
         services.AddScoped<ExternalSignIn>();
+        services.AddScoped<PasswordLinkService>();
         services.AddScoped<UserAdminService>();
         return services;
     }

@@ -1,13 +1,8 @@
-using System.Buffers.Text;
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using FgcReturns.Core.Audit;
 using FgcReturns.Core.Data;
-using FgcReturns.Core.Email;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,13 +10,11 @@ namespace FgcReturns.Core.Identity;
 
 /// <summary>
 /// Users and their access: administrators invite users (no self-registration), change roles and LAs, deactivate and
-/// reactivate; invitees and users who forgot their password set it through a one-time, expiring link.
+/// reactivate. The one-time links invitees and forgetful users set their password with are <see cref="PasswordLinkService"/>'s.
 /// Role checks are made here on the server, from the signed-in user.
 /// </summary>
-public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users, IEmailSender email, EmailOptions emailOptions, TimeProvider clock)
+public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users, PasswordLinkService links, TimeProvider clock)
 {
-    public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
-    public static readonly TimeSpan PasswordResetLifetime = TimeSpan.FromHours(2);
     public const string AuditSource = "admin";
 
     /// <summary>Every user, for administrators; null for anyone else.</summary>
@@ -97,13 +90,13 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
             }
 
             await Require(users.AddToRoleAsync(user, role!));
-            token = await NewLinkAsync(user, InvitationPurpose.Invitation, admin.Email(), ct);
+            token = await links.NewLinkAsync(user, InvitationPurpose.Invitation, admin.Email(), ct);
             db.AuditEvents.Add(Audit(admin, user, AuditActions.UserInvited, null, Describe(role, laCode)));
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
 
-        await SendInvitationAsync(user, token, ct);
+        await links.SendInvitationAsync(user, token, ct);
         return AdminOutcome.Done(user.Id);
     }
 
@@ -130,10 +123,10 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
             return AdminOutcome.Refused(new FieldError("", "This user is deactivated. Reactivate them first."));
         }
 
-        var token = await NewLinkAsync(user, InvitationPurpose.Invitation, admin.Email(), ct);
+        var token = await links.NewLinkAsync(user, InvitationPurpose.Invitation, admin.Email(), ct);
         db.AuditEvents.Add(Audit(admin, user, AuditActions.InvitationResent, null, null));
         await db.SaveChangesAsync(ct);
-        await SendInvitationAsync(user, token, ct);
+        await links.SendInvitationAsync(user, token, ct);
         return AdminOutcome.Done(user.Id);
     }
 
@@ -325,181 +318,6 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
         };
     }
 
-    /// <summary>
-    /// Emails a password reset link when an active account has this address; does nothing otherwise, so the page
-    /// says the same either way and nobody can probe for accounts.
-    /// </summary>
-    public async Task RequestPasswordResetAsync(string? emailAddress, CancellationToken ct = default)
-    {
-        var address = emailAddress?.Trim() ?? "";
-        if (address.Length == 0 || await users.FindByEmailAsync(address) is not { IsActive: true } user)
-        {
-            return;
-        }
-
-        var token = await NewLinkAsync(user, InvitationPurpose.PasswordReset, null, ct);
-        db.AuditEvents.Add(Audit(null, user, AuditActions.PasswordResetRequested, null, null));
-        await db.SaveChangesAsync(ct);
-        await email.SendAsync(new EmailMessage(user.Email!, "Reset your FGC Returns password",
-            $"""
-            Someone asked to reset the password for your FGC Returns account.
-
-            Use this link to choose a new password. It works once and expires in {PasswordResetLifetime.TotalHours.ToString(CultureInfo.InvariantCulture)} hours:
-            {LinkUrl(token)}
-
-            If you did not ask for this, you can ignore this email: your password has not changed.
-
-            FGC Returns
-            """), ct);
-    }
-
-    /// <summary>Whether a set-password link can still be used, with the reason in plain words when not.</summary>
-    public async Task<PasswordLinkCheck> CheckLinkAsync(string? token, CancellationToken ct = default)
-    {
-        var (link, user, problem) = await FindLinkAsync(token, ct);
-        return problem is not null
-            ? new PasswordLinkCheck(false, problem, null, link?.Purpose ?? InvitationPurpose.Invitation)
-            : new PasswordLinkCheck(true, null, user!.Email, link!.Purpose);
-    }
-
-    /// <summary>Sets the password through a one-time link; the link is used up only when the password is accepted.</summary>
-    public async Task<AdminOutcome> SetPasswordAsync(string? token, string? password, string? confirmation, CancellationToken ct = default)
-    {
-        var (link, user, problem) = await FindLinkAsync(token, ct);
-        if (problem is not null)
-        {
-            return AdminOutcome.Refused(new FieldError("token", problem));
-        }
-
-        var errors = new List<FieldError>();
-        if (string.IsNullOrEmpty(password))
-        {
-            errors.Add(new FieldError("password", "Enter a password"));
-        }
-        else
-        {
-            foreach (var validator in users.PasswordValidators)
-            {
-                var result = await validator.ValidateAsync(users, user!, password);
-                errors.AddRange(result.Errors.Select(e => new FieldError("password",
-                    e.Code == nameof(IdentityErrorDescriber.PasswordTooShort) ? PasswordRules.TooShortMessage : e.Description)));
-            }
-
-            if (!string.Equals(password, confirmation, StringComparison.Ordinal))
-            {
-                errors.Add(new FieldError("confirm-password", "The passwords do not match"));
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            return AdminOutcome.Refused(errors);
-        }
-
-        var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-
-        // Claim the link atomically: of two simultaneous uses, only one gets a row.
-        var claimed = await db.Invitations
-            .Where(i => i.Id == link!.Id && i.UsedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.UsedAt, now), ct);
-        if (claimed != 1)
-        {
-            return AdminOutcome.Refused(new FieldError("token", UsedMessage));
-        }
-
-        user!.PasswordHash = users.PasswordHasher.HashPassword(user, password!);
-        user.EmailConfirmed = true;
-        user.AccessFailedCount = 0;
-        user.LockoutEnd = null;
-
-        // A new stamp signs out any other session, e.g. of someone who knew the old password.
-        await Require(users.UpdateSecurityStampAsync(user));
-        db.AuditEvents.Add(Audit(null, user, link!.Purpose == InvitationPurpose.Invitation ? AuditActions.PasswordSet : AuditActions.PasswordReset, null, null));
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return AdminOutcome.Done(user.Id);
-    }
-
-    public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    private const string UsedMessage = "This link has already been used. Sign in with the password you set, or ask for a new link.";
-
-    private async Task<(Invitation? Link, FgcUser? User, string? Problem)> FindLinkAsync(string? token, CancellationToken ct)
-    {
-        const string invalid = "This link is not valid. Check that you copied the whole link from the email, or ask for a new one.";
-        if (string.IsNullOrWhiteSpace(token) || token.Length > 100)
-        {
-            return (null, null, invalid);
-        }
-
-        var hash = HashToken(token.Trim());
-        var link = await db.Invitations.AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == hash, ct);
-        if (link is null)
-        {
-            return (null, null, invalid);
-        }
-
-        var user = await users.FindByIdAsync(link.UserId);
-        string? problem = null;
-        if (user is null)
-        {
-            problem = invalid;
-        }
-        else if (link.UsedAt is not null)
-        {
-            problem = UsedMessage;
-        }
-        else if (link.RevokedAt is not null || !user.IsActive)
-        {
-            problem = "This link has been cancelled or replaced by a newer one. Use the newest link you were sent, or ask for a new one.";
-        }
-        else if (link.ExpiresAt <= clock.GetUtcNow())
-        {
-            problem = link.Purpose == InvitationPurpose.Invitation
-                ? "This invitation has expired. Ask your FGC Returns administrator to send you a new one."
-                : "This password reset link has expired. Ask for a new one from the sign-in page.";
-        }
-
-        return (link, user, problem);
-    }
-
-    /// <summary>Stores the hash of a new random token (older unused links for the same purpose are revoked) and returns the token.</summary>
-    private async Task<string> NewLinkAsync(FgcUser user, InvitationPurpose purpose, string? createdBy, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        await db.Invitations.Where(i => i.UserId == user.Id && i.Purpose == purpose && i.UsedAt == null && i.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now), ct);
-        var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        db.Invitations.Add(new Invitation
-        {
-            UserId = user.Id,
-            Purpose = purpose,
-            TokenHash = HashToken(token),
-            CreatedAt = now,
-            CreatedBy = createdBy,
-            ExpiresAt = now + (purpose == InvitationPurpose.Invitation ? InvitationLifetime : PasswordResetLifetime),
-        });
-        return token;
-    }
-
-    private Task SendInvitationAsync(FgcUser user, string token, CancellationToken ct) =>
-        email.SendAsync(new EmailMessage(user.Email!, "You have been invited to FGC Returns",
-            $"""
-            Dear {user.DisplayName},
-
-            You have been given access to FGC Returns, the service for sending and reviewing the annual Family Group Conference return.
-
-            Use this link to set your password. It works once and expires in {InvitationLifetime.TotalDays.ToString(CultureInfo.InvariantCulture)} days:
-            {LinkUrl(token)}
-
-            Then sign in with this email address ({user.Email}).
-
-            FGC Returns
-            """), ct);
-
-    private string LinkUrl(string token) => $"{emailOptions.LinkBase}/account/set-password?token={Uri.EscapeDataString(token)}";
-
     private async Task<(string? Role, string? LaCode, List<FieldError> Errors)> CheckAccessAsync(UserAccess access, CancellationToken ct)
     {
         var errors = new List<FieldError>();
@@ -562,16 +380,6 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
     /// <summary>Identity's concurrency stamp did not match on save: someone else saved the user meanwhile.</summary>
     private sealed class StaleUserException : Exception;
 
-    private AuditEvent Audit(ClaimsPrincipal? actor, FgcUser target, string action, string? oldValue, string? newValue) => new()
-    {
-        OccurredAt = clock.GetUtcNow(),
-        UserId = actor?.UserId() ?? target.Id,
-        UserEmail = actor?.Email() ?? target.Email,
-        LaCode = target.LaCode,
-        Action = action,
-        OldValue = oldValue,
-        NewValue = newValue,
-        Source = actor is null ? "system" : AuditSource,
-        Detail = JsonSerializer.Serialize(new { userId = target.Id, email = target.Email }),
-    };
+    private AuditEvent Audit(ClaimsPrincipal? actor, FgcUser target, string action, string? oldValue, string? newValue) =>
+        UserAudit.Event(clock.GetUtcNow(), actor, target, action, oldValue, newValue);
 }

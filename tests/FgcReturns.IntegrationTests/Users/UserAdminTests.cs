@@ -135,7 +135,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
         email.To.Mailboxes.Single().Address.ShouldBe("robin.medway@fgc.example");
         var token = host.LinkTokenFor("robin.medway@fgc.example");
         var stored = await Factory.WithDbAsync(db => db.Invitations.SingleAsync(Ct));
-        stored.TokenHash.ShouldBe(UserAdminService.HashToken(token));
+        stored.TokenHash.ShouldBe(PasswordLinkService.HashToken(token));
         stored.TokenHash.ShouldNotContain(token);
         stored.ExpiresAt.ShouldBe(Factory.Clock.GetUtcNow().AddDays(7));
         using var invitee = Factory.CreateBrowserlessClient();
@@ -168,9 +168,9 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
         var token = host.LinkTokenFor("sam@fgc.example");
 
         // Act
-        var tooShort = await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetPasswordAsync(token, "short", "short", Ct));
-        var mismatch = await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetPasswordAsync(token, "A-long-enough-passw0rd", "Another-passw0rd!", Ct));
-        var good = await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetPasswordAsync(token, "A-long-enough-passw0rd", "A-long-enough-passw0rd", Ct));
+        var tooShort = await Factory.WithServiceAsync<PasswordLinkService, AdminOutcome>(s => s.SetPasswordAsync(token, "short", "short", Ct));
+        var mismatch = await Factory.WithServiceAsync<PasswordLinkService, AdminOutcome>(s => s.SetPasswordAsync(token, "A-long-enough-passw0rd", "Another-passw0rd!", Ct));
+        var good = await Factory.WithServiceAsync<PasswordLinkService, AdminOutcome>(s => s.SetPasswordAsync(token, "A-long-enough-passw0rd", "A-long-enough-passw0rd", Ct));
 
         // Assert
         tooShort.Errors.ShouldContain(e => e.Field == "password");
@@ -187,8 +187,8 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
         Factory.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
 
         // Act
-        var check = await Factory.WithServiceAsync<UserAdminService, PasswordLinkCheck>(s => s.CheckLinkAsync(token, Ct));
-        var set = await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetPasswordAsync(token, "A-long-enough-passw0rd", "A-long-enough-passw0rd", Ct));
+        var check = await Factory.WithServiceAsync<PasswordLinkService, PasswordLinkCheck>(s => s.CheckLinkAsync(token, Ct));
+        var set = await Factory.WithServiceAsync<PasswordLinkService, AdminOutcome>(s => s.SetPasswordAsync(token, "A-long-enough-passw0rd", "A-long-enough-passw0rd", Ct));
         using var client = Factory.CreateBrowserlessClient();
         var page = await client.GetAsync(new Uri("/account/set-password?token=" + Uri.EscapeDataString(token), UriKind.Relative), Ct);
 
@@ -211,8 +211,8 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
         Factory.Clock.Advance(TimeSpan.FromMinutes(1));
         (await AsAdminAsync((s, a) => s.ResendInvitationAsync(a, invited.UserId!, Ct))).Succeeded.ShouldBeTrue();
         var second = host.LinkTokenFor("twice@fgc.example");
-        var old = await Factory.WithServiceAsync<UserAdminService, PasswordLinkCheck>(s => s.CheckLinkAsync(first, Ct));
-        var fresh = await Factory.WithServiceAsync<UserAdminService, PasswordLinkCheck>(s => s.CheckLinkAsync(second, Ct));
+        var old = await Factory.WithServiceAsync<PasswordLinkService, PasswordLinkCheck>(s => s.CheckLinkAsync(first, Ct));
+        var fresh = await Factory.WithServiceAsync<PasswordLinkService, PasswordLinkCheck>(s => s.CheckLinkAsync(second, Ct));
 
         // Assert
         second.ShouldNotBe(first);
@@ -231,12 +231,12 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
         var token = host.LinkTokenFor("lead.medway@fgc.example");
 
         // Act
-        var reset = await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetPasswordAsync(token, "Medways-new-passw0rd", "Medways-new-passw0rd", Ct));
-        var reuse = await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetPasswordAsync(token, "Another-new-passw0rd", "Another-new-passw0rd", Ct));
-        await Factory.WithServiceAsync<UserAdminService, bool>(async s => { await s.RequestPasswordResetAsync("lead.medway@fgc.example", Ct); return true; });
+        var reset = await Factory.WithServiceAsync<PasswordLinkService, AdminOutcome>(s => s.SetPasswordAsync(token, "Medways-new-passw0rd", "Medways-new-passw0rd", Ct));
+        var reuse = await Factory.WithServiceAsync<PasswordLinkService, AdminOutcome>(s => s.SetPasswordAsync(token, "Another-new-passw0rd", "Another-new-passw0rd", Ct));
+        await Factory.WithServiceAsync<PasswordLinkService, bool>(async s => { await s.RequestPasswordResetAsync("lead.medway@fgc.example", Ct); return true; });
         var later = host.LinkTokenFor("lead.medway@fgc.example");
         Factory.Clock.Advance(TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1));
-        var expired = await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetPasswordAsync(later, "Another-new-passw0rd", "Another-new-passw0rd", Ct));
+        var expired = await Factory.WithServiceAsync<PasswordLinkService, AdminOutcome>(s => s.SetPasswordAsync(later, "Another-new-passw0rd", "Another-new-passw0rd", Ct));
 
         // Assert: the same answer for a known and an unknown address; only the known one gets an email.
         (await ReviewHost.BodyAsync(request)).ShouldContain("If an account uses that address");
