@@ -79,7 +79,7 @@ internal static class TrackerCommand
         return 0;
     }
 
-    private static string Core(Question question, string key) => FgcReturns.Core.Validation.AnswerParser.LabelFor(question, key);
+    private static string Core(Question question, string key) => AnswerParser.LabelFor(question, key);
 
     private static string FindDefinitions()
     {

@@ -1,4 +1,3 @@
-using FgcReturns.Core.Validation;
 
 namespace FgcReturns.Core.SurveyDefinitions;
 

@@ -12,7 +12,6 @@ public sealed partial class FeatureDependencyTests
 {
     private static readonly string[][] KnownCycles =
     [
-        ["SurveyDefinitions", "Validation"],
         ["ApiClients", "Benchmarks", "Collections", "Jobs", "PeerInsight", "Returns", "Uploads"],
     ];
 

@@ -1,7 +1,6 @@
 using System.Globalization;
-using FgcReturns.Core.SurveyDefinitions;
 
-namespace FgcReturns.Core.Validation;
+namespace FgcReturns.Core.SurveyDefinitions;
 
 public enum AnswerState
 {
