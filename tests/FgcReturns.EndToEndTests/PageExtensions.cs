@@ -29,6 +29,34 @@ public static class PageExtensions
     /// <summary>The id a question's field has on the page: an item or grid-cell key with its dots as dashes.</summary>
     public static string FieldId(string key) => key.Replace('.', '-');
 
+    /// <summary>Presses Tab until the target has focus; fails if it is not reached in <paramref name="maxTabStops"/> presses (not in the focus order).</summary>
+    public static async Task TabToAsync(this IPage page, ILocator target, int maxTabStops)
+    {
+        await target.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        for (var i = 0; i < maxTabStops; i++)
+        {
+            if (await target.EvaluateAsync<bool>("e => e === document.activeElement"))
+            {
+                return;
+            }
+
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        throw new ShouldAssertException($"{target} was not reached with {maxTabStops} presses of Tab on {page.Url}.");
+    }
+
+    /// <summary>Adds to <paramref name="violations"/> any sideways scroll of the page (WCAG 1.4.10) and any axe violation.</summary>
+    public static async Task CheckReflowAndAccessibilityAsync(this IPage page, List<string> violations)
+    {
+        if (await page.SidewaysScrollAsync() is { } sideways)
+        {
+            violations.Add(sideways);
+        }
+
+        violations.AddRange((await page.AccessibilityViolationsAsync()).Select(v => $"{new Uri(page.Url).AbsolutePath}: {v}"));
+    }
+
     /// <summary>Runs axe (WCAG 2.2 A and AA plus best practice) and describes any violation.</summary>
     public static async Task<string[]> AccessibilityViolationsAsync(this IPage page)
     {

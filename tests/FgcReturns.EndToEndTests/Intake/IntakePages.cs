@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Playwright;
 
 namespace FgcReturns.EndToEndTests.Intake;
@@ -54,42 +53,10 @@ internal static class IntakePages
     }
 
     /// <summary>Presses Tab until the target has focus; fails if it is not in the page's focus order.</summary>
-    public static async Task TabToAsync(IPage page, ILocator target)
-    {
-        await target.WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        for (var i = 0; i < MaxTabStops; i++)
-        {
-            if (await target.EvaluateAsync<bool>("e => e === document.activeElement"))
-            {
-                return;
-            }
-
-            await page.Keyboard.PressAsync("Tab");
-        }
-
-        throw new ShouldAssertException($"{target} was not reached with {MaxTabStops} presses of Tab on {page.Url}.");
-    }
+    public static Task TabToAsync(IPage page, ILocator target) => page.TabToAsync(target, MaxTabStops);
 
     public static Task<string?> FocusedIdAsync(IPage page) => page.EvaluateAsync<string?>("() => document.activeElement && document.activeElement.id");
 
     /// <summary>No sideways scroll of the page (WCAG 1.4.10), naming what sticks out, and no axe violation.</summary>
-    public static async Task CheckPageAsync(IPage page, List<string> violations)
-    {
-        var overflow = await page.EvaluateAsync<double>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        if (overflow > 0)
-        {
-            var culprits = await page.EvaluateAsync<string>(
-                """
-                () => [...document.querySelectorAll('body *')]
-                    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-                    .filter(e => { for (let a = e.parentElement; a && a !== document.body && a !== document.documentElement; a = a.parentElement) { if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return false; } return true; })
-                    .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= document.documentElement.clientWidth + 1)
-                    .slice(0, 3)
-                    .map(e => `<${e.tagName.toLowerCase()} id="${e.id}" class="${e.className}">`).join(' ')
-                """);
-            violations.Add($"{new Uri(page.Url).AbsolutePath}: the page scrolls sideways by {overflow.ToString(CultureInfo.InvariantCulture)} px ({culprits})");
-        }
-
-        violations.AddRange((await page.AccessibilityViolationsAsync()).Select(v => $"{new Uri(page.Url).AbsolutePath}: {v}"));
-    }
+    public static Task CheckPageAsync(IPage page, List<string> violations) => page.CheckReflowAndAccessibilityAsync(violations);
 }

@@ -240,30 +240,8 @@ public sealed class KeyboardJourneyTests(PortalFixture portal) : IClassFixture<P
     }
 
     /// <summary>Presses Tab until the target has focus; fails if it is not in the page's focus order.</summary>
-    private static async Task TabToAsync(IPage page, ILocator target)
-    {
-        await target.WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        for (var i = 0; i < MaxTabStops; i++)
-        {
-            if (await target.EvaluateAsync<bool>("e => e === document.activeElement"))
-            {
-                return;
-            }
-
-            await page.Keyboard.PressAsync("Tab");
-        }
-
-        throw new ShouldAssertException($"{target} was not reached with {MaxTabStops} presses of Tab on {page.Url}.");
-    }
+    private static Task TabToAsync(IPage page, ILocator target) => page.TabToAsync(target, MaxTabStops);
 
     /// <summary>No sideways scroll of the page (WCAG 1.4.10) and no axe violation.</summary>
-    private static async Task CheckPageAsync(IPage page, List<string> violations)
-    {
-        if (await page.SidewaysScrollAsync() is { } sideways)
-        {
-            violations.Add(sideways);
-        }
-
-        violations.AddRange((await page.AccessibilityViolationsAsync()).Select(v => $"{new Uri(page.Url).AbsolutePath}: {v}"));
-    }
+    private static Task CheckPageAsync(IPage page, List<string> violations) => page.CheckReflowAndAccessibilityAsync(violations);
 }
