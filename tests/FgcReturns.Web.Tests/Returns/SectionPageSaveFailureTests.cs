@@ -96,6 +96,22 @@ public sealed class SectionPageSaveFailureTests(SectionPageDatabase database) : 
     }
 
     [Fact]
+    public void OpenTheSection_DatabaseDown_ShowsAProblemPageNotAnExceptionAndNoEmptyForm()
+    {
+        // Arrange: the database cannot be reached when the page opens (in a circuit, an exception here ends the page).
+        faults.Arm("database down");
+
+        // Act
+        var cut = Render<SectionPage>(p => p.Add(x => x.ReturnId, returnId).Add(x => x.SectionKey, "referrals"));
+
+        // Assert: the GOV.UK problem page, a way to try again, and no form whose empty boxes would look like lost answers.
+        cut.WaitForAssertion(() => cut.Find("h1").TextContent.ShouldBe("Sorry, there is a problem with the service"));
+        cut.Find("#load-problem").TextContent.ShouldContain("Your saved answers are safe.");
+        cut.FindAll("a.govuk-link").Select(a => a.TextContent).ShouldContain("Try again");
+        cut.FindAll($"#{Key}").ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task TypeAnAnswer_SomeoneElseChangedItMeanwhile_PageStaysAliveShowsBothAnswersAndCanUseMine()
     {
         // Arrange: the page is open; a colleague saves 30 for the same question.
