@@ -45,14 +45,14 @@ public sealed class BenchmarkExports(BenchmarkReader reader, BenchmarkOptions op
         }
 
         await using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        var gridTotals = OpenDataCsv.GridTotals(s.Collections.Select(c => catalog.Get(surveyId, c.DefinitionVersion)).OfType<SurveyDefinitions.SurveyDefinition>());
+        var breakdowns = OpenDataBreakdowns.From(s.Collections.Select(c => catalog.Get(surveyId, c.DefinitionVersion)).OfType<SurveyDefinitions.SurveyDefinition>());
         if (metadata)
         {
-            OpenDataCsv.WriteMetadata(s, text, gridTotals);
+            OpenDataCsv.WriteMetadata(s, text, breakdowns);
         }
         else
         {
-            OpenDataCsv.WriteData(s, text, gridTotals);
+            OpenDataCsv.WriteData(s, text, breakdowns);
         }
 
         var name = $"{surveyId.Replace('-', '_')}_{s.Collection.TimePeriod}_{BenchmarkFigures.StatusWord(s)}{(metadata ? ".meta" : "")}.csv";

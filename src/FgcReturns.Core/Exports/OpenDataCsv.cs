@@ -11,31 +11,35 @@ namespace FgcReturns.Core.Exports;
 /// time period x geography x filter combination. The standard time and geography columns come first, then two filters,
 /// <c>breakdown_topic</c> and <c>breakdown</c> (grouped by the topic): a grid's rows (referrals by stage, children by
 /// age, sex and ethnicity, families not proceeding by reason) are breakdown rows of the item the grid adds up to (or of
-/// a column named after the grid when it adds up to no item), and every other figure is on the Total / Total row.
+/// a column named after the grid when it adds up to no item), and so are the items of a sum rule (the living-arrangement
+/// outcomes are breakdown rows of children whose family had an FGC); every other figure is on the Total / Total row.
 /// Indicator columns keep one meaning: an LA's value, an area's total (counts) or its rate from summed numerators and
-/// denominators (indicators); the median of LAs for a decimal item is in its own <c>_median_of_las</c> column.
+/// denominators (indicators); the median and quartiles of LAs' rates (and of decimal items) are in their own
+/// <c>_la_median</c>, <c>_la_lower_quartile</c> and <c>_la_upper_quartile</c> columns, on area rows only.
 /// Always suppressed: this is for public release. GSS symbols: c (confidential), x (not available), z (not applicable).
 /// </summary>
 public static class OpenDataCsv
 {
     public const string TimeIdentifier = "Financial year";
     public const string Total = "Total";
-    public const string MedianSuffix = "_median_of_las";
+
+    /// <summary>Order statistics of LAs' figures, each in its own column: suffix, label ending and statistic.</summary>
+    public static readonly IReadOnlyList<(string Suffix, string Label, DisclosureControl.Statistic Statistic)> LaStatistics =
+    [
+        ("_la_median", " (median of LAs)", DisclosureControl.Statistic.Median),
+        ("_la_lower_quartile", " (lower quartile of LAs)", DisclosureControl.Statistic.LowerQuartile),
+        ("_la_upper_quartile", " (upper quartile of LAs)", DisclosureControl.Statistic.UpperQuartile),
+    ];
 
     public static readonly IReadOnlyList<string> TimeAndGeography =
         ["time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code", "region_name", "new_la_code", "old_la_code", "la_name"];
 
     public static readonly IReadOnlyList<string> Filters = ["breakdown_topic", "breakdown"];
 
-    /// <summary>Each grid's question key and the item it adds up to (total_of), from the definitions; none is fine (grids get their own column).</summary>
-    public static IReadOnlyDictionary<string, string> GridTotals(IEnumerable<SurveyDefinition> definitions) =>
-        definitions.SelectMany(d => d.Questions).Where(q => q.Grid?.TotalOf is not null)
-            .GroupBy(q => q.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Grid!.TotalOf!, StringComparer.Ordinal);
-
-    public static void WriteData(BenchmarkSnapshot s, TextWriter writer, IReadOnlyDictionary<string, string>? gridTotals = null)
+    public static void WriteData(BenchmarkSnapshot s, TextWriter writer, OpenDataBreakdowns? breakdowns = null)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var layout = Layout.Of(s, gridTotals ?? new Dictionary<string, string>());
+        var layout = Layout.Of(s, breakdowns ?? OpenDataBreakdowns.None);
         using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" }, leaveOpen: true);
         foreach (var h in TimeAndGeography.Concat(Filters).Concat(layout.Indicators.Select(i => i.Name)))
         {
@@ -101,21 +105,24 @@ public static class OpenDataCsv
             return Gss.NotAvailable; // not collected in this year's version of the return
         }
 
-        if (m.Kind == MeasureKind.Decimal)
+        if (indicator.LaStatistic is { } statistic)
         {
-            // An LA's own figure and the median of LAs are different things: each has its own column.
-            return isArea == indicator.IsMedian
-                ? figure(m, DisclosureControl.Statistic.Median).Plain(indicator.Decimals)
-                : Gss.NotApplicable;
+            // An order statistic of LAs' figures describes an area: not applicable to an LA's own row.
+            return isArea ? figure(m, statistic).Plain(indicator.Decimals) : Gss.NotApplicable;
+        }
+
+        if (m.Kind == MeasureKind.Decimal && isArea)
+        {
+            return Gss.NotApplicable; // decimals are not added up: an area has only their median and quartiles
         }
 
         return figure(m, BenchmarkFigures.Headline(m.Kind)).Plain(indicator.Decimals);
     }
 
-    public static void WriteMetadata(BenchmarkSnapshot s, TextWriter writer, IReadOnlyDictionary<string, string>? gridTotals = null)
+    public static void WriteMetadata(BenchmarkSnapshot s, TextWriter writer, OpenDataBreakdowns? breakdowns = null)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var layout = Layout.Of(s, gridTotals ?? new Dictionary<string, string>());
+        var layout = Layout.Of(s, breakdowns ?? OpenDataBreakdowns.None);
         using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" }, leaveOpen: true);
         foreach (var h in (string[])["col_name", "col_type", "label", "indicator_grouping", "indicator_unit", "indicator_dp", "filter_hint", "filter_grouping_column"])
         {
@@ -148,7 +155,7 @@ public static class OpenDataCsv
     }
 
     /// <summary>An indicator column and, per filter combination, the measure (series key) whose figure it holds.</summary>
-    private sealed record Indicator(string Name, string Label, string Grouping, string Unit, int Decimals, bool IsMedian)
+    private sealed record Indicator(string Name, string Label, string Grouping, string Unit, int Decimals, DisclosureControl.Statistic? LaStatistic = null)
     {
         public Dictionary<(string Topic, string Breakdown), string> Cells { get; } = [];
     }
@@ -156,9 +163,10 @@ public static class OpenDataCsv
     private sealed record Layout(List<Indicator> Indicators, List<(string Topic, string Breakdown)> FilterRows)
     {
         /// <summary>Every series key, in the order of the newest collection's definition, then older-only items.</summary>
-        public static Layout Of(BenchmarkSnapshot s, IReadOnlyDictionary<string, string> gridTotals)
+        public static Layout Of(BenchmarkSnapshot s, OpenDataBreakdowns breakdowns)
         {
             var all = s.Collections.Reverse().SelectMany(c => s.MeasuresOf(c.Id)).DistinctBy(m => m.SeriesKey).ToList();
+            var bySeries = all.ToDictionary(m => m.SeriesKey, StringComparer.Ordinal);
             var indicators = new Dictionary<string, Indicator>(StringComparer.Ordinal);
             var filterRows = new List<(string, string)> { (Total, Total) };
             Indicator Column(string name, Func<Indicator> create)
@@ -171,18 +179,40 @@ public static class OpenDataCsv
                 return i;
             }
 
+            Indicator ItemColumn(BenchmarkMeasure m) =>
+                Column(m.SeriesKey, () => new Indicator(m.SeriesKey, Label(m), m.Section ?? "", Unit(m), DisclosureControl.Decimals(m.Kind)));
+
+            void Breakdown(Indicator column, string topic, string breakdown, string seriesKey)
+            {
+                column.Cells[(topic, breakdown)] = seriesKey;
+                if (!filterRows.Contains((topic, breakdown)))
+                {
+                    filterRows.Add((topic, breakdown));
+                }
+            }
+
             foreach (var m in all)
             {
                 var dot = m.SeriesKey.IndexOf('.', StringComparison.Ordinal);
+                if (dot < 0 && breakdowns.TermTotals.TryGetValue(m.SeriesKey, out var sumTotal) && bySeries.TryGetValue(sumTotal, out var sumMeasure)
+                    && m.Kind == MeasureKind.Count && sumMeasure.Kind == MeasureKind.Count)
+                {
+                    // A part of a sum rule (an outcome): a breakdown row of the item the parts add up to.
+                    Breakdown(ItemColumn(sumMeasure), m.Section ?? sumMeasure.Label, m.Label, m.SeriesKey);
+                    continue;
+                }
+
                 if (dot < 0)
                 {
-                    var decimals = DisclosureControl.Decimals(m.Kind);
-                    Column(m.SeriesKey, () => new Indicator(m.SeriesKey, Label(m), m.Section ?? "", Unit(m), decimals, false)).Cells[(Total, Total)] = m.SeriesKey;
-                    if (m.Kind == MeasureKind.Decimal)
+                    ItemColumn(m).Cells[(Total, Total)] = m.SeriesKey;
+                    if (m.Kind is MeasureKind.Decimal or MeasureKind.Indicator)
                     {
-                        var name = m.SeriesKey + MedianSuffix;
-                        Column(name, () => new Indicator(name, Shorten(m.Label, " (median of LAs)"), m.Section ?? "", Unit(m),
-                            DisclosureControl.Decimals(m.Kind, DisclosureControl.Statistic.Median), true)).Cells[(Total, Total)] = m.SeriesKey;
+                        foreach (var (suffix, ending, statistic) in LaStatistics)
+                        {
+                            var name = m.SeriesKey + suffix;
+                            Column(name, () => new Indicator(name, Shorten(Label(m), ending), m.Section ?? "", Unit(m),
+                                DisclosureControl.Decimals(m.Kind, statistic), statistic)).Cells[(Total, Total)] = m.SeriesKey;
+                        }
                     }
 
                     continue;
@@ -193,13 +223,10 @@ public static class OpenDataCsv
                 var split = m.Label.IndexOf(": ", StringComparison.Ordinal);
                 var topic = split > 0 ? m.Label[..split] : grid;
                 var breakdown = split > 0 ? m.Label[(split + 2)..] : m.SeriesKey[(dot + 1)..];
-                var target = gridTotals.TryGetValue(grid, out var totalKey) && all.Any(x => x.SeriesKey == totalKey) ? totalKey : grid;
-                var column = Column(target, () => new Indicator(target, Shorten(topic, ""), m.Section ?? "", Unit(m), 0, false));
-                column.Cells[(topic, breakdown)] = m.SeriesKey;
-                if (!filterRows.Contains((topic, breakdown)))
-                {
-                    filterRows.Add((topic, breakdown));
-                }
+                var column = breakdowns.GridTotals.TryGetValue(grid, out var totalKey) && bySeries.TryGetValue(totalKey, out var totalMeasure)
+                    ? ItemColumn(totalMeasure)
+                    : Column(grid, () => new Indicator(grid, Shorten(topic, ""), m.Section ?? "", Unit(m), 0));
+                Breakdown(column, topic, breakdown, m.SeriesKey);
             }
 
             return new Layout([.. indicators.Values], filterRows);
@@ -217,4 +244,30 @@ public static class OpenDataCsv
     }
 
     public const int MaxLabel = 80;
+}
+
+/// <summary>
+/// What a reader of the survey definitions knows adds up, so that the parts are published as breakdown rows of the whole:
+/// each grid to the item it totals (<c>total_of</c>), and each part of a sum rule (<c>a + b + c = total</c>) to its total.
+/// </summary>
+public sealed record OpenDataBreakdowns(IReadOnlyDictionary<string, string> GridTotals, IReadOnlyDictionary<string, string> TermTotals)
+{
+    public static readonly OpenDataBreakdowns None = new(new Dictionary<string, string>(), new Dictionary<string, string>());
+
+    public static OpenDataBreakdowns From(IEnumerable<SurveyDefinition> definitions)
+    {
+        ArgumentNullException.ThrowIfNull(definitions);
+        var list = definitions.ToList();
+        var grids = list.SelectMany(d => d.Questions).Where(q => q.Grid?.TotalOf is not null)
+            .GroupBy(q => q.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Grid!.TotalOf!, StringComparer.Ordinal);
+
+        // A part in two different sums would belong to two wholes: it stays a column of its own.
+        var terms = list.SelectMany(BenchmarkDisclosure.SumRules)
+            .SelectMany(r => r.Terms.Select(t => (Term: t, r.Total)))
+            .Distinct()
+            .GroupBy(t => t.Term, StringComparer.Ordinal)
+            .Where(g => g.Count() == 1)
+            .ToDictionary(g => g.Key, g => g.Single().Total, StringComparer.Ordinal);
+        return new OpenDataBreakdowns(grids, terms);
+    }
 }

@@ -55,8 +55,8 @@ public static class BenchmarkSnapshots
         {
             Area(2, "families_accepted", AreaLevel.National, "E92000001", total: 63, median: 20, min: 3, max: 40, reporting: 3),
             Area(2, "initial_fgcs_held", AreaLevel.National, "E92000001", total: 49, median: 10, min: 3, max: 36, reporting: 3),
-            Area(2, "coordinators_fte", AreaLevel.National, "E92000001", median: 3.25m, min: 2.5m, max: 4, reporting: 2, notRecorded: 1),
-            Area(2, "conversion_rate", AreaLevel.National, "E92000001", rate: 49m / 63m * 100m, numerator: 49, denominator: 63, median: 90, min: 50, max: 100, publicMin: 50, publicMax: 90, reporting: 3, small: 1),
+            Area(2, "coordinators_fte", AreaLevel.National, "E92000001", median: 3.25m, min: 2.5m, max: 4, reporting: 2, notRecorded: 1, lowerQuartile: 2.875m, upperQuartile: 3.625m),
+            Area(2, "conversion_rate", AreaLevel.National, "E92000001", rate: 49m / 63m * 100m, numerator: 49, denominator: 63, median: 90, min: 50, max: 100, publicMin: 50, publicMax: 90, reporting: 3, small: 1, lowerQuartile: 70, upperQuartile: 95),
             Area(2, "families_accepted", AreaLevel.Regional, "E12000008", total: 3, median: 3, min: 3, max: 3, reporting: 1),
             Area(2, "families_accepted", AreaLevel.Regional, "E12000004", total: 60, median: 30, min: 20, max: 40, reporting: 2),
             Area(2, "families_accepted", AreaLevel.Neighbours, "887", total: 60, median: 30, min: 20, max: 40, reporting: 2),
@@ -130,7 +130,8 @@ public static class BenchmarkSnapshots
 
     private static BenchmarkAreaValue Area(int collection, string key, AreaLevel level, string code, decimal? total = null, decimal? rate = null,
         decimal? numerator = null, decimal? denominator = null, decimal? median = null, decimal? min = null, decimal? max = null,
-        decimal? publicMin = null, decimal? publicMax = null, int reporting = 0, int notRecorded = 0, int small = 0) => new()
+        decimal? publicMin = null, decimal? publicMax = null, int reporting = 0, int notRecorded = 0, int small = 0,
+        decimal? lowerQuartile = null, decimal? upperQuartile = null) => new()
         {
             BuildId = 7,
             CollectionId = collection,
@@ -144,8 +145,8 @@ public static class BenchmarkSnapshots
             DenominatorTotal = denominator,
             Mean = median,
             Median = median,
-            LowerQuartile = median,
-            UpperQuartile = median,
+            LowerQuartile = lowerQuartile ?? median,
+            UpperQuartile = upperQuartile ?? median,
             Min = min,
             Max = max,
             PublicMin = publicMin ?? min,

@@ -376,17 +376,18 @@ public class BenchmarkWorkbookTests
         OpenDataCsv.WriteMetadata(snapshot, meta);
 
         var lines = data.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines[0].ShouldBe("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,new_la_code,old_la_code,la_name,breakdown_topic,breakdown,families_accepted,initial_fgcs_held,coordinators_fte,coordinators_fte_median_of_las,conversion_rate");
-        lines.ShouldContain("202425,Financial year,National,E92000001,England,,,,,,Total,Total,63,49,z,3.3,77.8");
-        lines.ShouldContain("202425,Financial year,Local authority,E92000001,England,E12000008,South East,E06000035,887,Medway,Total,Total,c,c,2.5,z,c");
-        lines.ShouldContain("202324,Financial year,National,E92000001,England,,,,,,Total,Total,50,45,z,x,x");
+        lines[0].ShouldBe("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,new_la_code,old_la_code,la_name,breakdown_topic,breakdown,families_accepted,initial_fgcs_held,coordinators_fte,coordinators_fte_la_median,coordinators_fte_la_lower_quartile,coordinators_fte_la_upper_quartile,conversion_rate,conversion_rate_la_median,conversion_rate_la_lower_quartile,conversion_rate_la_upper_quartile");
+        lines.ShouldContain("202425,Financial year,National,E92000001,England,,,,,,Total,Total,63,49,z,3.3,2.9,3.6,77.8,90.0,70.0,95.0");
+        lines.ShouldContain("202425,Financial year,Local authority,E92000001,England,E12000008,South East,E06000035,887,Medway,Total,Total,c,c,2.5,z,z,z,c,z,z,z");
+        lines.ShouldContain("202324,Financial year,National,E92000001,England,,,,,,Total,Total,50,45,z,x,x,x,x,x,x,x");
         lines.Single(l => l.Contains(",856,", StringComparison.Ordinal)).ShouldContain("\"'=HYPERLINK(");
         var metaLines = meta.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         metaLines[0].ShouldBe("col_name,col_type,label,indicator_grouping,indicator_unit,indicator_dp,filter_hint,filter_grouping_column");
         metaLines.ShouldContain("breakdown,Filter,Group,,,,The group within the breakdown,breakdown_topic");
         metaLines.ShouldContain("conversion_rate,Indicator,Agreed FGCs that were held (% of families who agreed),Indicators,%,1,,");
         metaLines.ShouldContain("families_accepted,Indicator,Families who agreed to an FGC,Conferences,,0,,");
-        metaLines.ShouldContain("coordinators_fte_median_of_las,Indicator,FGC coordinators (FTE) (median of LAs),Conferences,,1,,");
+        metaLines.ShouldContain("coordinators_fte_la_median,Indicator,FGC coordinators (FTE) (median of LAs),Conferences,,1,,");
+        metaLines.ShouldContain("conversion_rate_la_lower_quartile,Indicator,Agreed FGCs that were held (% of families who agreed) (lower quartile of LAs),Indicators,%,1,,");
     }
 
     private static XLWorkbook Reopen(XLWorkbook workbook)

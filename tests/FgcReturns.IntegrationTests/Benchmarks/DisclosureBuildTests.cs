@@ -133,12 +133,16 @@ public sealed class DisclosureBuildTests(DatabaseServerFixture database)
 
     /// <summary>
     /// The tidy file back to one row per place and year, as a reader pivoting it would: the Total row's indicators by
-    /// name, and each breakdown row's figure under its grid cell key (the grid's label and row label identify it).
+    /// name, and each breakdown row's figure under its grid cell key (the grid's label and row label identify it) or, for
+    /// the parts of a sum rule (the outcomes), under the part's item key (its section title and label identify it).
     /// </summary>
     private static List<Dictionary<string, string>> Wide(List<Dictionary<string, string>> tidy, Core.SurveyDefinitions.SurveyDefinition definition)
     {
+        var sumParts = BenchmarkDisclosure.SumRules(definition)
+            .SelectMany(r => r.Terms.Select(t => (Topic: definition.Sections.Single(s => s.Questions.Any(q => q.Key == t)).Title, Breakdown: definition.FindQuestion(t)!.Label, Key: t, Column: r.Total)));
         var cells = definition.Questions.Where(q => q.Grid is not null)
             .SelectMany(q => q.Grid!.Rows.Select(r => (Topic: q.Label, Breakdown: r.Label, Key: q.Key + "." + r.Value, Column: q.Grid.TotalOf ?? q.Key)))
+            .Concat(sumParts)
             .ToDictionary(c => (c.Topic, c.Breakdown));
         var wide = new List<Dictionary<string, string>>();
         foreach (var place in tidy.GroupBy(r => (r["time_period"], r["geographic_level"], r["region_code"], r["old_la_code"])))
@@ -157,7 +161,7 @@ public sealed class DisclosureBuildTests(DatabaseServerFixture database)
         return wide;
     }
 
-    private static List<Dictionary<string, string>> ReadCsv(byte[] content)
+    internal static List<Dictionary<string, string>> ReadCsv(byte[] content)
     {
         using var reader = new StreamReader(new MemoryStream(content));
         using var csv = new CsvHelper.CsvReader(reader, CultureInfo.InvariantCulture);
