@@ -45,6 +45,9 @@ public static class AuditActions
     /// <summary>An administrator extended a collection's deadline.</summary>
     public const string DeadlineExtended = nameof(DeadlineExtended);
 
+    /// <summary>An analyst set (or cleared) the date a collection's benchmarks are published.</summary>
+    public const string PublicationDateSet = nameof(PublicationDateSet);
+
     /// <summary>An administrator reopened a closed collection.</summary>
     public const string CollectionReopened = nameof(CollectionReopened);
 

@@ -52,16 +52,6 @@ public sealed class BenchmarkOptions
     [Range(1, 16)]
     public int BuildParallelism { get; set; } = Math.Min(Environment.ProcessorCount, 4);
 
-    /// <summary>
-    /// The date each year's figures are (or will be) published, set by the analysts, keyed by the collection's period:
-    /// <c>Benchmarks:PublicationDates:2024-25 = 2026-03-26</c>. The workbooks' cover shows it; a year without one says
-    /// it is not yet published. (Not the build's date: builds run on every acceptance and nightly.)
-    /// </summary>
-    public Dictionary<string, DateOnly> PublicationDates { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>The configured publication date of a collection's period, if any.</summary>
-    public DateOnly? PublicationDate(string period) => PublicationDates.TryGetValue(period, out var date) ? date : null;
-
     /// <summary>Contact shown on the workbooks' cover sheets.</summary>
     [Required]
     public string Contact { get; set; } = "fgc.data@foundations.example";

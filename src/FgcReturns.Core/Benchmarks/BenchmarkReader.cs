@@ -23,6 +23,9 @@ public sealed record SnapshotCollection(int Id, string Period, DateOnly PeriodSt
     /// <summary>LAs whose returns this build includes for the collection.</summary>
     public int IncludedLas { get; init; }
 
+    /// <summary>The day the analysts set for publishing this year's figures (on the collection's page); null until set.</summary>
+    public DateOnly? PublicationDate { get; init; }
+
     /// <summary>All LAs (153 in England).</summary>
     public int TotalLas { get; init; }
 
@@ -129,6 +132,7 @@ public sealed class BenchmarkReader(IDbContextFactory<FgcDbContext> dbFactory, T
             .Select(c => new SnapshotCollection(c.Id, c.Period, c.PeriodStart, c.DefinitionVersion, c.Title, c.Status == Collections.CollectionStatus.Closed)
             {
                 IncludedLas = included.GetValueOrDefault(c.Id),
+                PublicationDate = c.PublicationDate,
                 TotalLas = totalLas,
                 MeetsCoverage = included.GetValueOrDefault(c.Id) >= options.MinimumNationalLas(totalLas),
             })

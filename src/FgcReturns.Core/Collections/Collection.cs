@@ -23,6 +23,9 @@ public sealed class Collection
     /// <summary>Closed by an administrator before its deadline ended: nobody is overdue, so no overdue reminders.</summary>
     public bool ClosedEarly => Status == CollectionStatus.Closed && ClosedAt is { } closed && closed < UkTime.DeadlineEnds(Deadline);
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The day the analysts publish this year's benchmarks; null until they set it (downloads say "not yet published").</summary>
+    public DateOnly? PublicationDate { get; set; }
     public string Title { get; set; } = "";
 
     /// <summary>PostgreSQL xmin, used for optimistic concurrency: an administrator's change from an older page is refused.</summary>

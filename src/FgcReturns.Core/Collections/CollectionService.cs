@@ -26,6 +26,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         public const string Deadline = "deadline";
         public const string Title = "title";
         public const string Collection = "collection";
+        public const string PublicationDate = "publication-date";
     }
 
     /// <summary>Today in the UK (<see cref="UkTime"/>): a deadline day lasts until 23:59:59 UK time.</summary>
@@ -297,6 +298,46 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
     }
 
     /// <summary>
+    /// Sets the day this year's benchmarks are published (shown on every workbook's cover and the benchmark pages), or
+    /// clears it. Analysts decide publication, so analysts and administrators may set it.
+    /// </summary>
+    /// <param name="rowVersion">The collection's row version as the page showed it; refused if anyone changed it since.</param>
+    public async Task<CollectionOutcome> SetPublicationDateAsync(ClaimsPrincipal user, int collectionId, DateOnly? date, uint? rowVersion = null, CancellationToken ct = default)
+    {
+        if (!user.IsInRole(Roles.Analyst) && !IsAdministrator(user))
+        {
+            return CollectionOutcome.Forbidden("Only analysts and administrators can set the publication date.");
+        }
+
+        var collection = await db.Collections.SingleOrDefaultAsync(c => c.Id == collectionId, ct);
+        if (collection is null)
+        {
+            return CollectionOutcome.NotFound;
+        }
+
+        if (await StaleAsync(collection, rowVersion, Fields.PublicationDate, ct) is { } stale)
+        {
+            return stale;
+        }
+
+        if (date is { } day && day <= collection.PeriodEnd)
+        {
+            return CollectionOutcome.Refused([new(Fields.PublicationDate, $"The publication date must be after the reporting year ends, {LongDate(collection.PeriodEnd)}")]);
+        }
+
+        if (date == collection.PublicationDate)
+        {
+            return CollectionOutcome.Done(collection);
+        }
+
+        var old = collection.PublicationDate;
+        collection.PublicationDate = date;
+        db.AuditEvents.Add(Audit(user, collection, AuditActions.PublicationDateSet, clock.GetUtcNow(),
+            old is { } o ? IsoDate(o) : null, date is { } d ? IsoDate(d) : null, new { collectionId }));
+        return await SaveAsync(collection, Fields.PublicationDate, ct);
+    }
+
+    /// <summary>
     /// Refuses a change made on a page showing an older version of the collection (its xmin row version), saying who
     /// changed what, so one administrator never silently undoes another's change.
     /// </summary>
@@ -343,6 +384,9 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
             AuditActions.CollectionClosed => $"{who} closed the collection",
             AuditActions.CollectionReopened => $"{who} reopened the collection with the deadline {ReadableDate(last.NewValue)}",
             AuditActions.CollectionOpened => $"{who} opened the collection",
+            AuditActions.PublicationDateSet => last.NewValue is null
+                ? $"{who} removed the publication date"
+                : $"{who} set the publication date to {ReadableDate(last.NewValue)}",
             _ => "someone else changed this collection",
         };
         var when = last is null ? "" : $" ({UkTime.DateAndTime(last.OccurredAt)})";

@@ -18,7 +18,7 @@ public sealed class BenchmarkExports(BenchmarkReader reader, BenchmarkOptions op
             return null;
         }
 
-        using var workbook = NationalBenchmarkWorkbook.Create(s, view, options.Contact, options.Publisher, options.PublicationDate(s.Collection.Period));
+        using var workbook = NationalBenchmarkWorkbook.Create(s, view, options.Contact, options.Publisher, s.Collection.PublicationDate);
         var suffix = (kind == BenchmarkKind.Provisional ? "-submitted" : "") + (view == DisclosureView.Unsuppressed ? "-OFFICIAL-SENSITIVE" : "");
         return new ExportFile($"{surveyId}-benchmarks-{s.Collection.Period}-{BenchmarkFigures.StatusWord(s)}{suffix}.xlsx", Xlsx, GafWorkbook.ToBytes(workbook));
     }
@@ -32,7 +32,7 @@ public sealed class BenchmarkExports(BenchmarkReader reader, BenchmarkOptions op
             return null;
         }
 
-        using var workbook = LaBenchmarkWorkbook.Create(s, laCode, options.Contact, options.Publisher, options.PublicationDate(s.Collection.Period));
+        using var workbook = LaBenchmarkWorkbook.Create(s, laCode, options.Contact, options.Publisher, s.Collection.PublicationDate);
         return new ExportFile($"{surveyId}-benchmarks-{s.Collection.Period}-{BenchmarkFigures.StatusWord(s)}-{laCode}.xlsx", Xlsx, GafWorkbook.ToBytes(workbook));
     }
 

@@ -57,7 +57,7 @@ public static class BenchmarkFigures
         (s.Build.FinishedAt ?? s.Build.StartedAt).ToString("d MMMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The cover's publication date line: the date the analysts set for this year (<see cref="BenchmarkOptions.PublicationDates"/>)
+    /// The cover's publication date line: the date the analysts set for this year (on the collection's page)
     /// as a real date, or, with none set, a plain statement that the figures are not yet published.
     /// </summary>
     public static GafWorkbook.CoverLine PublicationLine(DateOnly? publishedOn) => publishedOn is { } date

@@ -112,21 +112,6 @@ public class BenchmarkWorkbookTests
     }
 
     [Fact]
-    public void PublicationDates_FromConfiguration_AreFoundByPeriod()
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Benchmarks:PublicationDates:2024-25"] = "2026-03-26",
-        }).Build();
-
-        var options = new BenchmarkOptions();
-        ConfigurationBinder.Bind(configuration.GetSection(BenchmarkOptions.Section), options);
-
-        options.PublicationDate("2024-25").ShouldBe(new DateOnly(2026, 3, 26));
-        options.PublicationDate("2025-26").ShouldBeNull();
-    }
-
-    [Fact]
     public void Workbooks_DataTables_HaveNoBlankCellsAndOnlyBracketedSymbolsExplainedInNotes()
     {
         var snapshot = BenchmarkSnapshots.TwoYears();

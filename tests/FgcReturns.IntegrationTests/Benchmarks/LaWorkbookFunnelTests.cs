@@ -18,7 +18,10 @@ public sealed class LaWorkbookFunnelTests(DatabaseServerFixture database)
         var collection = await DisclosureBuildTests.AddDemoLikeYearAsync(host, 2024);
         var build = await host.Builder.BuildAsync(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, BenchmarkTrigger.OnDemand, ct: Ct);
         build.Outcome.ShouldBe(BuildOutcome.Succeeded, build.Error);
-        host.Get<BenchmarkOptions>().PublicationDates["2024-25"] = new DateOnly(2026, 3, 26);
+        await using (var setup = host.CreateDb())
+        {
+            await setup.Collections.Where(c => c.Id == collection).ExecuteUpdateAsync(u => u.SetProperty(c => c.PublicationDate, new DateOnly(2026, 3, 26)), Ct);
+        }
         const string La = "887"; // Medway, South East
 
         // Act

@@ -572,6 +572,10 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("period_start");
 
+                    b.Property<DateOnly?>("PublicationDate")
+                        .HasColumnType("date")
+                        .HasColumnName("publication_date");
+
                     b.Property<uint>("RowVersion")
                         .IsConcurrencyToken()
                         .ValueGeneratedOnAddOrUpdate()
