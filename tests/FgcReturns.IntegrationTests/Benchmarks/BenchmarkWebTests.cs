@@ -176,7 +176,9 @@ public sealed class BenchmarkWebTests(BenchmarkWebFixture app) : IClassFixture<B
 
         forLead.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         forAnalyst.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await forAnalyst.Content.ReadAsStringAsync(Ct)).ShouldContain("Compare Leicestershire, 2024-25");
+        var compare = await forAnalyst.Content.ReadAsStringAsync(Ct);
+        compare.ShouldContain("Compare Leicestershire, 2024-25");
+        compare.ShouldContain("Not yet published: these figures are management information and may change before they are published.");
     }
 
     [Fact]
@@ -193,6 +195,8 @@ public sealed class BenchmarkWebTests(BenchmarkWebFixture app) : IClassFixture<B
         html.ShouldContain("Recent builds");
         html.ShouldContain("Succeeded");
         html.ShouldContain("view=unsuppressed");
+        html.ShouldContain("No publication date set: the downloads say the figures are not yet published.");
+        html.ShouldContain("#publication\">Set the publication date");
         forbidden.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
