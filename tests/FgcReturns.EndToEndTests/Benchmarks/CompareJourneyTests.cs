@@ -1,4 +1,6 @@
 using FgcReturns.Core.Benchmarks;
+using FgcReturns.IntegrationTests;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -28,7 +30,18 @@ public sealed class CompareJourneyTests(PortalFixture portal) : IClassFixture<Po
         var first = lead.Locator("main section[aria-labelledby^='m-']").First;
         var summary = first.Locator(".govuk-summary-list");
         await Assertions.Expect(summary.Locator("dt")).ToHaveTextAsync(["Medway", "England", "South East", "Statistical neighbours"]);
-        await Assertions.Expect(summary.Locator("dd").Nth(1)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"\d"));
+        // England's figure is the build's England rate for this measure, as published (not just any number).
+        var measureKey = (await first.GetAttributeAsync("aria-labelledby"))!["m-".Length..];
+        var (england, threshold) = await portal.Factory.WithDbAsync(async db =>
+        {
+            var collectionId = await db.Collections.Where(c => c.Period == "2024-25").Select(c => c.Id).SingleAsync();
+            var area = await db.Set<BenchmarkAreaValue>().AsNoTracking()
+                .SingleAsync(a => a.BuildId == build.BuildId && a.CollectionId == collectionId && a.MeasureKey == measureKey && a.AreaLevel == AreaLevel.National);
+            return (area, (await db.Set<BenchmarkBuild>().SingleAsync(b => b.Id == build.BuildId)).SuppressionThreshold);
+        });
+        var expected = DisclosureControl.Area(england, MeasureKind.Indicator, DisclosureControl.Statistic.Rate, threshold, DisclosureView.Suppressed).Format(1);
+        expected.ShouldMatch(@"^\d+\.\d$"); // a published figure, not a symbol
+        await Assertions.Expect(summary.Locator("dd").Nth(1)).ToHaveTextAsync(expected);
         var chart = first.Locator("svg.fgc-chart").First;
         await Assertions.Expect(chart).ToHaveAttributeAsync("role", "img");
         await Assertions.Expect(chart.Locator("title")).ToContainTextAsync("Medway and its statistical neighbours, 2024-25");
