@@ -232,7 +232,7 @@ public static class CircuitLoad
         }
     }
 
-    private static async Task<List<(string Email, int ReturnId)>> CreateLeadsAsync(FgcWebFactory portal, int count)
+    internal static async Task<List<(string Email, int ReturnId)>> CreateLeadsAsync(FgcWebFactory portal, int count)
     {
         using var scope = portal.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<FgcDbContext>();
@@ -257,9 +257,9 @@ public static class CircuitLoad
         return leads;
     }
 
-    private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Round((sorted.Count - 1) * p)];
+    internal static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Round((sorted.Count - 1) * p)];
 
-    private static int Arg(string[] args, string name, int fallback)
+    internal static int Arg(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;

@@ -20,9 +20,16 @@ using Npgsql;
 // --no-returns leaves out the LA return timings (validation and save); --only-returns runs only those.
 // --no-peer leaves out issue 14's timings (the "where you would sit" panel, the peer rules' cost).
 // --only-intake runs only issue 15's timings (PATCH through the submission API; a 5,000-row tracker).
+// --only-signalr-circuits runs only issue 12's 500-circuit harness (a raw Blazor SignalR client; see SignalRCircuitLoad.cs).
 // --only-uploads runs only issue 12's upload timing (a CSV of bad lines read at growing lengths: linear time).
 // Starts a private PostgreSQL cluster (as the integration tests do), generates synthetic accepted returns for
 // every LA and year with the full item set, and prints the timings as a markdown table.
+if (args.Contains("--only-signalr-circuits"))
+{
+    // Issue 12: 500 Blazor circuits editing at once, driven by a raw SignalR client (SignalRCircuitLoad.cs).
+    return await SignalRCircuitLoad.RunAsync(args);
+}
+
 if (args.Contains("--only-circuits"))
 {
     // Issue 12: many Blazor circuits editing at once (CircuitLoad.cs).
