@@ -41,7 +41,6 @@ public static class Extensions
         services.AddReturns();
         services.AddCollections(configuration);
         services.AddBenchmarks(configuration);
-        services.AddScoped<IReturnEvents, BenchmarkReturnEvents>();
         services.AddApiClients(configuration);
         services.AddTracker();
 
