@@ -15,6 +15,25 @@ namespace FgcReturns.Core.Returns;
 /// <summary>Everything that reads or changes an LA's return. The LA scope is enforced here, from the signed-in user.</summary>
 public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catalog, TimeProvider clock, ReturnEmailNotifier notifier, ILogger<ReturnService> logger, PeerReferenceSource peerReference)
 {
+    /// <summary>
+    /// The returns of the signed-in data lead's own LA, newest period first, with their collections (the home page's list);
+    /// empty for anyone who is not an LA data lead.
+    /// </summary>
+    public async Task<IReadOnlyList<LaReturn>> ListOwnLaAsync(ClaimsPrincipal user, CancellationToken ct = default) =>
+        user.LaCode() is { } code
+            ? await db.Returns.AsNoTracking().Include(r => r.Collection).Where(r => r.LaCode == code)
+                .OrderByDescending(r => r.Collection!.PeriodStart).ToListAsync(ct)
+            : [];
+
+    /// <summary>Counts across every LA for the national overview; null for anyone who is not an analyst or administrator.</summary>
+    public async Task<NationalOverview?> NationalOverviewAsync(ClaimsPrincipal user, CancellationToken ct = default) =>
+        user.IsNational()
+            ? new NationalOverview(
+                await db.LocalAuthorities.CountAsync(ct),
+                await db.Returns.CountAsync(r => r.Status == ReturnStatus.Submitted || r.Status == ReturnStatus.Accepted, ct),
+                await db.Collections.CountAsync(ct))
+            : null;
+
     /// <summary>The return with what pages need, or null when it does not exist or this user may not see it.</summary>
     public async Task<ReturnContext?> GetAsync(ClaimsPrincipal user, int returnId, CancellationToken ct = default)
     {
@@ -648,6 +667,9 @@ public sealed record SubmitOutcome(bool Succeeded, bool Found, IReadOnlyList<str
 
     public static SubmitOutcome Submitted(ReturnSubmission submission) => new(true, true, [], submission);
 }
+
+/// <summary>What the home page shows an analyst or administrator.</summary>
+public sealed record NationalOverview(int LocalAuthorities, int SubmittedOrAccepted, int Collections);
 
 /// <summary>
 /// Last year's peer figures a return's peer-range queries compare against, or null when there are none. PeerInsight
