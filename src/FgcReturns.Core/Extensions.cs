@@ -24,13 +24,10 @@ public static class Extensions
     public static IServiceCollection AddCore(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddSingleton(TimeProvider.System);
-        var demo = configuration.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new DemoOptions { Seed = environment.IsDevelopment() };
-        if (configuration.GetSection(DemoOptions.Section)["Seed"] is null)
-        {
-            demo.Seed = environment.IsDevelopment();
-        }
-
-        services.AddSingleton(demo);
+        // Demo:Seed defaults to on in Development only; the setting, when present, wins.
+        services.AddOptions<DemoOptions>().Configure(o => o.Seed = environment.IsDevelopment())
+            .Bind(configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DemoOptions>>().Value);
         services.AddFgcTelemetry(configuration);
         services.AddFgcData(configuration, environment);
         services.AddUsers();
@@ -41,7 +38,6 @@ public static class Extensions
         services.AddReturns();
         services.AddCollections(configuration);
         services.AddBenchmarks(configuration);
-        services.AddScoped<IReturnEvents, BenchmarkReturnEvents>();
         services.AddApiClients(configuration);
         services.AddTracker();
 

@@ -1,10 +1,12 @@
 using FgcReturns.Core;
 using FgcReturns.Core.Data;
+using FgcReturns.Core.Postgres;
 using FgcReturns.Web;
 
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    DevelopmentDatabase.StartIfNeeded(builder.Configuration, builder.Environment, builder.Services);
     builder.Services.AddCore(builder.Configuration, builder.Environment);
     builder.Services.AddWeb(builder.Configuration);
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Text.Json;
 using FgcReturns.Core.Identity;
 
 namespace FgcReturns.Core.ApiClients;
@@ -12,9 +11,6 @@ namespace FgcReturns.Core.ApiClients;
 public static class ApiClientPrincipal
 {
     public const string AuthenticationType = "ApiClient";
-    public const string ClientIdClaim = "fgc:api_client_id";
-    public const string ClientNameClaim = "fgc:api_client_name";
-    public const string CreatedByClaim = "fgc:api_client_created_by";
 
     public static ClaimsPrincipal For(ApiClient client)
     {
@@ -25,9 +21,9 @@ public static class ApiClientPrincipal
                 new Claim(ClaimTypes.Email, DisplayName(client)),
                 new Claim(ClaimTypes.Role, Roles.LaDataLead),
                 new Claim(FgcClaimTypes.LaCode, client.LaCode),
-                new Claim(ClientIdClaim, client.Id.ToString(CultureInfo.InvariantCulture)),
-                new Claim(ClientNameClaim, client.Name),
-                new Claim(CreatedByClaim, client.CreatedByEmail),
+                new Claim(ApiClientClaims.ClientId, client.Id.ToString(CultureInfo.InvariantCulture)),
+                new Claim(ApiClientClaims.ClientName, client.Name),
+                new Claim(ApiClientClaims.CreatedBy, client.CreatedByEmail),
             ],
             AuthenticationType);
         return new ClaimsPrincipal(identity);
@@ -38,21 +34,5 @@ public static class ApiClientPrincipal
     {
         ArgumentNullException.ThrowIfNull(client);
         return $"API client '{client.Name}' (created by {client.CreatedByEmail})";
-    }
-
-    public static bool IsApiClient(this ClaimsPrincipal user) => user.FindFirst(ClientIdClaim) is not null;
-
-    /// <summary>Audit detail naming the client, or null for a person.</summary>
-    public static string? AuditDetail(ClaimsPrincipal user)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return user.FindFirst(ClientIdClaim) is { } id
-            ? JsonSerializer.Serialize(new
-            {
-                apiClientId = int.Parse(id.Value, CultureInfo.InvariantCulture),
-                apiClient = user.FindFirst(ClientNameClaim)?.Value,
-                createdBy = user.FindFirst(CreatedByClaim)?.Value,
-            })
-            : null;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FgcReturns.Core.ApiClients;
 
@@ -8,8 +9,8 @@ public static class Extensions
     /// <summary>API clients (secrets, scope) and the submission API over the return service.</summary>
     public static IServiceCollection AddApiClients(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
-        services.AddSingleton(options);
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ApiOptions>>().Value);
         services.AddScoped<ApiClientService>();
         services.AddScoped<ReturnApi>();
         return services;

@@ -1,3 +1,4 @@
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 
 namespace FgcReturns.Core.Benchmarks;

@@ -1,5 +1,4 @@
 using FgcReturns.Core.Data;
-using FgcReturns.Core.Jobs;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 

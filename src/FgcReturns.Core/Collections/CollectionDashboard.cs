@@ -1,5 +1,5 @@
 using System.Globalization;
-using FgcReturns.Core.Returns;
+using FgcReturns.Core.Data;
 
 namespace FgcReturns.Core.Collections;
 

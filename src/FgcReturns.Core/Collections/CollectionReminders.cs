@@ -3,7 +3,6 @@ using System.Text;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Email;
 using FgcReturns.Core.Identity;
-using FgcReturns.Core.Returns;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 

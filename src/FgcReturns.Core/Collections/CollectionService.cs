@@ -4,7 +4,6 @@ using System.Text.Json;
 using FgcReturns.Core.Audit;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Identity;
-using FgcReturns.Core.Returns;
 using FgcReturns.Core.SurveyDefinitions;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;

@@ -1,5 +1,4 @@
 using FgcReturns.Core.Data;
-using FgcReturns.Core.Returns;
 using Microsoft.EntityFrameworkCore;
 
 namespace FgcReturns.Core.Collections;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using ClosedXML.Excel;
 using CsvHelper;
-using FgcReturns.Core.Returns;
+using FgcReturns.Core.Data;
 
 namespace FgcReturns.Core.Collections;
 

@@ -1,4 +1,3 @@
-using FgcReturns.Core.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -6,7 +5,7 @@ namespace FgcReturns.Core.Collections;
 
 public static class Extensions
 {
-    /// <summary>Collections: the service, reminders, the recurring jobs and their registration at start-up.</summary>
+    /// <summary>Collections: the service, reminders and the recurring jobs (scheduled in Jobs/RecurringJobs.cs).</summary>
     public static IServiceCollection AddCollections(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(CollectionOptions.Section).Get<CollectionOptions>() ?? new CollectionOptions();
@@ -20,7 +19,6 @@ public static class Extensions
         services.AddScoped<CollectionService>();
         services.AddScoped<CollectionReminders>();
         services.AddScoped<CollectionJobs>();
-        services.AddHostedService<RecurringJobs.Registration>();
         return services;
     }
 }

@@ -14,8 +14,8 @@ public static class Extensions
     public const string DataProtectionApplicationName = "FgcReturns";
 
     /// <summary>
-    /// Registers the DbContext. With no connection string in Development, starts (or reuses) a private
-    /// PostgreSQL cluster under .data/postgres and turns migrations on for it.
+    /// Registers the DbContext on ConnectionStrings:Fgc. In Development the host starts a private cluster first when none
+    /// is given (<see cref="Postgres.DevelopmentDatabase"/>); elsewhere a missing connection string stops the start.
     /// </summary>
     public static IServiceCollection AddFgcData(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
@@ -23,19 +23,9 @@ public static class Extensions
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            if (!environment.IsDevelopment())
-            {
-                throw new StartupException(
-                    "No database is configured: give a PostgreSQL connection string in the setting ConnectionStrings__Fgc.");
-            }
-
-            var path = options.PrivateClusterPath ?? Path.Combine(RepositoryRoot(environment.ContentRootPath), ".data", "postgres");
-            var cluster = PrivatePostgresCluster.StartOrReuse(path);
-            services.AddSingleton(cluster);
-            cluster.EnsureDatabase("fgc_returns");
-            connectionString = cluster.ConnectionString("fgc_returns");
-            options.ApplyMigrations = true;
-            configuration[$"ConnectionStrings:{ConnectionStringName}"] = connectionString;
+            throw new StartupException(environment.IsDevelopment()
+                ? "No database is configured: give a PostgreSQL connection string in the setting ConnectionStrings__Fgc, or start the host through DevelopmentDatabase.StartIfNeeded."
+                : "No database is configured: give a PostgreSQL connection string in the setting ConnectionStrings__Fgc.");
         }
 
         services.AddSingleton(options);

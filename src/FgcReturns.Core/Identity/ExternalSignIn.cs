@@ -33,7 +33,7 @@ public sealed record ExternalSignInOutcome(FgcUser? User, ExternalSignInRefusal?
 /// user (an Identity external login); later sign-ins are matched by the subject alone, so a changed email address
 /// at the provider changes nothing. Nobody is ever created here: role and LA come from the invitation.
 /// </summary>
-public sealed class ExternalSignIn(UserManager<FgcUser> users, FgcDbContext db, TimeProvider clock)
+public sealed class ExternalSignIn(UserManager<FgcUser> users, FgcDbContext db, PasswordLinkService links, TimeProvider clock)
 {
     public const string AuditSource = "external-sign-in";
 
@@ -85,10 +85,7 @@ public sealed class ExternalSignIn(UserManager<FgcUser> users, FgcDbContext db, 
 
         // The person has proved who they are through the provider: the emailed set-password link is no longer needed,
         // and left working it would let whoever reads that email set a password on this account.
-        var now = clock.GetUtcNow();
-        var pendingLinks = await db.Invitations
-            .Where(i => i.UserId == invited.Id && i.UsedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now));
+        var pendingLinks = await links.RevokePendingAsync(invited.Id, purpose: null, CancellationToken.None);
 
         db.AuditEvents.Add(new AuditEvent
         {

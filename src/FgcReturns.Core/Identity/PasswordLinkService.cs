@@ -162,12 +162,11 @@ public sealed class PasswordLinkService(FgcDbContext db, UserManager<FgcUser> us
         return (link, user, problem);
     }
 
-    /// <summary>Stores the hash of a new random token (older unused links for the same purpose are revoked) and returns the token.</summary>
+    /// <summary>Stores the hash of a new random token (older pending links for the same purpose are revoked) and returns the token.</summary>
     internal async Task<string> NewLinkAsync(FgcUser user, InvitationPurpose purpose, string? createdBy, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await db.Invitations.Where(i => i.UserId == user.Id && i.Purpose == purpose && i.UsedAt == null && i.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now), ct);
+        await RevokePendingAsync(user.Id, purpose, ct);
         var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         db.Invitations.Add(new Invitation
         {
@@ -179,6 +178,19 @@ public sealed class PasswordLinkService(FgcDbContext db, UserManager<FgcUser> us
             ExpiresAt = now + (purpose == InvitationPurpose.Invitation ? InvitationLifetime : PasswordResetLifetime),
         });
         return token;
+    }
+
+    /// <summary>
+    /// Cancels the person's pending set-password links (not used, not cancelled, not expired), of one purpose or of every
+    /// purpose, so that only the newest link works and none outlives a deactivation or a provider sign-in. Returns how
+    /// many were cancelled. Expired links are left as they are: they already cannot be used, and keep saying they expired.
+    /// </summary>
+    public Task<int> RevokePendingAsync(string userId, InvitationPurpose? purpose, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return db.Invitations
+            .Where(i => i.UserId == userId && i.UsedAt == null && i.RevokedAt == null && i.ExpiresAt > now && (purpose == null || i.Purpose == purpose))
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now), ct);
     }
 
     internal Task SendInvitationAsync(FgcUser user, string token, CancellationToken ct) =>

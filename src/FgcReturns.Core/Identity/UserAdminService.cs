@@ -237,15 +237,13 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
                     return AdminOutcome.Done(user.Id);
                 }
 
-                var now = clock.GetUtcNow();
                 user.IsActive = active;
 
                 // A new security stamp ends the user's existing sessions at the next check (every minute).
                 await Require(users.UpdateSecurityStampAsync(user));
                 if (!active)
                 {
-                    await db.Invitations.Where(i => i.UserId == user.Id && i.UsedAt == null && i.RevokedAt == null)
-                        .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now), ct);
+                    await links.RevokePendingAsync(user.Id, purpose: null, ct);
                 }
 
                 db.AuditEvents.Add(Audit(admin, user, active ? AuditActions.UserReactivated : AuditActions.UserDeactivated, null, null));

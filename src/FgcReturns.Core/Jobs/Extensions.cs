@@ -10,7 +10,10 @@ public static class Extensions
 {
     public const string HangfireSchema = "hangfire";
 
-    /// <summary>Hangfire on the portal's PostgreSQL database in its own schema; the server only when enabled.</summary>
+    /// <summary>
+    /// Hangfire on the portal's PostgreSQL database in its own schema; the server only when enabled; the recurring jobs
+    /// (<see cref="RecurringJobs"/>) registered when the host starts.
+    /// </summary>
     public static IServiceCollection AddFgcJobs(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
@@ -36,6 +39,7 @@ public static class Extensions
             .UseRecommendedSerializerSettings()
             .UseLogProvider(new HostSafeLogProvider(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()))
             .UseStorage(sp.GetRequiredService<JobStorage>()));
+        services.AddHostedService<RecurringJobs.Registration>();
         if (options.ServerEnabled)
         {
             services.AddHangfireServer(o =>

@@ -20,6 +20,7 @@ public static class WorkerHost
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration[$"{JobsOptions.Section}:{nameof(JobsOptions.ServerEnabled)}"] = "true";
+        Postgres.DevelopmentDatabase.StartIfNeeded(builder.Configuration, builder.Environment, builder.Services);
         builder.Services.AddCore(builder.Configuration, builder.Environment);
 
         // Identity's services (used by jobs that email people) need authentication registered, though nobody signs in here.

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
-using FgcReturns.Core.ApiClients;
 using FgcReturns.Core.Audit;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Identity;
 
 namespace FgcReturns.Core.Returns;
@@ -22,7 +22,7 @@ internal static class ReturnAudit
         NewValue = newValue,
         // A change through the submission API is marked as such, whichever save path made it.
         Source = user.IsApiClient() ? "api" : source,
-        Detail = ApiClientPrincipal.AuditDetail(user),
+        Detail = ApiClientClaims.AuditDetail(user),
     };
 }
 

@@ -5,7 +5,6 @@ using FgcReturns.Core.Audit;
 using FgcReturns.Core.Collections;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Identity;
-using FgcReturns.Core.PeerInsight;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Validation;
 using Microsoft.EntityFrameworkCore;
@@ -14,8 +13,27 @@ using Microsoft.Extensions.Logging;
 namespace FgcReturns.Core.Returns;
 
 /// <summary>Everything that reads or changes an LA's return. The LA scope is enforced here, from the signed-in user.</summary>
-public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catalog, TimeProvider clock, ReturnEmailNotifier notifier, ILogger<ReturnService> logger, PeerBenchmarkQuery peerBenchmarks)
+public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catalog, TimeProvider clock, ReturnEmailNotifier notifier, ILogger<ReturnService> logger, PeerReferenceSource peerReference)
 {
+    /// <summary>
+    /// The returns of the signed-in data lead's own LA, newest period first, with their collections (the home page's list);
+    /// empty for anyone who is not an LA data lead.
+    /// </summary>
+    public async Task<IReadOnlyList<LaReturn>> ListOwnLaAsync(ClaimsPrincipal user, CancellationToken ct = default) =>
+        user.LaCode() is { } code
+            ? await db.Returns.AsNoTracking().Include(r => r.Collection).Where(r => r.LaCode == code)
+                .OrderByDescending(r => r.Collection!.PeriodStart).ToListAsync(ct)
+            : [];
+
+    /// <summary>Counts across every LA for the national overview; null for anyone who is not an analyst or administrator.</summary>
+    public async Task<NationalOverview?> NationalOverviewAsync(ClaimsPrincipal user, CancellationToken ct = default) =>
+        user.IsNational()
+            ? new NationalOverview(
+                await db.LocalAuthorities.CountAsync(ct),
+                await db.Returns.CountAsync(r => r.Status == ReturnStatus.Submitted || r.Status == ReturnStatus.Accepted, ct),
+                await db.Collections.CountAsync(ct))
+            : null;
+
     /// <summary>The return with what pages need, or null when it does not exist or this user may not see it.</summary>
     public async Task<ReturnContext?> GetAsync(ClaimsPrincipal user, int returnId, CancellationToken ct = default)
     {
@@ -34,7 +52,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
         var collection = ret.Collection ?? await db.Collections.AsNoTracking().SingleAsync(c => c.Id == ret.CollectionId, ct);
         var definition = Definition(collection);
         var previous = await PreviousAcceptedAsync(ret.LaCode, collection, definition, ct);
-        var peers = await peerBenchmarks.ReferenceAsync(definition, collection, ret.LaCode, ct);
+        var peers = await peerReference(definition, collection, ret.LaCode, ct);
         var validation = ValidationEngine.Validate(definition, ret.Values, previous?.Values, peers);
         return new ReturnContext(ret, collection, definition, previous, validation, EditRefusal(ret, collection)) { Peers = peers };
     }
@@ -188,7 +206,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
     private async Task<ReturnState> StateAsync(LaReturn ret, SurveyDefinition definition, ClaimsPrincipal user, CancellationToken ct)
     {
         var previous = await PreviousAcceptedAsync(ret.LaCode, ret.Collection!, definition, ct);
-        var peers = await peerBenchmarks.ReferenceAsync(definition, ret.Collection!, ret.LaCode, ct);
+        var peers = await peerReference(definition, ret.Collection!, ret.LaCode, ct);
         var validation = ValidationEngine.Validate(definition, ret.Values, previous?.Values, peers);
         return new ReturnState(ret.Values, ret.Explanations, ret.RowVersion, validation, await ReplacedAnswersAsync(ret, definition, user, ct));
     }
@@ -534,7 +552,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
     private async Task<ValidationResult> RefreshAsync(LaReturn ret, SurveyDefinition definition, CancellationToken ct)
     {
         var previous = await PreviousAcceptedAsync(ret.LaCode, ret.Collection!, definition, ct);
-        var peers = await peerBenchmarks.ReferenceAsync(definition, ret.Collection!, ret.LaCode, ct);
+        var peers = await peerReference(definition, ret.Collection!, ret.LaCode, ct);
         var result = ValidationEngine.Validate(definition, ret.Values, previous?.Values, peers);
         ret.ErrorCount = result.Errors.Count();
         ret.QueryCount = result.Queries.Count();
@@ -662,6 +680,15 @@ public sealed record SubmitOutcome(bool Succeeded, bool Found, IReadOnlyList<str
 
     public static SubmitOutcome Submitted(ReturnSubmission submission) => new(true, true, [], submission);
 }
+
+/// <summary>What the home page shows an analyst or administrator.</summary>
+public sealed record NationalOverview(int LocalAuthorities, int SubmittedOrAccepted, int Collections);
+
+/// <summary>
+/// Last year's peer figures a return's peer-range queries compare against, or null when there are none. PeerInsight
+/// supplies it from the published benchmarks; a delegate, so that Returns does not depend on the features built on it.
+/// </summary>
+public delegate Task<PeerReference?> PeerReferenceSource(SurveyDefinition definition, Collection collection, string laCode, CancellationToken ct);
 
 /// <summary>What other features do when a return changes state (benchmarks, email); a seam at a boundary.</summary>
 public interface IReturnEvents

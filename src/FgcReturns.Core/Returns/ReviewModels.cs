@@ -1,4 +1,5 @@
 using FgcReturns.Core.Audit;
+using FgcReturns.Core.Data;
 
 namespace FgcReturns.Core.Returns;
 

@@ -1,4 +1,4 @@
-using FgcReturns.Core.Returns;
+using FgcReturns.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 

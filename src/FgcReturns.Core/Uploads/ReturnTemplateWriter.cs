@@ -289,7 +289,7 @@ public sealed class ReturnTemplateWriter
 
         // Text an LA typed that starts with = + - @ would be a formula once the cell is edited in a spreadsheet:
         // written with an apostrophe in front, which the reader takes off again.
-        cell.SetValue(Exports.SpreadsheetSafety.Neutralise(text));
+        cell.SetValue(SpreadsheetSafety.Neutralise(text));
         cell.SetDataType(XLDataType.Text);
     }
 

@@ -376,7 +376,7 @@ public sealed class ReturnUploadReader
         };
     }
 
-    /// <summary>The template writes "'=..." for text starting with = + - @ (<see cref="Exports.SpreadsheetSafety"/>); read it as typed.</summary>
+    /// <summary>The template writes "'=..." for text starting with = + - @ (<see cref="SpreadsheetSafety"/>); read it as typed.</summary>
     private static string WithoutNeutralisingApostrophe(string text) =>
         text.Length > 1 && text[0] == '\'' && text[1] is '=' or '+' or '-' or '@' ? text[1..] : text;
 

@@ -1,4 +1,5 @@
 using FgcReturns.Core.Collections;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.IntegrationTests;

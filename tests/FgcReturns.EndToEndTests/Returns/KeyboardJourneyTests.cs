@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Tests.Builders;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
 using FgcReturns.IntegrationTests;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using FgcReturns.Core.ApiClients;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
 using FgcReturns.TestSupport;

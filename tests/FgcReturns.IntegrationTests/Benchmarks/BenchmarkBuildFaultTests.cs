@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using FgcReturns.Core.Benchmarks;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Jobs;
 using FgcReturns.Core.Returns;
 using Microsoft.EntityFrameworkCore;

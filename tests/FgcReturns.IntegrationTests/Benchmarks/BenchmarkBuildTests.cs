@@ -1,5 +1,6 @@
 using System.Globalization;
 using FgcReturns.Core.Benchmarks;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.SurveyDefinitions;
 using Microsoft.EntityFrameworkCore;
@@ -393,7 +394,7 @@ public sealed class BenchmarkBuildTests(DatabaseServerFixture database)
         (first, second).ShouldBe((true, false));
         host.Jobs.Created.Count.ShouldBe(1);
         var (id, job, state) = host.Jobs.Created[0];
-        job.Method.Name.ShouldBe(nameof(Core.Jobs.BenchmarkJobs.RunRequestedAsync));
+        job.Method.Name.ShouldBe(nameof(Core.Benchmarks.BenchmarkJobs.RunRequestedAsync));
         state.ShouldBeOfType<Hangfire.States.ScheduledState>();
         await using var db = host.CreateDb();
         var pending = await db.Set<BenchmarkBuildRequest>().SingleAsync(Ct);

@@ -64,7 +64,6 @@ public sealed class BenchmarkTestHost : IAsyncDisposable
         services.AddDbContextFactory<FgcDbContext>(o => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention());
         services.AddSingleton<IBackgroundJobClient, RecordingJobClient>();
         services.AddMetrics();
-        services.AddSingleton<FgcReturns.Core.Telemetry.FgcMetrics>();
         services.AddBenchmarks(configuration);
         var host = new BenchmarkTestHost(services.BuildServiceProvider(), connectionString);
 

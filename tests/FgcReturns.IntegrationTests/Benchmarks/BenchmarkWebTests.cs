@@ -1,5 +1,6 @@
 using System.Net;
 using FgcReturns.Core.Benchmarks;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.TestSupport;
 using FgcReturns.Web.Endpoints;
@@ -38,11 +39,7 @@ public sealed class BenchmarkWebFixture(DatabaseServerFixture database) : IAsync
         }
 
         inner = new FgcWebFactory(ConnectionString);
-        Factory = inner.WithWebHostBuilder(b => b.ConfigureServices((context, services) =>
-        {
-            services.AddBenchmarks(context.Configuration);
-            services.AddTransient<IStartupFilter, MapDownloads>();
-        }));
+        Factory = inner.WithWebHostBuilder(b => b.ConfigureServices(services => services.AddTransient<IStartupFilter, MapDownloads>()));
         _ = Factory.Services;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FgcReturns.Core.Benchmarks;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using Microsoft.EntityFrameworkCore;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using CsvHelper;
 using FgcReturns.Core.Collections;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,5 @@
 using FgcReturns.Core.Collections;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Jobs;
 using FgcReturns.Core.Returns;
 using FgcReturns.TestSupport;

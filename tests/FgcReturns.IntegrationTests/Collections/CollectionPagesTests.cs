@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using ClosedXML.Excel;
 using CsvHelper;
 using FgcReturns.Core.Collections;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;

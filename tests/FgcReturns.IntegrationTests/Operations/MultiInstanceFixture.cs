@@ -1,5 +1,6 @@
 using System.Net;
 using FgcReturns.Core.Benchmarks;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
 using FgcReturns.TestSupport;

@@ -141,7 +141,7 @@ public sealed class MultiInstanceTests(MultiInstanceFixture app) : IClassFixture
             var scheduler = scope.ServiceProvider.GetRequiredService<BenchmarkScheduler>();
             var recurring = scope.ServiceProvider.GetRequiredService<IRecurringJobManager>();
             scheduler.BuildNow("fgc-annual", "first");
-            recurring.Trigger(BenchmarkJobs.NightlyJobId);
+            recurring.Trigger(RecurringJobs.BenchmarksNightly);
             await scheduler.RequestSurveyBuild("fgc-annual", Ct);
             scheduler.BuildNow("fgc-annual", "second");
         }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using FgcReturns.Core.Collections;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Jobs;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Telemetry;

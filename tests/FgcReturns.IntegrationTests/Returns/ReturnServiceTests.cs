@@ -1,5 +1,7 @@
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
+using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace FgcReturns.IntegrationTests.Returns;
@@ -18,6 +20,50 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
     public async ValueTask DisposeAsync() => await factory.DisposeAsync();
 
     private Task<T> Service<T>(Func<ReturnService, Task<T>> action) => factory.WithServiceAsync(action);
+
+    [Fact]
+    public async Task ListOwnLa_DataLead_ListsOnlyTheirLasReturnsNewestFirst()
+    {
+        // Arrange: Medway's lead; every LA has returns, and Medway has last year's too.
+        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
+        var medwayIds = await factory.WithDbAsync(db => db.Returns.Where(r => r.LaCode == "887").OrderByDescending(r => r.Collection!.PeriodStart).Select(r => r.Id).ToListAsync());
+
+        // Act
+        var listed = await Service(s => s.ListOwnLaAsync(lead));
+
+        // Assert
+        medwayIds.Count.ShouldBeGreaterThan(1);
+        listed.Select(r => r.Id).ShouldBe(medwayIds);
+        listed.ShouldAllBe(r => r.LaCode == "887" && r.Collection != null);
+    }
+
+    [Fact]
+    public async Task HomePage_DataLead_LinksOnlyTheirLasReturns()
+    {
+        // Arrange
+        using var client = await factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
+        var medwayIds = await factory.WithDbAsync(db => db.Returns.Where(r => r.LaCode == "887").OrderByDescending(r => r.Collection!.PeriodStart).Select(r => r.Id).ToListAsync());
+
+        // Act
+        var home = await client.GetStringAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        // Assert
+        var linked = System.Text.RegularExpressions.Regex.Matches(home, "href=\"/returns/(\\d+)\"").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        linked.ShouldBe(medwayIds);
+    }
+
+    [Fact]
+    public async Task ListOwnLa_Analyst_ListsNothing()
+    {
+        // Arrange
+        var analyst = await factory.PrincipalAsync("analyst@fgc.example");
+
+        // Act
+        var listed = await Service(s => s.ListOwnLaAsync(analyst));
+
+        // Assert
+        listed.ShouldBeEmpty();
+    }
 
     [Fact]
     public async Task Save_Change_StoresCanonicalValueAuditAndStatus()

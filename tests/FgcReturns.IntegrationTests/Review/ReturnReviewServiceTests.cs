@@ -1,3 +1,4 @@
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
 using FgcReturns.TestSupport;

@@ -1,4 +1,5 @@
 using System.Net;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.TestSupport;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
 using FgcReturns.TestSupport;

@@ -174,7 +174,7 @@ public sealed class TrackerUploadTests(DatabaseServerFixture database) : IAsyncL
     private async Task<HttpClient> CreateClientAsync() =>
         await factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }).SignedInAsync(MedwayLead);
 
-    private Task<Core.Returns.LaReturn> OpenReturnAsync() =>
+    private Task<Core.Data.LaReturn> OpenReturnAsync() =>
         WithDbAsync(db => db.Returns.AsNoTracking().SingleAsync(r => r.LaCode == "887" && r.Collection!.Period == "2025-26", Ct));
 
     private async Task<T> WithDbAsync<T>(Func<Core.Data.FgcDbContext, Task<T>> action)

@@ -281,6 +281,79 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
     }
 
     [Fact]
+    public async Task RevokePending_OnePurpose_CancelsOnlyThatPurposesLiveLinks()
+    {
+        // Arrange: Leicester's lead has a live invitation, a live reset, an expired reset and a used reset.
+        var userId = await UserIdAsync("lead.leicester@fgc.example");
+        var links = await AddLinksAsync(userId);
+
+        // Act
+        var cancelled = await Factory.WithServiceAsync<PasswordLinkService, int>(s => s.RevokePendingAsync(userId, InvitationPurpose.PasswordReset, Ct));
+
+        // Assert
+        cancelled.ShouldBe(1);
+        (await RevokedAsync(links)).ShouldBe(new Dictionary<string, bool> { ["invitation"] = false, ["reset"] = true, ["expired reset"] = false, ["used reset"] = false });
+    }
+
+    [Fact]
+    public async Task RevokePending_EveryPurpose_CancelsEveryLiveLinkAndLeavesExpiredAndUsedOnes()
+    {
+        // Arrange
+        var userId = await UserIdAsync("lead.leicester@fgc.example");
+        var links = await AddLinksAsync(userId);
+
+        // Act
+        var cancelled = await Factory.WithServiceAsync<PasswordLinkService, int>(s => s.RevokePendingAsync(userId, purpose: null, Ct));
+
+        // Assert
+        cancelled.ShouldBe(2);
+        (await RevokedAsync(links)).ShouldBe(new Dictionary<string, bool> { ["invitation"] = true, ["reset"] = true, ["expired reset"] = false, ["used reset"] = false });
+    }
+
+    [Fact]
+    public async Task Deactivate_UserWithPendingLinks_CancelsThemAll()
+    {
+        // Arrange
+        var userId = await UserIdAsync("lead.leicester@fgc.example");
+        var links = await AddLinksAsync(userId);
+
+        // Act
+        (await AsAdminAsync((s, a) => s.SetActiveAsync(a, userId, active: false, ct: Ct))).Succeeded.ShouldBeTrue();
+
+        // Assert: reactivating later does not bring an old link back to life.
+        (await RevokedAsync(links)).ShouldBe(new Dictionary<string, bool> { ["invitation"] = true, ["reset"] = true, ["expired reset"] = false, ["used reset"] = false });
+    }
+
+    private Task<string> UserIdAsync(string email) =>
+        Factory.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync(Ct));
+
+    /// <summary>One link of each state, named; returns their ids by name.</summary>
+    private async Task<Dictionary<string, long>> AddLinksAsync(string userId)
+    {
+        var now = Factory.Clock.GetUtcNow();
+        var links = new Dictionary<string, Invitation>
+        {
+            ["invitation"] = new() { UserId = userId, Purpose = InvitationPurpose.Invitation, TokenHash = "invitation", CreatedAt = now, ExpiresAt = now.AddDays(7) },
+            ["reset"] = new() { UserId = userId, Purpose = InvitationPurpose.PasswordReset, TokenHash = "reset", CreatedAt = now, ExpiresAt = now.AddHours(2) },
+            ["expired reset"] = new() { UserId = userId, Purpose = InvitationPurpose.PasswordReset, TokenHash = "expired", CreatedAt = now.AddHours(-3), ExpiresAt = now.AddHours(-1) },
+            ["used reset"] = new() { UserId = userId, Purpose = InvitationPurpose.PasswordReset, TokenHash = "used", CreatedAt = now, ExpiresAt = now.AddHours(2), UsedAt = now },
+        };
+        await Factory.WithDbAsync(async db =>
+        {
+            db.Invitations.AddRange(links.Values);
+            return await db.SaveChangesAsync(Ct);
+        });
+        return links.ToDictionary(l => l.Key, l => l.Value.Id);
+    }
+
+    private Task<Dictionary<string, bool>> RevokedAsync(Dictionary<string, long> links) =>
+        Factory.WithDbAsync(async db =>
+        {
+            var revoked = await db.Invitations.AsNoTracking().Where(i => links.Values.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.RevokedAt is not null, Ct);
+            return links.ToDictionary(l => l.Key, l => revoked[l.Value]);
+        });
+
+    [Fact]
     public async Task ChangeAccess_MovesALeadToAnotherLaAndGuardsTheAdministrator()
     {
         // Arrange

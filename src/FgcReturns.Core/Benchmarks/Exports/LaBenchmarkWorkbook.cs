@@ -1,7 +1,6 @@
 using System.Globalization;
 using ClosedXML.Excel;
 using FgcReturns.Core.Benchmarks;
-using FgcReturns.Core.PeerInsight;
 using static FgcReturns.Core.Benchmarks.DisclosureControl;
 
 namespace FgcReturns.Core.Exports;

@@ -1,4 +1,4 @@
-namespace FgcReturns.Core.Returns;
+namespace FgcReturns.Core.Data;
 
 /// <summary>How a return's status reads, in pages, exports and emails alike.</summary>
 public static class ReturnStatusText

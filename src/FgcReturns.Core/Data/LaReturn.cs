@@ -1,7 +1,7 @@
 using FgcReturns.Core.Collections;
 using FgcReturns.Core.ReferenceData;
 
-namespace FgcReturns.Core.Returns;
+namespace FgcReturns.Core.Data;
 
 public enum ReturnStatus { NotStarted, InProgress, Submitted, ReturnedForAmendment, Accepted }
 

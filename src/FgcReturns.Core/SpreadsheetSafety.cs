@@ -1,4 +1,4 @@
-namespace FgcReturns.Core.Exports;
+namespace FgcReturns.Core;
 
 /// <summary>
 /// Stops text from being read as a formula when a CSV or workbook is opened in a spreadsheet (CSV/formula injection):

@@ -1,9 +1,8 @@
-using FgcReturns.Core.Collections;
 using Microsoft.Extensions.Logging;
 
-namespace FgcReturns.Core.Jobs;
+namespace FgcReturns.Core.Collections;
 
-/// <summary>The collections' recurring jobs (see <see cref="RecurringJobs"/>); Hangfire resolves this from DI per run.</summary>
+/// <summary>The collections' recurring jobs (listed in Jobs/RecurringJobs.cs); Hangfire resolves this from DI per run.</summary>
 public sealed class CollectionJobs(CollectionService collections, CollectionReminders reminders, ILogger<CollectionJobs> logger)
 {
     /// <summary>Opens scheduled collections whose opening date has come; closes open ones past their deadline.</summary>

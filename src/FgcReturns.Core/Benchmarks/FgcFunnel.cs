@@ -1,6 +1,4 @@
-using FgcReturns.Core.Benchmarks;
-
-namespace FgcReturns.Core.PeerInsight;
+namespace FgcReturns.Core.Benchmarks;
 
 /// <summary>One column of the funnel: an LA or an area, its counts at each step and the conversion rates between them.</summary>
 public sealed record FunnelColumn(string Name, IReadOnlyList<Figure> Counts, IReadOnlyList<Figure> Rates);

@@ -1,9 +1,8 @@
-using FgcReturns.Core.Benchmarks;
 using FgcReturns.Core.Data;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
-namespace FgcReturns.Core.Jobs;
+namespace FgcReturns.Core.Benchmarks;
 
 /// <summary>
 /// Hangfire jobs that build benchmarks. Each builds the final (accepted) and the provisional (accepted and
@@ -17,8 +16,6 @@ public sealed class BenchmarkJobs(
     IDbContextFactory<FgcDbContext> dbFactory,
     BenchmarkScheduler scheduler)
 {
-    public const string NightlyJobId = "benchmarks-nightly";
-
     /// <summary>The coalesced build requested by acceptances.</summary>
     [AutomaticRetry(Attempts = 2)]
     public async Task RunRequestedAsync(string surveyId, CancellationToken ct)
@@ -58,15 +55,6 @@ public sealed class BenchmarkJobs(
         {
             await scheduler.RequestSurveyBuild(surveyId, ct);
         }
-    }
-
-    /// <summary>Registers the nightly rebuild (Europe/London time).</summary>
-    public static void RegisterRecurringJobs(IRecurringJobManager manager, BenchmarkOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(manager);
-        ArgumentNullException.ThrowIfNull(options);
-        manager.AddOrUpdate<BenchmarkJobs>(NightlyJobId, j => j.RunNightlyAsync(CancellationToken.None), options.NightlyCron,
-            new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/London") });
     }
 
     /// <summary>True when a build could not start because another held the lock.</summary>
