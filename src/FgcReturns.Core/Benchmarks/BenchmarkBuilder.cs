@@ -259,17 +259,17 @@ public sealed class BenchmarkBuilder(
         var geography = las.Select(l => new DisclosureLa(l.Code, l.Region, neighbours.GetValueOrDefault(l.Code) ?? [])).ToList();
         steps.Add(("Disclosure read", step.ElapsedMilliseconds));
         step.Restart();
-        _ = BenchmarkDisclosure.Protect(collections, geography, laValues, areaValues, options.SuppressionThreshold, options.SecondarySuppression,
-            options.MinimumNationalLas(geography.Count), options.MinimumAreaLas);
+        var protectedBuild = BenchmarkDisclosure.ProtectForAudit(collections, geography, laValues, areaValues, options.SuppressionThreshold,
+            options.SecondarySuppression, options.MinimumNationalLas(geography.Count), options.MinimumAreaLas);
         steps.Add(("Secondary suppression", step.ElapsedMilliseconds));
         step.Restart();
         var secondary = laValues.Where(v => v.Suppressed && !v.Small).ToList();
         var flagged = areaValues.Where(a => a.Suppressed != SuppressedStatistics.None).ToList();
 
-        // The audit (in memory, from the flags as they will be published) runs while PostgreSQL writes those flags:
-        // one is CPU here, the other work in the database. A build the audit fails is failed after the write, and
-        // its rows are deleted with it as for any failed build.
-        var audit = Task.Run(() => BenchmarkDisclosure.Audit(collections, geography, laValues, areaValues), ct);
+        // The audit (in memory, on the models protection used, checked against the flags as they will be published)
+        // runs while PostgreSQL writes those flags: one is CPU here, the other work in the database. A build the audit
+        // fails is failed after the write, and its rows are deleted with it as for any failed build.
+        var audit = Task.Run(protectedBuild.Audit, ct);
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             await using (var command = new NpgsqlCommand(BenchmarkSql.MarkSuppressedLaValues, connection, tx))
