@@ -702,7 +702,7 @@ public sealed class DisclosureTable
             else
             {
                 leaky = Leaky(summary.UnknownPublic + add, summary.ProtectedPublic + add, k);
-                var hidingOwnerSeen = hidingOwner >= 0 && summary.OwnerSet.Contains(hidingOwner);
+                var hidingOwnerSeen = hidingOwner >= 0 && summary.OwnerAt.ContainsKey(hidingOwner);
                 if (summary.MaxOwned >= summary.UnknownPublic - 1)
                 {
                     // Otherwise no owner can be left with a single unknown: each owns too few of them (England's
@@ -734,12 +734,7 @@ public sealed class DisclosureTable
     }
 
     private sealed record NeedSummary(int RestrictedTo, int UnknownPublic, int ProtectedPublic, int UnknownToRestricted, int ProtectedToRestricted,
-        List<(int Owner, int Owned, int OwnedProtected)> Owners)
-    {
-        public HashSet<int> OwnerSet { get; } = [.. Owners.Select(o => o.Owner)];
-
-        public int MaxOwned { get; } = Owners.Count == 0 ? 0 : Owners.Max(o => o.Owned);
-    }
+        List<(int Owner, int Owned, int OwnedProtected)> Owners, Dictionary<int, int> OwnerAt, int MaxOwned);
 
     /// <summary>Per relation, cached within a round of complement selection and dropped when one of its cells is hidden.</summary>
     private NeedSummary?[] needSummaries = [];
@@ -790,7 +785,13 @@ public sealed class DisclosureTable
             }
         }
 
-        return new NeedSummary(restrictedTo, unknownPublic, protectedPublic, unknownRestricted, protectedRestricted, owners);
+        var maxOwned = 0;
+        foreach (var o in owners)
+        {
+            maxOwned = Math.Max(maxOwned, o.Owned);
+        }
+
+        return new NeedSummary(restrictedTo, unknownPublic, protectedPublic, unknownRestricted, protectedRestricted, owners, ownerAt, maxOwned);
     }
 
     /// <summary>What the audience is given: shown cells (to everyone or to it) and its own.</summary>
@@ -804,9 +805,19 @@ public sealed class DisclosureTable
     /// Hiding a rate is pointless while its numerator and denominator are shown: the reader divides. (A count hidden
     /// as a complement may still be exposed by another sum; the next round hides a complement there, and so on.)
     /// </summary>
-    private bool RecoveredAtOnce(int cell, int relation, int audience, List<int>[] index) =>
-        index[cell].Any(r => r != relation && relations[r].IsRatio && relations[r].Result == cell
-            && relations[r].Terms.All(t => Given(t, audience)));
+    private bool RecoveredAtOnce(int cell, int relation, int audience, List<int>[] index)
+    {
+        foreach (var r in index[cell])
+        {
+            var ratio = relations[r];
+            if (r != relation && ratio.IsRatio && ratio.Result == cell && Given(ratio.Terms[0], audience) && Given(ratio.Terms[1], audience))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private List<int>[] MemberOf()
     {
