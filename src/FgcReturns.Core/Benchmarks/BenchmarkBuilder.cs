@@ -104,7 +104,7 @@ public sealed class BenchmarkBuilder(
             steps.Add(($"Partitions ({partitions.Count})", step.ElapsedMilliseconds));
             steps.AddRange(results.SelectMany((r, i) => r.Steps.Select(x => ($"p{i + 1}.{x.Step}", x.Milliseconds))));
             step.Restart();
-            await ProtectAsync(connection, buildId, disclosureCollections, steps, ct);
+            await ProtectAsync(connection, connectionString, buildId, disclosureCollections, steps, ct);
             step.Restart();
             var counts = (Measures: results.Sum(r => r.Measures), LaRows: results.Sum(r => r.LaRows),
                 AreaRows: results.Sum(r => r.AreaRows), Returns: results.Sum(r => r.Returns));
@@ -185,7 +185,7 @@ public sealed class BenchmarkBuilder(
     /// (computed here, in memory, because choosing complements is iterative; every figure was aggregated in SQL),
     /// written back as flags; then the disclosure audit, which fails the build if any suppressed value is recoverable.
     /// </summary>
-    private async Task ProtectAsync(NpgsqlConnection connection, long buildId, List<DisclosureCollection> collections,
+    private async Task ProtectAsync(NpgsqlConnection connection, string connectionString, long buildId, List<DisclosureCollection> collections,
         List<(string, long)> steps, CancellationToken ct)
     {
         var step = Stopwatch.StartNew();
@@ -270,30 +270,16 @@ public sealed class BenchmarkBuilder(
         // runs while PostgreSQL writes those flags: one is CPU here, the other work in the database. A build the audit
         // fails is failed after the write, and its rows are deleted with it as for any failed build.
         var audit = Task.Run(protectedBuild.Audit, ct);
-        await using (var tx = await connection.BeginTransactionAsync(ct))
-        {
-            await using (var command = new NpgsqlCommand(BenchmarkSql.MarkSuppressedLaValues, connection, tx))
-            {
-                command.Parameters.AddWithValue("build_id", buildId);
-                command.Parameters.AddWithValue("collection_ids", secondary.Select(v => v.CollectionId).ToArray());
-                command.Parameters.AddWithValue("la_codes", secondary.Select(v => v.LaCode).ToArray());
-                command.Parameters.AddWithValue("measure_keys", secondary.Select(v => v.MeasureKey).ToArray());
-                await command.ExecuteNonQueryAsync(ct);
-            }
 
-            await using (var command = new NpgsqlCommand(BenchmarkSql.MarkSuppressedAreaValues, connection, tx))
-            {
-                command.Parameters.AddWithValue("build_id", buildId);
-                command.Parameters.AddWithValue("collection_ids", flagged.Select(a => a.CollectionId).ToArray());
-                command.Parameters.AddWithValue("measure_keys", flagged.Select(a => a.MeasureKey).ToArray());
-                command.Parameters.AddWithValue("area_levels", flagged.Select(a => a.Level.ToString()).ToArray());
-                command.Parameters.AddWithValue("area_codes", flagged.Select(a => a.AreaCode).ToArray());
-                command.Parameters.AddWithValue("bits", flagged.Select(a => (int)a.Suppressed).ToArray());
-                await command.ExecuteNonQueryAsync(ct);
-            }
-
-            await tx.CommitAsync(ct);
-        }
+        // The area flags (about 70,000 rows for ten years) are written in two halves by collection, on this connection
+        // and a second one, so that PostgreSQL uses both cores; the LA flags go with the first half. Two transactions
+        // are safe: the build is not current until the switch, and a failed build's rows are deleted.
+        var half = collections.Select(c => c.CollectionId).Where((_, i) => i % 2 == 1).ToHashSet();
+        await using var second = new NpgsqlConnection(connectionString);
+        await second.OpenAsync(ct);
+        await Task.WhenAll(
+            WriteFlagsAsync(connection, buildId, secondary, [.. flagged.Where(a => !half.Contains(a.CollectionId))], ct),
+            WriteFlagsAsync(second, buildId, [], [.. flagged.Where(a => half.Contains(a.CollectionId))], ct));
 
         steps.Add(("Flags written (alongside the audit)", step.ElapsedMilliseconds));
         var recoverable = await audit;
@@ -305,6 +291,36 @@ public sealed class BenchmarkBuilder(
 
         logger.LogInformation("Benchmark build {BuildId}: {Secondary} LA values and {Areas} area rows suppressed by secondary suppression; the audit recovered nothing.",
             buildId, secondary.Count, flagged.Count);
+    }
+
+    private static async Task WriteFlagsAsync(NpgsqlConnection connection, long buildId, List<DisclosureLaValue> secondary,
+        List<DisclosureAreaValue> flagged, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await ExecuteAsync(connection, tx, BenchmarkSql.Settings, ct);
+        if (secondary.Count > 0)
+        {
+            await using var command = new NpgsqlCommand(BenchmarkSql.MarkSuppressedLaValues, connection, tx);
+            command.Parameters.AddWithValue("build_id", buildId);
+            command.Parameters.AddWithValue("collection_ids", secondary.Select(v => v.CollectionId).ToArray());
+            command.Parameters.AddWithValue("la_codes", secondary.Select(v => v.LaCode).ToArray());
+            command.Parameters.AddWithValue("measure_keys", secondary.Select(v => v.MeasureKey).ToArray());
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        if (flagged.Count > 0)
+        {
+            await using var command = new NpgsqlCommand(BenchmarkSql.MarkSuppressedAreaValues, connection, tx);
+            command.Parameters.AddWithValue("build_id", buildId);
+            command.Parameters.AddWithValue("collection_ids", flagged.Select(a => a.CollectionId).ToArray());
+            command.Parameters.AddWithValue("measure_keys", flagged.Select(a => a.MeasureKey).ToArray());
+            command.Parameters.AddWithValue("area_levels", flagged.Select(a => a.Level.ToString()).ToArray());
+            command.Parameters.AddWithValue("area_codes", flagged.Select(a => a.AreaCode).ToArray());
+            command.Parameters.AddWithValue("bits", flagged.Select(a => (int)a.Suppressed).ToArray());
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
     }
 
     private sealed record PartitionResult(long Measures, long LaRows, long AreaRows, long Returns, IReadOnlyList<(string Step, long Milliseconds)> Steps);
