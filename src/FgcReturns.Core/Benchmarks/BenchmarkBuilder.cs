@@ -189,49 +189,14 @@ public sealed class BenchmarkBuilder(
         List<(string, long)> steps, CancellationToken ct)
     {
         var step = Stopwatch.StartNew();
-        var laValues = new List<DisclosureLaValue>();
-        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureLaValues, connection))
-        {
-            command.Parameters.AddWithValue("build_id", buildId);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                laValues.Add(new DisclosureLaValue
-                {
-                    CollectionId = reader.GetInt32(0),
-                    LaCode = reader.GetString(1),
-                    MeasureKey = reader.GetString(2),
-                    State = Enum.Parse<ValueState>(reader.GetString(3)),
-                    Value = reader.IsDBNull(4) ? null : reader.GetDecimal(4),
-                    Denominator = reader.IsDBNull(5) ? null : reader.GetDecimal(5),
-                    Small = reader.GetBoolean(6),
-                });
-            }
-        }
 
-        var areaValues = new List<DisclosureAreaValue>();
-        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureAreaValues, connection))
-        {
-            command.Parameters.AddWithValue("build_id", buildId);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                decimal? D(int i) => reader.IsDBNull(i) ? null : reader.GetDecimal(i);
-                areaValues.Add(new DisclosureAreaValue
-                {
-                    CollectionId = reader.GetInt32(0),
-                    MeasureKey = reader.GetString(1),
-                    Level = Enum.Parse<AreaLevel>(reader.GetString(2)),
-                    AreaCode = reader.GetString(3),
-                    Total = D(4),
-                    Rate = D(5),
-                    Mean = D(6),
-                    NumeratorTotal = D(7),
-                    DenominatorTotal = D(8),
-                    ReportingCount = reader.GetInt32(9),
-                });
-            }
-        }
+        // The LA rows and the area rows are read at once on two connections (the second also writes half the flags).
+        await using var second = new NpgsqlConnection(connectionString);
+        await second.OpenAsync(ct);
+        var laRead = ReadLaValuesAsync(connection, buildId, ct);
+        var areaRead = ReadAreaValuesAsync(second, buildId, ct);
+        await Task.WhenAll(laRead, areaRead);
+        var (laValues, areaValues) = (await laRead, await areaRead);
 
         var neighbours = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var las = new List<(string Code, string Region)>();
@@ -275,8 +240,6 @@ public sealed class BenchmarkBuilder(
         // and a second one, so that PostgreSQL uses both cores; the LA flags go with the first half. Two transactions
         // are safe: the build is not current until the switch, and a failed build's rows are deleted.
         var half = collections.Select(c => c.CollectionId).Where((_, i) => i % 2 == 1).ToHashSet();
-        await using var second = new NpgsqlConnection(connectionString);
-        await second.OpenAsync(ct);
         await Task.WhenAll(
             WriteFlagsAsync(connection, buildId, secondary, [.. flagged.Where(a => !half.Contains(a.CollectionId))], ct),
             WriteFlagsAsync(second, buildId, [], [.. flagged.Where(a => half.Contains(a.CollectionId))], ct));
@@ -291,6 +254,58 @@ public sealed class BenchmarkBuilder(
 
         logger.LogInformation("Benchmark build {BuildId}: {Secondary} LA values and {Areas} area rows suppressed by secondary suppression; the audit recovered nothing.",
             buildId, secondary.Count, flagged.Count);
+    }
+
+    private static async Task<List<DisclosureLaValue>> ReadLaValuesAsync(NpgsqlConnection connection, long buildId, CancellationToken ct)
+    {
+        var laValues = new List<DisclosureLaValue>();
+        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureLaValues, connection))
+        {
+            command.Parameters.AddWithValue("build_id", buildId);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                laValues.Add(new DisclosureLaValue
+                {
+                    CollectionId = reader.GetInt32(0),
+                    LaCode = reader.GetString(1),
+                    MeasureKey = reader.GetString(2),
+                    State = Enum.Parse<ValueState>(reader.GetString(3)),
+                    Value = reader.IsDBNull(4) ? null : reader.GetDecimal(4),
+                    Denominator = reader.IsDBNull(5) ? null : reader.GetDecimal(5),
+                    Small = reader.GetBoolean(6),
+                });
+            }
+        }
+        return laValues;
+    }
+
+    private static async Task<List<DisclosureAreaValue>> ReadAreaValuesAsync(NpgsqlConnection connection, long buildId, CancellationToken ct)
+    {
+        var areaValues = new List<DisclosureAreaValue>();
+        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureAreaValues, connection))
+        {
+            command.Parameters.AddWithValue("build_id", buildId);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                decimal? D(int i) => reader.IsDBNull(i) ? null : reader.GetDecimal(i);
+                areaValues.Add(new DisclosureAreaValue
+                {
+                    CollectionId = reader.GetInt32(0),
+                    MeasureKey = reader.GetString(1),
+                    Level = Enum.Parse<AreaLevel>(reader.GetString(2)),
+                    AreaCode = reader.GetString(3),
+                    Total = D(4),
+                    Rate = D(5),
+                    Mean = D(6),
+                    NumeratorTotal = D(7),
+                    DenominatorTotal = D(8),
+                    ReportingCount = reader.GetInt32(9),
+                });
+            }
+        }
+        return areaValues;
     }
 
     private static async Task WriteFlagsAsync(NpgsqlConnection connection, long buildId, List<DisclosureLaValue> secondary,
