@@ -104,7 +104,7 @@ public sealed class BenchmarkBuilder(
             steps.Add(($"Partitions ({partitions.Count})", step.ElapsedMilliseconds));
             steps.AddRange(results.SelectMany((r, i) => r.Steps.Select(x => ($"p{i + 1}.{x.Step}", x.Milliseconds))));
             step.Restart();
-            await ProtectAsync(connection, buildId, disclosureCollections, steps, ct);
+            await ProtectAsync(connection, connectionString, buildId, disclosureCollections, steps, ct);
             step.Restart();
             var counts = (Measures: results.Sum(r => r.Measures), LaRows: results.Sum(r => r.LaRows),
                 AreaRows: results.Sum(r => r.AreaRows), Returns: results.Sum(r => r.Returns));
@@ -185,53 +185,18 @@ public sealed class BenchmarkBuilder(
     /// (computed here, in memory, because choosing complements is iterative; every figure was aggregated in SQL),
     /// written back as flags; then the disclosure audit, which fails the build if any suppressed value is recoverable.
     /// </summary>
-    private async Task ProtectAsync(NpgsqlConnection connection, long buildId, List<DisclosureCollection> collections,
+    private async Task ProtectAsync(NpgsqlConnection connection, string connectionString, long buildId, List<DisclosureCollection> collections,
         List<(string, long)> steps, CancellationToken ct)
     {
         var step = Stopwatch.StartNew();
-        var laValues = new List<DisclosureLaValue>();
-        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureLaValues, connection))
-        {
-            command.Parameters.AddWithValue("build_id", buildId);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                laValues.Add(new DisclosureLaValue
-                {
-                    CollectionId = reader.GetInt32(0),
-                    LaCode = reader.GetString(1),
-                    MeasureKey = reader.GetString(2),
-                    State = Enum.Parse<ValueState>(reader.GetString(3)),
-                    Value = reader.IsDBNull(4) ? null : reader.GetDecimal(4),
-                    Denominator = reader.IsDBNull(5) ? null : reader.GetDecimal(5),
-                    Small = reader.GetBoolean(6),
-                });
-            }
-        }
 
-        var areaValues = new List<DisclosureAreaValue>();
-        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureAreaValues, connection))
-        {
-            command.Parameters.AddWithValue("build_id", buildId);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                decimal? D(int i) => reader.IsDBNull(i) ? null : reader.GetDecimal(i);
-                areaValues.Add(new DisclosureAreaValue
-                {
-                    CollectionId = reader.GetInt32(0),
-                    MeasureKey = reader.GetString(1),
-                    Level = Enum.Parse<AreaLevel>(reader.GetString(2)),
-                    AreaCode = reader.GetString(3),
-                    Total = D(4),
-                    Rate = D(5),
-                    Mean = D(6),
-                    NumeratorTotal = D(7),
-                    DenominatorTotal = D(8),
-                    ReportingCount = reader.GetInt32(9),
-                });
-            }
-        }
+        // The LA rows and the area rows are read at once on two connections (the second also writes half the flags).
+        await using var second = new NpgsqlConnection(connectionString);
+        await second.OpenAsync(ct);
+        var laRead = ReadLaValuesAsync(connection, buildId, ct);
+        var areaRead = ReadAreaValuesAsync(second, buildId, ct);
+        await Task.WhenAll(laRead, areaRead);
+        var (laValues, areaValues) = (await laRead, await areaRead);
 
         var neighbours = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var las = new List<(string Code, string Region)>();
@@ -259,41 +224,25 @@ public sealed class BenchmarkBuilder(
         var geography = las.Select(l => new DisclosureLa(l.Code, l.Region, neighbours.GetValueOrDefault(l.Code) ?? [])).ToList();
         steps.Add(("Disclosure read", step.ElapsedMilliseconds));
         step.Restart();
-        _ = BenchmarkDisclosure.Protect(collections, geography, laValues, areaValues, options.SuppressionThreshold, options.SecondarySuppression,
-            options.MinimumNationalLas(geography.Count), options.MinimumAreaLas);
+        var protectedBuild = BenchmarkDisclosure.ProtectForAudit(collections, geography, laValues, areaValues, options.SuppressionThreshold,
+            options.SecondarySuppression, options.MinimumNationalLas(geography.Count), options.MinimumAreaLas);
         steps.Add(("Secondary suppression", step.ElapsedMilliseconds));
         step.Restart();
         var secondary = laValues.Where(v => v.Suppressed && !v.Small).ToList();
         var flagged = areaValues.Where(a => a.Suppressed != SuppressedStatistics.None).ToList();
 
-        // The audit (in memory, from the flags as they will be published) runs while PostgreSQL writes those flags:
-        // one is CPU here, the other work in the database. A build the audit fails is failed after the write, and
-        // its rows are deleted with it as for any failed build.
-        var audit = Task.Run(() => BenchmarkDisclosure.Audit(collections, geography, laValues, areaValues), ct);
-        await using (var tx = await connection.BeginTransactionAsync(ct))
-        {
-            await using (var command = new NpgsqlCommand(BenchmarkSql.MarkSuppressedLaValues, connection, tx))
-            {
-                command.Parameters.AddWithValue("build_id", buildId);
-                command.Parameters.AddWithValue("collection_ids", secondary.Select(v => v.CollectionId).ToArray());
-                command.Parameters.AddWithValue("la_codes", secondary.Select(v => v.LaCode).ToArray());
-                command.Parameters.AddWithValue("measure_keys", secondary.Select(v => v.MeasureKey).ToArray());
-                await command.ExecuteNonQueryAsync(ct);
-            }
+        // The audit (in memory, on the models protection used, checked against the flags as they will be published)
+        // runs while PostgreSQL writes those flags: one is CPU here, the other work in the database. A build the audit
+        // fails is failed after the write, and its rows are deleted with it as for any failed build.
+        var audit = Task.Run(protectedBuild.Audit, ct);
 
-            await using (var command = new NpgsqlCommand(BenchmarkSql.MarkSuppressedAreaValues, connection, tx))
-            {
-                command.Parameters.AddWithValue("build_id", buildId);
-                command.Parameters.AddWithValue("collection_ids", flagged.Select(a => a.CollectionId).ToArray());
-                command.Parameters.AddWithValue("measure_keys", flagged.Select(a => a.MeasureKey).ToArray());
-                command.Parameters.AddWithValue("area_levels", flagged.Select(a => a.Level.ToString()).ToArray());
-                command.Parameters.AddWithValue("area_codes", flagged.Select(a => a.AreaCode).ToArray());
-                command.Parameters.AddWithValue("bits", flagged.Select(a => (int)a.Suppressed).ToArray());
-                await command.ExecuteNonQueryAsync(ct);
-            }
-
-            await tx.CommitAsync(ct);
-        }
+        // The area flags (about 70,000 rows for ten years) are written in two halves by collection, on this connection
+        // and a second one, so that PostgreSQL uses both cores; the LA flags go with the first half. Two transactions
+        // are safe: the build is not current until the switch, and a failed build's rows are deleted.
+        var half = collections.Select(c => c.CollectionId).Where((_, i) => i % 2 == 1).ToHashSet();
+        await Task.WhenAll(
+            WriteFlagsAsync(connection, buildId, secondary, [.. flagged.Where(a => !half.Contains(a.CollectionId))], ct),
+            WriteFlagsAsync(second, buildId, [], [.. flagged.Where(a => half.Contains(a.CollectionId))], ct));
 
         steps.Add(("Flags written (alongside the audit)", step.ElapsedMilliseconds));
         var recoverable = await audit;
@@ -305,6 +254,88 @@ public sealed class BenchmarkBuilder(
 
         logger.LogInformation("Benchmark build {BuildId}: {Secondary} LA values and {Areas} area rows suppressed by secondary suppression; the audit recovered nothing.",
             buildId, secondary.Count, flagged.Count);
+    }
+
+    private static async Task<List<DisclosureLaValue>> ReadLaValuesAsync(NpgsqlConnection connection, long buildId, CancellationToken ct)
+    {
+        var laValues = new List<DisclosureLaValue>();
+        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureLaValues, connection))
+        {
+            command.Parameters.AddWithValue("build_id", buildId);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                laValues.Add(new DisclosureLaValue
+                {
+                    CollectionId = reader.GetInt32(0),
+                    LaCode = reader.GetString(1),
+                    MeasureKey = reader.GetString(2),
+                    State = Enum.Parse<ValueState>(reader.GetString(3)),
+                    Value = reader.IsDBNull(4) ? null : reader.GetDecimal(4),
+                    Denominator = reader.IsDBNull(5) ? null : reader.GetDecimal(5),
+                    Small = reader.GetBoolean(6),
+                });
+            }
+        }
+        return laValues;
+    }
+
+    private static async Task<List<DisclosureAreaValue>> ReadAreaValuesAsync(NpgsqlConnection connection, long buildId, CancellationToken ct)
+    {
+        var areaValues = new List<DisclosureAreaValue>();
+        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureAreaValues, connection))
+        {
+            command.Parameters.AddWithValue("build_id", buildId);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                decimal? D(int i) => reader.IsDBNull(i) ? null : reader.GetDecimal(i);
+                areaValues.Add(new DisclosureAreaValue
+                {
+                    CollectionId = reader.GetInt32(0),
+                    MeasureKey = reader.GetString(1),
+                    Level = Enum.Parse<AreaLevel>(reader.GetString(2)),
+                    AreaCode = reader.GetString(3),
+                    Total = D(4),
+                    Rate = D(5),
+                    Mean = D(6),
+                    NumeratorTotal = D(7),
+                    DenominatorTotal = D(8),
+                    ReportingCount = reader.GetInt32(9),
+                });
+            }
+        }
+        return areaValues;
+    }
+
+    private static async Task WriteFlagsAsync(NpgsqlConnection connection, long buildId, List<DisclosureLaValue> secondary,
+        List<DisclosureAreaValue> flagged, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await ExecuteAsync(connection, tx, BenchmarkSql.Settings, ct);
+        if (secondary.Count > 0)
+        {
+            await using var command = new NpgsqlCommand(BenchmarkSql.MarkSuppressedLaValues, connection, tx);
+            command.Parameters.AddWithValue("build_id", buildId);
+            command.Parameters.AddWithValue("collection_ids", secondary.Select(v => v.CollectionId).ToArray());
+            command.Parameters.AddWithValue("la_codes", secondary.Select(v => v.LaCode).ToArray());
+            command.Parameters.AddWithValue("measure_keys", secondary.Select(v => v.MeasureKey).ToArray());
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        if (flagged.Count > 0)
+        {
+            await using var command = new NpgsqlCommand(BenchmarkSql.MarkSuppressedAreaValues, connection, tx);
+            command.Parameters.AddWithValue("build_id", buildId);
+            command.Parameters.AddWithValue("collection_ids", flagged.Select(a => a.CollectionId).ToArray());
+            command.Parameters.AddWithValue("measure_keys", flagged.Select(a => a.MeasureKey).ToArray());
+            command.Parameters.AddWithValue("area_levels", flagged.Select(a => a.Level.ToString()).ToArray());
+            command.Parameters.AddWithValue("area_codes", flagged.Select(a => a.AreaCode).ToArray());
+            command.Parameters.AddWithValue("bits", flagged.Select(a => (int)a.Suppressed).ToArray());
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
     }
 
     private sealed record PartitionResult(long Measures, long LaRows, long AreaRows, long Returns, IReadOnlyList<(string Step, long Milliseconds)> Steps);

@@ -35,7 +35,10 @@ public sealed class DisclosureTable
 
     private sealed class Cell
     {
-        public required string Name { get; init; }
+        /// <summary>The name, or what makes it (<see cref="Func{TResult}"/>): names are only needed for a leak, and
+        /// formatting one for each of the ~20,000 cells of a year was a large part of building the table.</summary>
+        public required object NameSource { get; init; }
+        public string Name => NameSource as string ?? ((Func<string>)NameSource)();
         public decimal Value { get; init; }
         public bool Hidden { get; set; }
 
@@ -47,8 +50,10 @@ public sealed class DisclosureTable
         public double Cost { get; init; }
     }
 
-    private sealed record Relation(string Name, bool IsRatio, int Result, int[] Terms, decimal Multiplier)
+    private sealed record Relation(object NameSource, bool IsRatio, int Result, int[] Terms, decimal Multiplier)
     {
+        public string Name => NameSource as string ?? ((Func<string>)NameSource)();
+
         /// <summary>Result first, then the terms.</summary>
         public int[] Cells { get; } = [Result, .. Terms];
     }
@@ -59,6 +64,7 @@ public sealed class DisclosureTable
     /// <summary>Registers an audience (an LA) that sees public cells, its own cells and cells visible only to it.</summary>
     public int AddAudience(string name)
     {
+        byAudienceCache = null;
         audienceNames.Add(name);
         return audienceNames.Count - 1;
     }
@@ -68,19 +74,36 @@ public sealed class DisclosureTable
     /// never becomes a complement. <paramref name="owner"/> always knows the cell (its own figure).
     /// <paramref name="visibleOnlyTo"/> is shown only to that audience (e.g. an LA's neighbour-group total).
     /// </summary>
-    public int AddCell(string name, decimal value, bool hidden, double cost, int owner = NoOwner, int visibleOnlyTo = Public, bool isProtected = true)
+    public int AddCell(string name, decimal value, bool hidden, double cost, int owner = NoOwner, int visibleOnlyTo = Public, bool isProtected = true) =>
+        AddCellNamed(name, value, hidden, cost, owner, visibleOnlyTo, isProtected);
+
+    /// <summary>As <see cref="AddCell(string, decimal, bool, double, int, int, bool)"/>, the name made only if a leak needs it.</summary>
+    public int AddCell(Func<string> name, decimal value, bool hidden, double cost, int owner = NoOwner, int visibleOnlyTo = Public, bool isProtected = true) =>
+        AddCellNamed(name, value, hidden, cost, owner, visibleOnlyTo, isProtected);
+
+    private int AddCellNamed(object name, decimal value, bool hidden, double cost, int owner, int visibleOnlyTo, bool isProtected)
     {
         memberOf = null;
         buffers = null;
-        cells.Add(new Cell { Name = name, Value = value, Hidden = hidden, Protected = hidden && isProtected, Owner = owner, VisibleOnlyTo = visibleOnlyTo, Cost = cost });
+        byAudienceCache = null;
+        protectedSinceRates = null;
+        cells.Add(new Cell { NameSource = name, Value = value, Hidden = hidden, Protected = hidden && isProtected, Owner = owner, VisibleOnlyTo = visibleOnlyTo, Cost = cost });
         return cells.Count - 1;
     }
 
     /// <summary>A cell no reader is shown and that is not itself protected (e.g. an area's summed numerator behind its rate).</summary>
-    public int AddUnshownCell(string name, decimal value) => AddCell(name, value, hidden: true, double.PositiveInfinity, isProtected: false);
+    public int AddUnshownCell(string name, decimal value) => AddCellNamed(name, value, hidden: true, double.PositiveInfinity, NoOwner, Public, isProtected: false);
+
+    /// <inheritdoc cref="AddUnshownCell(string, decimal)"/>
+    public int AddUnshownCell(Func<string> name, decimal value) => AddCellNamed(name, value, hidden: true, double.PositiveInfinity, NoOwner, Public, isProtected: false);
 
     /// <summary><paramref name="total"/> = the sum of <paramref name="terms"/>.</summary>
-    public void AddSum(string name, int total, IReadOnlyCollection<int> terms)
+    public void AddSum(string name, int total, IReadOnlyCollection<int> terms) => AddSumNamed(name, total, terms);
+
+    /// <inheritdoc cref="AddSum(string, int, IReadOnlyCollection{int})"/>
+    public void AddSum(Func<string> name, int total, IReadOnlyCollection<int> terms) => AddSumNamed(name, total, terms);
+
+    private void AddSumNamed(object name, int total, IReadOnlyCollection<int> terms)
     {
         memberOf = null;
         buffers = null;
@@ -88,7 +111,12 @@ public sealed class DisclosureTable
     }
 
     /// <summary><paramref name="rate"/> = <paramref name="numerator"/> / <paramref name="denominator"/> x multiplier.</summary>
-    public void AddRatio(string name, int rate, int numerator, int denominator, decimal multiplier)
+    public void AddRatio(string name, int rate, int numerator, int denominator, decimal multiplier) => AddRatioNamed(name, rate, numerator, denominator, multiplier);
+
+    /// <inheritdoc cref="AddRatio(string, int, int, int, decimal)"/>
+    public void AddRatio(Func<string> name, int rate, int numerator, int denominator, decimal multiplier) => AddRatioNamed(name, rate, numerator, denominator, multiplier);
+
+    private void AddRatioNamed(object name, int rate, int numerator, int denominator, decimal multiplier)
     {
         memberOf = null;
         buffers = null;
@@ -104,7 +132,11 @@ public sealed class DisclosureTable
     public int SecondaryCount => cells.Count(c => c.Secondary);
 
     /// <summary>Every suppressed value recoverable by the public or by any registered audience.</summary>
-    public IReadOnlyList<Recovery> Audit() => [.. Leaks().Select(l => l.Recovery)];
+    public IReadOnlyList<Recovery> Audit()
+    {
+        buffers = null; // the public's starting point recounted from the cells, not carried from secondary suppression
+        return [.. Leaks().Select(Describe)];
+    }
 
     /// <summary>
     /// Secondary suppression: while anything is recoverable, hide for each leak one more cell of the relation that gave
@@ -155,6 +187,7 @@ public sealed class DisclosureTable
                     Hide(c);
                     cells[c].Protected = true;
                     cells[c].Secondary = true;
+                    protectedSinceRates?.Add(c);
                     publicKnown![c] = false;
                     hiddenNow.Add(c);
                     foreach (var r in MemberOf()[c])
@@ -169,7 +202,7 @@ public sealed class DisclosureTable
 
             if (!hid)
             {
-                return [.. leaks.Select(l => l.Recovery)];
+                return [.. leaks.Select(Describe)];
             }
 
             // The next round re-audits, besides the public, only the LAs that had a leak or that share a relation with
@@ -188,8 +221,14 @@ public sealed class DisclosureTable
     private List<int> HideRatesOfHiddenCounts()
     {
         var hidden = new List<int>();
-        foreach (var relation in relations)
+        var index = MemberOf();
+        IEnumerable<int> candidates = protectedSinceRates is null
+            ? Enumerable.Range(0, relations.Count)
+            : protectedSinceRates.SelectMany(c => index[c]).Distinct().Order();
+        var next = new List<int>();
+        foreach (var r in candidates)
         {
+            var relation = relations[r];
             var rate = cells[relation.Result];
             if (relation.IsRatio && !rate.Hidden && !double.IsPositiveInfinity(rate.Cost)
                 && relation.Terms.Any(t => cells[t].Hidden && cells[t].Protected))
@@ -198,11 +237,17 @@ public sealed class DisclosureTable
                 rate.Protected = true;
                 rate.Secondary = true;
                 hidden.Add(relation.Result);
+                next.Add(relation.Result);
             }
         }
 
+        // Only a cell protected since this ran can make another rate "computed from" a suppressed figure.
+        protectedSinceRates = next;
         return hidden;
     }
+
+    /// <summary>Cells protected since <see cref="HideRatesOfHiddenCounts"/> last ran (null: look at every ratio).</summary>
+    private List<int>? protectedSinceRates;
 
     /// <summary>The LAs that own, or are alone shown, a cell of a relation of one of <paramref name="hidden"/>.</summary>
     private void AddAudiencesAround(List<int> hidden, HashSet<int> audiences)
@@ -239,7 +284,11 @@ public sealed class DisclosureTable
 
     /// <param name="Root">Worked out from shown figures alone, not from another recovered figure: fixing the roots
     /// closes the chains that start from them, so secondary suppression hides complements for roots only.</param>
-    private sealed record Leak(int Audience, int Cell, int Relation, Recovery Recovery, bool Root);
+    private sealed record Leak(int Audience, int Cell, int Relation, decimal Value, bool Root);
+
+    /// <summary>A leak in words (names are made only here: most leaks are fixed and never reported).</summary>
+    private Recovery Describe(Leak leak) =>
+        new(leak.Audience == Public ? "public" : audienceNames[leak.Audience], cells[leak.Cell].Name, leak.Value, relations[leak.Relation].Name);
 
     /// <summary>
     /// The public closure once, then each LA from it: the LA learns its own cells and those shown only to it, the
@@ -269,7 +318,8 @@ public sealed class DisclosureTable
                 continue;
             }
 
-            var touched = new List<int>();
+            var touched = ownTouched;
+            touched.Clear();
             foreach (var i in byAudience[audience])
             {
                 var cell = cells[i];
@@ -378,8 +428,15 @@ public sealed class DisclosureTable
         }
     }
 
+    private List<int>[]? byAudienceCache;
+
     private List<int>[] AudienceCells()
     {
+        if (byAudienceCache is not null)
+        {
+            return byAudienceCache;
+        }
+
         var byAudience = new List<int>[audienceNames.Count];
         for (var a = 0; a < byAudience.Length; a++)
         {
@@ -399,7 +456,7 @@ public sealed class DisclosureTable
             }
         }
 
-        return byAudience;
+        return byAudienceCache = byAudience;
     }
 
     private static void Learn(int cell, decimal value, bool[] known, decimal[] values, int[] unknown, List<int>[] index, List<int> touched, Undo? undo)
@@ -414,12 +471,24 @@ public sealed class DisclosureTable
         }
     }
 
-    private void Propagate(int audience, bool[] known, decimal[] values, int[] unknown, IEnumerable<int> start, List<Leak> leaks, Undo? undo)
+    private readonly Stack<int> work = new();
+    private readonly List<int> learnt = [];
+    private readonly List<int> ownTouched = [];
+
+    private void Propagate(int audience, bool[] known, decimal[] values, int[] unknown, IReadOnlyList<int> start, List<Leak> leaks, Undo? undo)
     {
         var tainted = this.tainted!;
         var index = MemberOf();
-        var work = new Stack<int>(start.Where(r => unknown[r] == 1));
-        var touched = new List<int>();
+        var (work, touched) = (this.work, learnt);
+        work.Clear();
+        for (var i = 0; i < start.Count; i++)
+        {
+            if (unknown[start[i]] == 1)
+            {
+                work.Push(start[i]);
+            }
+        }
+
         while (work.Count > 0)
         {
             var r = work.Pop();
@@ -460,8 +529,7 @@ public sealed class DisclosureTable
             // A leak is a suppressed figure of someone else that this audience's outputs would otherwise show.
             if (c.Protected && c.Owner != audience && (c.VisibleOnlyTo == Public || c.VisibleOnlyTo == audience))
             {
-                var name = audience == Public ? "public" : audienceNames[audience];
-                leaks.Add(new Leak(audience, cell, r, new Recovery(name, c.Name, value, relation.Name), !fromRecovered));
+                leaks.Add(new Leak(audience, cell, r, value, !fromRecovered));
                 tainted[cell] = true;
             }
             else
@@ -634,7 +702,7 @@ public sealed class DisclosureTable
             else
             {
                 leaky = Leaky(summary.UnknownPublic + add, summary.ProtectedPublic + add, k);
-                var hidingOwnerSeen = hidingOwner >= 0 && summary.OwnerSet.Contains(hidingOwner);
+                var hidingOwnerSeen = hidingOwner >= 0 && summary.OwnerAt.ContainsKey(hidingOwner);
                 if (summary.MaxOwned >= summary.UnknownPublic - 1)
                 {
                     // Otherwise no owner can be left with a single unknown: each owns too few of them (England's
@@ -666,12 +734,7 @@ public sealed class DisclosureTable
     }
 
     private sealed record NeedSummary(int RestrictedTo, int UnknownPublic, int ProtectedPublic, int UnknownToRestricted, int ProtectedToRestricted,
-        List<(int Owner, int Owned, int OwnedProtected)> Owners)
-    {
-        public HashSet<int> OwnerSet { get; } = [.. Owners.Select(o => o.Owner)];
-
-        public int MaxOwned { get; } = Owners.Count == 0 ? 0 : Owners.Max(o => o.Owned);
-    }
+        List<(int Owner, int Owned, int OwnedProtected)> Owners, Dictionary<int, int> OwnerAt, int MaxOwned);
 
     /// <summary>Per relation, cached within a round of complement selection and dropped when one of its cells is hidden.</summary>
     private NeedSummary?[] needSummaries = [];
@@ -722,7 +785,13 @@ public sealed class DisclosureTable
             }
         }
 
-        return new NeedSummary(restrictedTo, unknownPublic, protectedPublic, unknownRestricted, protectedRestricted, owners);
+        var maxOwned = 0;
+        foreach (var o in owners)
+        {
+            maxOwned = Math.Max(maxOwned, o.Owned);
+        }
+
+        return new NeedSummary(restrictedTo, unknownPublic, protectedPublic, unknownRestricted, protectedRestricted, owners, ownerAt, maxOwned);
     }
 
     /// <summary>What the audience is given: shown cells (to everyone or to it) and its own.</summary>
@@ -736,9 +805,19 @@ public sealed class DisclosureTable
     /// Hiding a rate is pointless while its numerator and denominator are shown: the reader divides. (A count hidden
     /// as a complement may still be exposed by another sum; the next round hides a complement there, and so on.)
     /// </summary>
-    private bool RecoveredAtOnce(int cell, int relation, int audience, List<int>[] index) =>
-        index[cell].Any(r => r != relation && relations[r].IsRatio && relations[r].Result == cell
-            && relations[r].Terms.All(t => Given(t, audience)));
+    private bool RecoveredAtOnce(int cell, int relation, int audience, List<int>[] index)
+    {
+        foreach (var r in index[cell])
+        {
+            var ratio = relations[r];
+            if (r != relation && ratio.IsRatio && ratio.Result == cell && Given(ratio.Terms[0], audience) && Given(ratio.Terms[1], audience))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private List<int>[] MemberOf()
     {

@@ -41,6 +41,27 @@ public class BenchmarkDisclosureTests
     }
 
     [Fact]
+    public void ProtectForAudit_FlagClearedAfterProtection_AuditOnTheSharedModelReportsItAndTheLeakItOpens()
+    {
+        // Arrange: the build audits the models protection used (not a model rebuilt from the flags), so it must still
+        // see a flag that was changed after protection, and what a reader then works out from the cell shown.
+        var data = DemoDisclosureData.Create(TestDefinitions.Fgc10);
+        var protectedBuild = BenchmarkDisclosure.ProtectForAudit([data.Collection], data.Las, data.LaValues, data.AreaValues, threshold: 4,
+            secondary: true, minimumNationalLas: 115, minimumAreaLas: 3);
+        protectedBuild.Left.ShouldBeEmpty();
+        protectedBuild.Audit().ShouldBeEmpty();
+        var complement = data.LaValues.First(v => v.Suppressed && !v.Small && data.Collection.Measures.Single(m => m.MeasureKey == v.MeasureKey).Kind == nameof(MeasureKind.Count));
+
+        // Act
+        complement.Suppressed = false;
+        var audited = protectedBuild.Audit();
+
+        // Assert
+        audited.ShouldContain(r => r.Cell == $"{complement.LaCode} {complement.MeasureKey}" && r.Relation.Contains("flag differs", StringComparison.Ordinal));
+        BenchmarkDisclosure.Audit([data.Collection], data.Las, data.LaValues, data.AreaValues).ShouldNotBeEmpty(); // the rebuilt audit agrees: it leaks
+    }
+
+    [Fact]
     public void Protect_DemoSeedersYear_EnglandMedianAndQuartilesOfAcceptanceRateArePublishedAndNothingIsRecoverable()
     {
         // Arrange: the demo's own 2024-25 returns (DemoCollectionSeeder seeds each with its LA code). Before secondary
