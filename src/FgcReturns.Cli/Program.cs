@@ -53,7 +53,7 @@ internal static class Cli
             WorkerHost.Build(options).Run();
             return 0;
         }
-        catch (StartupException e)
+        catch (Exception e) when (e is StartupException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             error.WriteLine("FGC Returns worker cannot start: " + e.Message);
             return 1;

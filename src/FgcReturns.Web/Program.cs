@@ -16,7 +16,7 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (StartupException e)
+catch (Exception e) when (e is StartupException or Microsoft.Extensions.Options.OptionsValidationException)
 {
     // Something an operator can fix: say what, without a stack trace.
     Console.Error.WriteLine("FGC Returns cannot start: " + e.Message);

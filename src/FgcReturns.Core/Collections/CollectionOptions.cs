@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 
 namespace FgcReturns.Core.Collections;
 
@@ -64,4 +65,13 @@ public sealed class CollectionOptions
             yield return "Collections:LifecycleCron must be a cron expression.";
         }
     }
+}
+
+/// <summary>Stops the start when the Collections settings have problems, naming them all in plain words.</summary>
+internal sealed class CollectionOptionsValidation : IValidateOptions<CollectionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CollectionOptions options) =>
+        options.Problems().ToList() is { Count: > 0 } problems
+            ? ValidateOptionsResult.Fail("The Collections settings are not valid: " + string.Join(" ", problems))
+            : ValidateOptionsResult.Success;
 }

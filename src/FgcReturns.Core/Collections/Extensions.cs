@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FgcReturns.Core.Collections;
 
@@ -8,14 +9,9 @@ public static class Extensions
     /// <summary>Collections: the service, reminders and the recurring jobs (scheduled in Jobs/RecurringJobs.cs).</summary>
     public static IServiceCollection AddCollections(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(CollectionOptions.Section).Get<CollectionOptions>() ?? new CollectionOptions();
-        var problems = options.Problems().ToList();
-        if (problems.Count > 0)
-        {
-            throw new StartupException("The Collections settings are not valid: " + string.Join(" ", problems));
-        }
-
-        services.AddSingleton(options);
+        services.AddOptions<CollectionOptions>().Bind(configuration.GetSection(CollectionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CollectionOptions>, CollectionOptionsValidation>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<CollectionOptions>>().Value);
         services.AddScoped<CollectionService>();
         services.AddScoped<CollectionReminders>();
         services.AddScoped<CollectionJobs>();
