@@ -189,15 +189,10 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
             return CollectionOutcome.Forbidden("Only administrators can extend a deadline.");
         }
 
-        var collection = await db.Collections.SingleOrDefaultAsync(c => c.Id == collectionId, ct);
-        if (collection is null)
+        var (collection, refused) = await ForChangeAsync(collectionId, rowVersion, Fields.Deadline, ct);
+        if (refused is not null)
         {
-            return CollectionOutcome.NotFound;
-        }
-
-        if (await StaleAsync(collection, rowVersion, Fields.Deadline, ct) is { } stale)
-        {
-            return stale;
+            return refused;
         }
 
         var problem = collection.Status == CollectionStatus.Closed
@@ -224,15 +219,10 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
             return CollectionOutcome.Forbidden("Only administrators can close a collection.");
         }
 
-        var collection = await db.Collections.SingleOrDefaultAsync(c => c.Id == collectionId, ct);
-        if (collection is null)
+        var (collection, refused) = await ForChangeAsync(collectionId, rowVersion, Fields.Collection, ct);
+        if (refused is not null)
         {
-            return CollectionOutcome.NotFound;
-        }
-
-        if (await StaleAsync(collection, rowVersion, Fields.Collection, ct) is { } stale)
-        {
-            return stale;
+            return refused;
         }
 
         if (collection.Status == CollectionStatus.Closed)
@@ -255,15 +245,10 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
             return CollectionOutcome.Forbidden("Only administrators can reopen a collection.");
         }
 
-        var collection = await db.Collections.SingleOrDefaultAsync(c => c.Id == collectionId, ct);
-        if (collection is null)
+        var (collection, refused) = await ForChangeAsync(collectionId, rowVersion, Fields.Deadline, ct);
+        if (refused is not null)
         {
-            return CollectionOutcome.NotFound;
-        }
-
-        if (await StaleAsync(collection, rowVersion, Fields.Deadline, ct) is { } stale)
-        {
-            return stale;
+            return refused;
         }
 
         if (collection.Status != CollectionStatus.Closed)
@@ -308,15 +293,10 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
             return CollectionOutcome.Forbidden("Only analysts and administrators can set the publication date.");
         }
 
-        var collection = await db.Collections.SingleOrDefaultAsync(c => c.Id == collectionId, ct);
-        if (collection is null)
+        var (collection, refused) = await ForChangeAsync(collectionId, rowVersion, Fields.PublicationDate, ct);
+        if (refused is not null)
         {
-            return CollectionOutcome.NotFound;
-        }
-
-        if (await StaleAsync(collection, rowVersion, Fields.PublicationDate, ct) is { } stale)
-        {
-            return stale;
+            return refused;
         }
 
         if (date is { } day && day <= collection.PeriodEnd)
@@ -334,6 +314,18 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         db.AuditEvents.Add(Audit(user, collection, AuditActions.PublicationDateSet, clock.GetUtcNow(),
             old is { } o ? IsoDate(o) : null, date is { } d ? IsoDate(d) : null, new { collectionId }));
         return await SaveAsync(collection, Fields.PublicationDate, ct);
+    }
+
+    /// <summary>The collection to change, or why not: it does not exist, or the page showed an older version of it.</summary>
+    private async Task<(Collection Collection, CollectionOutcome? Refused)> ForChangeAsync(int collectionId, uint? rowVersion, string field, CancellationToken ct)
+    {
+        var collection = await db.Collections.SingleOrDefaultAsync(c => c.Id == collectionId, ct);
+        if (collection is null)
+        {
+            return (null!, CollectionOutcome.NotFound);
+        }
+
+        return await StaleAsync(collection, rowVersion, field, ct) is { } stale ? (collection, stale) : (collection, null);
     }
 
     /// <summary>

@@ -69,20 +69,10 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
         // Arrange: twenty numeric answers of FGC 1.0, each typed by its own "page" (its own scope and DbContext).
         var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
         var ret = await factory.OpenReturnAsync("887");
-        var answers = ReturnValuesBuilder.ValidFgc10().Build()
-            .Where(kv => kv.Value is { } v && long.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out _))
-            .Take(20).ToList();
-        answers.Count.ShouldBe(20);
-        using var start = new ManualResetEventSlim();
+        var answers = TwentyCountAnswers();
 
         // Act
-        var saves = answers.Select(kv => Task.Run(async () =>
-        {
-            start.Wait();
-            return await Service(s => s.SaveAsync(lead, ret.Id, [new ValueChange(kv.Key, StoredAnswer.Unanswered, StoredAnswer.Of(kv.Value))], ChangeSource.Form));
-        })).ToList();
-        start.Set();
-        var outcomes = await Task.WhenAll(saves);
+        var outcomes = await SaveAllAtOnceAsync(lead, ret.Id, answers);
 
         // Assert: no exception escaped (WhenAll would throw), every save says saved, every answer is in the database.
         outcomes.ShouldAllBe(o => o.Status == SaveStatus.Saved);
@@ -103,24 +93,38 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
         var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
         var ret = await factory.OpenReturnAsync("887");
         var database = await factory.WithDbAsync(db => Task.FromResult(db.Database.GetDbConnection().Database));
-        var answers = ReturnValuesBuilder.ValidFgc10().Build()
-            .Where(kv => kv.Value is { } v && long.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out _))
-            .Take(20).ToList();
+        var answers = TwentyCountAnswers();
         using var refusals = new RowVersionRefusals(database);
-        using var start = new ManualResetEventSlim();
 
         // Act
-        var saves = answers.Select(kv => Task.Run(async () =>
-        {
-            start.Wait();
-            return await Service(s => s.SaveAsync(lead, ret.Id, [new ValueChange(kv.Key, StoredAnswer.Unanswered, StoredAnswer.Of(kv.Value))], ChangeSource.Form));
-        })).ToList();
-        start.Set();
-        var outcomes = await Task.WhenAll(saves);
+        var outcomes = await SaveAllAtOnceAsync(lead, ret.Id, answers);
 
         // Assert: all saved, and not one save had to be done again.
         outcomes.ShouldAllBe(o => o.Status == SaveStatus.Saved);
         refusals.Count.ShouldBe(0);
+    }
+
+    /// <summary>Twenty count answers of a valid 1.0 return, each a different item.</summary>
+    private static List<KeyValuePair<string, string?>> TwentyCountAnswers()
+    {
+        var answers = ReturnValuesBuilder.ValidFgc10().Build()
+            .Where(kv => kv.Value is { } v && long.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out _))
+            .Take(20).ToList();
+        answers.Count.ShouldBe(20);
+        return answers;
+    }
+
+    /// <summary>One person per answer, all saving at the same moment through the service the section page uses.</summary>
+    private async Task<SaveOutcome[]> SaveAllAtOnceAsync(System.Security.Claims.ClaimsPrincipal lead, int returnId, List<KeyValuePair<string, string?>> answers)
+    {
+        using var start = new ManualResetEventSlim();
+        var saves = answers.Select(kv => Task.Run(async () =>
+        {
+            start.Wait();
+            return await Service(s => s.SaveAsync(lead, returnId, [new ValueChange(kv.Key, StoredAnswer.Unanswered, StoredAnswer.Of(kv.Value))], ChangeSource.Form));
+        })).ToList();
+        start.Set();
+        return await Task.WhenAll(saves);
     }
 
     /// <summary>Counts EF Core's row-version refusals (its DiagnosticListener) on one database, whichever test class runs beside.</summary>
