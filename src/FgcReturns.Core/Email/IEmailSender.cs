@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace FgcReturns.Core.Email;
 
 /// <summary>Sends email: SMTP when configured, otherwise .eml files (Development). A seam at the outside boundary.</summary>
@@ -13,13 +15,16 @@ public sealed class EmailOptions
 {
     public const string Section = "Email";
 
+    [Required(ErrorMessage = "Email:FromAddress must be set."), EmailAddress(ErrorMessage = "Email:FromAddress must be an email address, such as fgc-returns@foundations.org.uk.")]
     public string FromAddress { get; set; } = "fgc-returns@foundations.org.uk";
 
+    [Required(ErrorMessage = "Email:FromName must be set.")]
     public string FromName { get; set; } = "FGC Returns";
 
     /// <summary>SMTP host; when empty, emails are written as .eml files to <see cref="PickupDirectory"/>.</summary>
     public string? SmtpHost { get; set; }
 
+    [Range(1, 65535, ErrorMessage = "Email:SmtpPort must be a port number from 1 to 65535.")]
     public int SmtpPort { get; set; } = 587;
 
     public string? SmtpUserName { get; set; }

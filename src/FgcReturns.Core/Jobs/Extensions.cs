@@ -3,6 +3,7 @@ using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FgcReturns.Core.Jobs;
 
@@ -16,11 +17,11 @@ public static class Extensions
     /// </summary>
     public static IServiceCollection AddFgcJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
-        services.AddSingleton(options);
+        services.AddOptions<JobsOptions>().Bind(configuration.GetSection(JobsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<JobsOptions>>().Value);
         // Our own JobStorage singleton, registered before AddHangfire: Hangfire would otherwise hand DI the
         // process-wide JobStorage.Current, which parallel test hosts overwrite.
-        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(
+        services.AddSingleton<JobStorage>(sp => new PostgreSqlStorage(
             new NpgsqlConnectionFactory(
                 configuration.GetConnectionString(Data.Extensions.ConnectionStringName) ?? "",
                 new PostgreSqlStorageOptions { SchemaName = HangfireSchema }),
@@ -28,7 +29,7 @@ public static class Extensions
             {
                 SchemaName = HangfireSchema,
                 PrepareSchemaIfNecessary = true,
-                QueuePollInterval = options.QueuePollInterval,
+                QueuePollInterval = sp.GetRequiredService<JobsOptions>().QueuePollInterval,
 
                 // A job queued by a web instance wakes the worker's server through NOTIFY instead of its next poll.
                 EnableLongPolling = true,
@@ -40,10 +41,12 @@ public static class Extensions
             .UseLogProvider(new HostSafeLogProvider(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()))
             .UseStorage(sp.GetRequiredService<JobStorage>()));
         services.AddHostedService<RecurringJobs.Registration>();
-        if (options.ServerEnabled)
+        // Whether this process runs a server at all is a registration choice, so it is read from configuration here.
+        if (configuration.GetSection(JobsOptions.Section).GetValue(nameof(JobsOptions.ServerEnabled), new JobsOptions().ServerEnabled))
         {
-            services.AddHangfireServer(o =>
+            services.AddHangfireServer((sp, o) =>
             {
+                var options = sp.GetRequiredService<JobsOptions>();
                 o.WorkerCount = options.WorkerCount;
                 o.SchedulePollingInterval = options.SchedulePollingInterval;
             });

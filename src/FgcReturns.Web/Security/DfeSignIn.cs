@@ -5,6 +5,7 @@ using FgcReturns.Core.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace FgcReturns.Web.Security;
@@ -16,6 +17,8 @@ namespace FgcReturns.Web.Security;
 public sealed class SignInSettings
 {
     public const string OidcSection = "Authentication:Oidc";
+
+    public const string LocalPasswordsSetting = "Authentication:LocalPasswords";
 
     public string? Authority { get; set; }
 
@@ -56,23 +59,26 @@ public static class DfeSignIn
 
     public static AuthenticationBuilder AddDfeSignIn(this AuthenticationBuilder auth, IConfiguration configuration)
     {
-        var settings = configuration.GetSection(SignInSettings.OidcSection).Get<SignInSettings>() ?? new SignInSettings();
-        settings.LocalPasswords = configuration.GetValue("Authentication:LocalPasswords", true);
-        auth.Services.AddSingleton(settings);
-        if (!settings.OidcEnabled)
+        auth.Services.AddOptions<SignInSettings>()
+            .Bind(configuration.GetSection(SignInSettings.OidcSection))
+            .Configure(o => o.LocalPasswords = configuration.GetValue(SignInSettings.LocalPasswordsSetting, true))
+            .Validate(o => o.OidcEnabled || o.LocalPasswords,
+                "Authentication:LocalPasswords is false but no Authentication:Oidc:Authority is set: nobody could sign in.")
+            .Validate(o => !o.OidcEnabled || !string.IsNullOrWhiteSpace(o.ClientId),
+                "Authentication:Oidc:ClientId must be set when Authentication:Oidc:Authority is.")
+            .ValidateOnStart();
+        auth.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<SignInSettings>>().Value);
+
+        // Whether the OpenID Connect handler exists at all is a registration choice, so it is read from configuration here.
+        if (string.IsNullOrWhiteSpace(configuration[$"{SignInSettings.OidcSection}:{nameof(SignInSettings.Authority)}"]))
         {
-            return settings.LocalPasswords
-                ? auth
-                : throw new StartupException("Authentication:LocalPasswords is false but no Authentication:Oidc:Authority is set: nobody could sign in.");
+            return auth;
         }
 
-        if (string.IsNullOrWhiteSpace(settings.ClientId))
+        auth.AddOpenIdConnect(Scheme, configuration[$"{SignInSettings.OidcSection}:{nameof(SignInSettings.DisplayName)}"] ?? new SignInSettings().DisplayName, _ => { });
+        auth.Services.AddOptions<OpenIdConnectOptions>(Scheme).Configure<IOptions<SignInSettings>>((o, signIn) =>
         {
-            throw new StartupException("Authentication:Oidc:ClientId must be set when Authentication:Oidc:Authority is.");
-        }
-
-        auth.AddOpenIdConnect(Scheme, settings.DisplayName, o =>
-        {
+            var settings = signIn.Value;
             o.Authority = settings.Authority;
             o.ClientId = settings.ClientId;
             o.ClientSecret = settings.ClientSecret;
