@@ -21,21 +21,11 @@ public static class ReturnTestHelpers
         return await claims.CreateAsync(user);
     }
 
-    /// <summary>A signed-up, active data lead of the LA (the demo password), created unless it exists; returns the email.</summary>
+    /// <summary>A signed-up, active user of the LA (password <see cref="TestData.Password"/>), created unless it exists; returns the email.</summary>
     public static async Task<string> AddUserAsync(this FgcWebFactory factory, string email, string laCode, string role = Roles.LaDataLead)
     {
         using var scope = factory.Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<FgcUser>>();
-        if (await users.FindByEmailAsync(email) is null)
-        {
-            var user = new FgcUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email, LaCode = laCode, IsActive = true, CreatedAt = factory.Clock.GetUtcNow() };
-            var created = await users.CreateAsync(user, SignInExtensions.DemoPassword);
-            if (!created.Succeeded || !(await users.AddToRoleAsync(user, role)).Succeeded)
-            {
-                throw new InvalidOperationException($"Could not create {email}: {string.Join(" ", created.Errors.Select(e => e.Description))}");
-            }
-        }
-
+        await TestData.CreateUserAsync(scope.ServiceProvider.GetRequiredService<UserManager<FgcUser>>(), factory.Clock, email, role, laCode);
         return email;
     }
 
@@ -52,16 +42,16 @@ public static class ReturnTestHelpers
         return await action(scope.ServiceProvider.GetRequiredService<FgcDbContext>());
     }
 
-    /// <summary>The LA's return in the open demo collection (2025-26).</summary>
+    /// <summary>The LA's return in the baseline's open collection (<see cref="TestData.OpenPeriod"/>).</summary>
     public static Task<LaReturn> OpenReturnAsync(this FgcWebFactory factory, string laCode) =>
         factory.WithDbAsync(db => db.Returns.AsNoTracking().Include(r => r.Collection)
-            .SingleAsync(r => r.LaCode == laCode && r.Collection!.Period == "2025-26"));
+            .SingleAsync(r => r.LaCode == laCode && r.Collection!.Period == TestData.OpenPeriod));
 
-    /// <summary>Replaces the LA's accepted 2024-25 figures, so year-on-year checks compare against known values.</summary>
+    /// <summary>Replaces the LA's accepted <see cref="TestData.PreviousPeriod"/> figures, so year-on-year checks compare against known values.</summary>
     public static Task SetPreviousYearAsync(this FgcWebFactory factory, string laCode, IReadOnlyDictionary<string, string?> values) =>
         factory.WithDbAsync(async db =>
         {
-            var previous = await db.Returns.SingleAsync(r => r.LaCode == laCode && r.Collection!.Period == "2024-25");
+            var previous = await db.Returns.SingleAsync(r => r.LaCode == laCode && r.Collection!.Period == TestData.PreviousPeriod);
             previous.Values = new Dictionary<string, string?>(values);
             return await db.SaveChangesAsync();
         });

@@ -40,7 +40,8 @@ public sealed class FgcWebFactory(string connectionString, bool migrate = false,
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Fgc", ConnectionString);
         builder.UseSetting("Database:ApplyMigrations", migrate ? "true" : "false");
-        builder.UseSetting("Demo:Seed", "true");
+        // Tests stand on their own data (TestData's baseline in the template), never on the demo seed.
+        builder.UseSetting("Demo:Seed", "false");
         builder.UseSetting("Jobs:ServerEnabled", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

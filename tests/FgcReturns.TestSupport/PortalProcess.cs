@@ -37,12 +37,15 @@ public sealed class PortalProcess : IAsyncDisposable
         Create(name, "FgcReturns.Web", [], connectionString, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Jobs__ServerEnabled"] = "false",
-            ["Demo__Seed"] = "true",
+            ["Demo__Seed"] = "false",
         });
 
     /// <summary>A worker (<c>fgc worker</c>): the job server only, with /health/ready.</summary>
     public static PortalProcess Worker(string name, string connectionString, IDictionary<string, string?>? settings = null) =>
-        Create(name, "FgcReturns.Cli", ["worker"], connectionString, settings ?? new Dictionary<string, string?>());
+        Create(name, "FgcReturns.Cli", ["worker"], connectionString, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Demo__Seed"] = "false",
+        });
 
     /// <summary>
     /// A web instance with no connection string, in Development, so it starts (or reuses) its own private PostgreSQL

@@ -41,8 +41,8 @@ public sealed class TestDatabaseServer : IAsyncDisposable
             await server.ExecuteAsync($"CREATE DATABASE {TemplateDatabase}");
             await using (var app = new FgcWebFactory(cluster.ConnectionString(TemplateDatabase), migrate: true))
             {
-                // Starting the host runs migrations and seeding into the template.
-                _ = app.Services;
+                // Starting the host migrates the template and seeds reference data and roles; the tests' own data follows.
+                await TestData.SeedBaselineAsync(app.Services);
             }
 
             NpgsqlConnection.ClearAllPools();
