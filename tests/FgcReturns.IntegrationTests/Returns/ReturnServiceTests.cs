@@ -180,7 +180,7 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
 
         // Assert
         outcome.Succeeded.ShouldBeFalse();
-        outcome.Problems.ShouldContain(p => p.StartsWith("Families who agreed to an FGC (60) cannot be more than families offered one", StringComparison.Ordinal));
+        outcome.Problems.ShouldContain(p => p.Message.StartsWith("Families who agreed to an FGC (60) cannot be more than families offered one", StringComparison.Ordinal));
         (await factory.WithDbAsync(db => db.ReturnSubmissions.CountAsync())).ShouldBe(0);
         (await factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.InProgress);
     }
@@ -201,9 +201,9 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
         var submitted = await Service(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"));
 
         // Assert
-        refused.Problems.ShouldContain(p => p.StartsWith("Explain this, or change the figures: Initial FGCs held (38)", StringComparison.Ordinal));
-        submitted.Succeeded.ShouldBeTrue(string.Join("; ", submitted.Problems));
-        var snapshot = submitted.Submission!;
+        refused.Problems.ShouldContain(p => p.Message.StartsWith("Explain this, or change the figures: Initial FGCs held (38)", StringComparison.Ordinal));
+        submitted.Succeeded.ShouldBeTrue(submitted.Message);
+        var snapshot = submitted.Value!;
         snapshot.Reference.ShouldBe("FGC-202526-887-1");
         snapshot.Values["fgcs_held"].ShouldBe("38");
         snapshot.Explanations["Q01"].ShouldStartWith("Two families");
@@ -224,13 +224,13 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
 
         // Act
         var editWhileSubmitted = await Service(s => s.SaveAsync(lead, ret.Id, [new ValueChange("review_fgcs_held", StoredAnswer.Of("20"), StoredAnswer.Of("21"))], ChangeSource.Form));
-        (await Service(s => s.ReopenAsync(lead, ret.Id))).ShouldBeNull();
+        (await Service(s => s.ReopenAsync(lead, ret.Id))).Succeeded.ShouldBeTrue();
         await Service(s => s.SaveAsync(lead, ret.Id, [new ValueChange("review_fgcs_held", StoredAnswer.Of("20"), StoredAnswer.Of("21"))], ChangeSource.Form));
         var second = await Service(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"));
 
         // Assert
         editWhileSubmitted.Status.ShouldBe(SaveStatus.Refused);
-        second.Submission!.VersionNumber.ShouldBe(2);
+        second.Value!.VersionNumber.ShouldBe(2);
         var versions = await Service(s => s.SubmissionsAsync(lead, ret.Id));
         versions.Select(v => v.VersionNumber).ShouldBe([2, 1]);
         versions.Single(v => v.VersionNumber == 1).Values["review_fgcs_held"].ShouldBe("20");

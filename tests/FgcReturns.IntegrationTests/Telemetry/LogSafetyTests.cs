@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FgcReturns.Core;
 using FgcReturns.Core.Identity;
 using FgcReturns.Core.Returns;
 using FgcReturns.TestSupport;
@@ -87,7 +88,7 @@ public sealed partial class LogSafetyTests(DatabaseServerFixture database) : IAs
 
         // Act: an administrator invites someone; the invitee opens the one-time link.
         var admin = await factory.PrincipalAsync("admin@fgc.example");
-        var invited = await factory.WithServiceAsync<UserAdminService, AdminOutcome>(s =>
+        var invited = await factory.WithServiceAsync<UserAdminService, Outcome<string>>(s =>
             s.InviteAsync(admin, "log.safety@medway.example", "Logan Safety", new UserAccess(Roles.LaDataLead, "887"), Ct));
         invited.Succeeded.ShouldBeTrue();
         var email = Directory.GetFiles(emails, "*.eml").Select(f => MimeMessage.Load(f)).Single(m => m.To.Mailboxes.Any(b => b.Address == "log.safety@medway.example"));
