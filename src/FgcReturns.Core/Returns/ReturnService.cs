@@ -639,8 +639,6 @@ public sealed record ReturnContext(
 
 public sealed record ConflictDetail(string Key, string Label, StoredAnswer Theirs, StoredAnswer Yours, string ChangedBy, DateTimeOffset? ChangedAt, string? ChangedByUserId = null);
 
-public enum SaveStatus { Saved, Conflict, Refused, NotFound, Busy }
-
 /// <summary>What a page shows after a save: the stored return, its row version and its validation.</summary>
 public sealed record ReturnState(
     IReadOnlyDictionary<string, string?> Values,
@@ -652,19 +650,24 @@ public sealed record ReturnState(
 /// <summary>An answer of this person that a colleague knowingly replaced with theirs.</summary>
 public sealed record ReplacedAnswer(string Key, string Label, string Yours, string Theirs, string ReplacedBy, DateTimeOffset ReplacedAt);
 
+/// <summary>
+/// What a save did: an <see cref="Outcome"/> (Done when stored) with the stored return as it now is (<see cref="State"/>,
+/// also after a conflict), the answers someone else changed meanwhile, and the form values not stored because they fail
+/// their own question's checks (<see cref="NotSaved"/>, key to message).
+/// </summary>
 public sealed record SaveOutcome(
-    SaveStatus Status,
-    string? Message,
+    OutcomeStatus Status,
+    IReadOnlyList<Problem> Problems,
     ReturnState? State,
     IReadOnlyList<ConflictDetail> Conflicts,
-    IReadOnlyDictionary<string, string> NotSaved)
+    IReadOnlyDictionary<string, string> NotSaved) : Outcome(Status, Problems)
 {
     private static readonly IReadOnlyDictionary<string, string> None = new Dictionary<string, string>();
 
-    public static readonly SaveOutcome NotFound = new(SaveStatus.NotFound, "Return not found.", null, [], None);
+    public static new readonly SaveOutcome NotFound = new(OutcomeStatus.NotFound, [Problem.General("Return not found.")], null, [], None);
 
     /// <summary>Too many people saved this return at the same moment; nothing of this save was stored, so try again.</summary>
-    public static readonly SaveOutcome Busy = new(SaveStatus.Busy, "Many people are saving this return at the same moment.", null, [], None);
+    public static new readonly SaveOutcome Busy = new(OutcomeStatus.Busy, [Problem.General("Many people are saving this return at the same moment.")], null, [], None);
 
     /// <summary>The stored answers after this save (empty when nothing is known, e.g. refused or not found).</summary>
     public IReadOnlyDictionary<string, string?> Values => State?.Values ?? new Dictionary<string, string?>();
@@ -672,15 +675,18 @@ public sealed record SaveOutcome(
     public uint RowVersion => State?.RowVersion ?? 0;
 
     public static SaveOutcome Saved(ReturnState state, IReadOnlyDictionary<string, string>? notSaved = null) =>
-        new(SaveStatus.Saved, null, state, [], notSaved ?? None);
+        new(OutcomeStatus.Done, [], state, [], notSaved ?? None);
 
-    public static SaveOutcome Refused(string message) => new(SaveStatus.Refused, message, null, [], None);
+    /// <summary>Refused as a whole (the return's state or deadline), not because of one field.</summary>
+    public static SaveOutcome Refused(string message) => Refused(Problem.General(message));
+
+    public static SaveOutcome Refused(Problem problem) => new(OutcomeStatus.Refused, [problem], null, [], None);
 
     public static SaveOutcome Conflict(IReadOnlyList<ConflictDetail> conflicts, ReturnState current, IReadOnlyDictionary<string, string>? notSaved = null) =>
-        new(SaveStatus.Conflict, "Someone else changed this return while you were editing it.", current, conflicts, notSaved ?? None);
+        new(OutcomeStatus.Conflict, [Problem.General("Someone else changed this return while you were editing it.")], current, conflicts, notSaved ?? None);
 
     public static SaveOutcome ExplanationConflict(string message, ReturnState current) =>
-        new(SaveStatus.Conflict, message, current, [], None);
+        new(OutcomeStatus.Conflict, [Problem.General(message)], current, [], None);
 }
 
 /// <summary>What the home page shows an analyst or administrator.</summary>

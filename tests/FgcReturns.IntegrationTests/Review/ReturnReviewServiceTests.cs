@@ -147,7 +147,7 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
 
         var lead = await Factory.PrincipalAsync("lead.medway@fgc.example");
         var edit = await Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, [new ValueChange("review_fgcs_held", StoredAnswer.Of("20"), StoredAnswer.Of("19"))], ChangeSource.Form));
-        edit.Status.ShouldBe(SaveStatus.Saved);
+        edit.Status.ShouldBe(OutcomeStatus.Done);
 
         using var client = await Factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
         var taskList = await ReviewHost.BodyAsync(await client.GetAsync(new Uri($"/returns/{ret.Id}", UriKind.Relative), TestContext.Current.CancellationToken));
@@ -173,14 +173,14 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         var resubmit = await Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"));
 
         // Assert
-        whileAccepted.Status.ShouldBe(SaveStatus.Refused);
+        whileAccepted.Status.ShouldBe(OutcomeStatus.Refused);
         whileAccepted.Message.ShouldNotBeNull().ShouldContain("accepted");
         reopen.Succeeded.ShouldBeTrue(reopen.Message);
         reopened.Status.ShouldBe(ReturnStatus.ReturnedForAmendment);
         reopened.ReopenedByAnalyst.ShouldBeTrue();
         reopened.AnalystComment.ShouldBe("The reviews figure looks wrong.");
         reopened.AcceptedAt.ShouldBeNull();
-        edit.Status.ShouldBe(SaveStatus.Saved, edit.Message);
+        edit.Status.ShouldBe(OutcomeStatus.Done, edit.Message);
         resubmit.Succeeded.ShouldBeTrue(string.Join("; ", resubmit.Problems));
         var final = await Factory.OpenReturnAsync("887");
         final.Status.ShouldBe(ReturnStatus.Submitted);

@@ -45,7 +45,7 @@ public sealed partial class ReviewHost : IAsyncDisposable
         var current = ret.Values;
         var changes = builder.Build().Select(kv => new ValueChange(kv.Key, StoredAnswer.From(current, kv.Key), kv.Value is null ? StoredAnswer.NotRecorded : StoredAnswer.Of(kv.Value))).ToList();
         var saved = await Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(principal, ret.Id, changes, ChangeSource.Form));
-        saved.Status.ShouldBe(SaveStatus.Saved, saved.Message);
+        saved.Status.ShouldBe(OutcomeStatus.Done, saved.Message);
         var submitted = await Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(principal, ret.Id, "Sam Head", "Head of Service"));
         submitted.Succeeded.ShouldBeTrue(submitted.Message);
         return await Factory.OpenReturnAsync(laCode);

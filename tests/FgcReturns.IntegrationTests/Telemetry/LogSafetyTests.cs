@@ -80,11 +80,11 @@ public sealed partial class LogSafetyTests(DatabaseServerFixture database) : IAs
                 new ValueChange("coordinators_fte", StoredAnswer.Unanswered, StoredAnswer.Of(TypedFte)),
                 new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of(TypedOffered)),
             ], ChangeSource.Form, Ct));
-        saved.Status.ShouldBe(SaveStatus.Saved);
+        saved.Status.ShouldBe(OutcomeStatus.Done);
         var csv = System.Text.Encoding.UTF8.GetBytes($"item_key,value\nfamilies_accepted,{UploadedAccepted}\n");
         var check = await factory.WithServiceAsync<ReturnUploadService, UploadCheck>(s => s.CheckAsync(lead, ret.Id, new MemoryStream(csv), "medway.csv", csv.Length, Ct));
         var applied = await factory.WithServiceAsync<ReturnUploadService, SaveOutcome>(s => s.ApplyAsync(lead, ret.Id, check.UploadId!.Value, Ct));
-        applied.Status.ShouldBe(SaveStatus.Saved);
+        applied.Status.ShouldBe(OutcomeStatus.Done);
 
         // Act: an administrator invites someone; the invitee opens the one-time link.
         var admin = await factory.PrincipalAsync("admin@fgc.example");
