@@ -102,13 +102,13 @@ public sealed class ApiClientService(FgcDbContext db, TimeProvider clock)
         return Outcome.Done(new NewApiClient(client, secret));
     }
 
-    /// <summary>Stops the client's secret working at once. False when there is no such client the user may manage.</summary>
-    public async Task<bool> RevokeAsync(ClaimsPrincipal user, int clientId, CancellationToken ct = default)
+    /// <summary>Stops the client's secret working at once. Not found when there is no such client the user may manage.</summary>
+    public async Task<Outcome> RevokeAsync(ClaimsPrincipal user, int clientId, CancellationToken ct = default)
     {
         var client = await db.Set<ApiClient>().SingleOrDefaultAsync(c => c.Id == clientId, ct);
         if (client is null || !CanManage(user, client.LaCode))
         {
-            return false;
+            return Outcome.NotFound("API client not found.");
         }
 
         if (client.RevokedAt is null)
@@ -120,7 +120,7 @@ public sealed class ApiClientService(FgcDbContext db, TimeProvider clock)
             await db.SaveChangesAsync(ct);
         }
 
-        return true;
+        return Outcome.Done();
     }
 
     /// <summary>The client holding this secret, when it is neither revoked nor expired; records its use.</summary>

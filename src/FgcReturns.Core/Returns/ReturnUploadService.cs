@@ -241,13 +241,6 @@ public sealed class ReturnUploadService(FgcDbContext db, ReturnService returns, 
         return outcome;
     }
 
-    /// <summary>Whether an upload still waits; a newer preview replaces older ones at the next upload.</summary>
-    public async Task<bool> DiscardAsync(ClaimsPrincipal user, int returnId, Guid uploadId, CancellationToken ct = default)
-    {
-        var uid = user.UserId();
-        return await db.PendingUploads.Where(u => u.Id == uploadId && u.ReturnId == returnId && u.UserId == uid).ExecuteDeleteAsync(ct) > 0;
-    }
-
     private static List<ValueChange> Changes(IReadOnlyDictionary<string, string?> current, IReadOnlyDictionary<string, string?> uploaded) =>
         uploaded
             .Select(kv => new ValueChange(kv.Key, StoredAnswer.From(current, kv.Key), kv.Value is null ? StoredAnswer.NotRecorded : StoredAnswer.Of(kv.Value)))
