@@ -38,7 +38,7 @@ internal static class IntakeTimings
             var users = scope.ServiceProvider.GetRequiredService<UserManager<FgcUser>>();
             var user = await users.FindByEmailAsync(Lead) ?? throw new InvalidOperationException("No user " + Lead);
             var lead = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<FgcUser>>().CreateAsync(user);
-            secret = (await scope.ServiceProvider.GetRequiredService<ApiClientService>().CreateAsync(lead, null, "Harness", 12)).Secret!;
+            secret = (await scope.ServiceProvider.GetRequiredService<ApiClientService>().CreateAsync(lead, null, "Harness", 12)).Value!.Secret;
             var ret = await scope.ServiceProvider.GetRequiredService<FgcDbContext>().Returns.AsNoTracking().Include(r => r.Collection)
                 .SingleAsync(r => r.LaCode == "887" && r.Collection!.Period == "2025-26");
             returnId = ret.Id;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using FgcReturns.Core;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Demo;
 using FgcReturns.Core.Identity;
@@ -69,7 +70,7 @@ internal static class ReturnTimings
             var fill = full.Select(kv => new ValueChange(kv.Key, StoredAnswer.From(ret.Values, kv.Key),
                 kv.Value is null ? StoredAnswer.NotRecorded : StoredAnswer.Of(kv.Value))).ToList();
             var filled = await scope.ServiceProvider.GetRequiredService<ReturnService>().SaveAsync(lead, returnId, fill, ChangeSource.Form);
-            if (filled.Status != SaveStatus.Saved)
+            if (filled.Status != OutcomeStatus.Done)
             {
                 throw new InvalidOperationException($"Filling the return failed: {filled.Status} {filled.Message}");
             }
@@ -91,7 +92,7 @@ internal static class ReturnTimings
             var outcome = await app.WithScope(s => s.GetRequiredService<ReturnService>()
                 .SaveAsync(lead, returnId, [new ValueChange("families_offered", current, next)], ChangeSource.Form));
             var elapsed = watch.Elapsed.TotalMilliseconds;
-            if (outcome.Status != SaveStatus.Saved)
+            if (outcome.Status != OutcomeStatus.Done)
             {
                 throw new InvalidOperationException($"Save {i} failed: {outcome.Status} {outcome.Message}");
             }

@@ -45,41 +45,41 @@ public sealed class ApiClientService(FgcDbContext db, TimeProvider clock)
         user.IsInRole(Roles.Administrator) || string.Equals(user.LaCode(), laCode, StringComparison.Ordinal);
 
     /// <summary>Makes a client and its secret. The secret is in the outcome only: it cannot be shown again.</summary>
-    public async Task<CreateClientOutcome> CreateAsync(ClaimsPrincipal user, string? laCode, string? name, int expiryMonths, CancellationToken ct = default)
+    public async Task<Outcome<NewApiClient>> CreateAsync(ClaimsPrincipal user, string? laCode, string? name, int expiryMonths, CancellationToken ct = default)
     {
-        var errors = new List<FieldError>();
+        var errors = new List<Problem>();
         laCode = user.IsInRole(Roles.Administrator) ? laCode?.Trim() : user.LaCode();
         var trimmed = name?.Trim() ?? "";
         if (string.IsNullOrEmpty(laCode) || !await db.LocalAuthorities.AnyAsync(l => l.Code == laCode, ct))
         {
-            errors.Add(new FieldError("la-code", "Select the local authority whose returns this system will fill"));
+            errors.Add(new Problem("la-code", "Select the local authority whose returns this system will fill"));
         }
         else if (!CanManage(user, laCode))
         {
-            errors.Add(new FieldError("la-code", "You can only create API clients for your own local authority"));
+            errors.Add(new Problem("la-code", "You can only create API clients for your own local authority"));
         }
 
         if (trimmed.Length == 0)
         {
-            errors.Add(new FieldError("name", "Enter a name for the system, like 'Mosaic nightly export'"));
+            errors.Add(new Problem("name", "Enter a name for the system, like 'Mosaic nightly export'"));
         }
         else if (trimmed.Length > NameMaxLength)
         {
-            errors.Add(new FieldError("name", string.Create(CultureInfo.InvariantCulture, $"Name must be {NameMaxLength} characters or fewer")));
+            errors.Add(new Problem("name", string.Create(CultureInfo.InvariantCulture, $"Name must be {NameMaxLength} characters or fewer")));
         }
         else if (laCode is not null && await db.Set<ApiClient>().AnyAsync(c => c.LaCode == laCode && c.Name == trimmed && c.RevokedAt == null, ct))
         {
-            errors.Add(new FieldError("name", $"There is already a client called '{trimmed}': choose another name, or revoke the old one first"));
+            errors.Add(new Problem("name", $"There is already a client called '{trimmed}': choose another name, or revoke the old one first"));
         }
 
         if (!ExpiryMonthChoices.Contains(expiryMonths))
         {
-            errors.Add(new FieldError("expiry", "Select when the secret expires"));
+            errors.Add(new Problem("expiry", "Select when the secret expires"));
         }
 
         if (errors.Count > 0)
         {
-            return new CreateClientOutcome(null, null, errors);
+            return Outcome.Refused(errors).As<NewApiClient>();
         }
 
         var secret = SecretPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -99,16 +99,16 @@ public sealed class ApiClientService(FgcDbContext db, TimeProvider clock)
         await db.SaveChangesAsync(ct);
         db.AuditEvents.Add(Audit(user, client, AuditActions.ApiClientCreated, now));
         await db.SaveChangesAsync(ct);
-        return new CreateClientOutcome(client, secret, []);
+        return Outcome.Done(new NewApiClient(client, secret));
     }
 
-    /// <summary>Stops the client's secret working at once. False when there is no such client the user may manage.</summary>
-    public async Task<bool> RevokeAsync(ClaimsPrincipal user, int clientId, CancellationToken ct = default)
+    /// <summary>Stops the client's secret working at once. Not found when there is no such client the user may manage.</summary>
+    public async Task<Outcome> RevokeAsync(ClaimsPrincipal user, int clientId, CancellationToken ct = default)
     {
         var client = await db.Set<ApiClient>().SingleOrDefaultAsync(c => c.Id == clientId, ct);
         if (client is null || !CanManage(user, client.LaCode))
         {
-            return false;
+            return Outcome.NotFound("API client not found.");
         }
 
         if (client.RevokedAt is null)
@@ -120,7 +120,7 @@ public sealed class ApiClientService(FgcDbContext db, TimeProvider clock)
             await db.SaveChangesAsync(ct);
         }
 
-        return true;
+        return Outcome.Done();
     }
 
     /// <summary>The client holding this secret, when it is neither revoked nor expired; records its use.</summary>
@@ -170,7 +170,5 @@ public sealed class ApiClientService(FgcDbContext db, TimeProvider clock)
 
 public sealed record ApiClientRow(ApiClient Client, string LaName, bool IsActive);
 
-public sealed record CreateClientOutcome(ApiClient? Client, string? Secret, IReadOnlyList<FieldError> Errors)
-{
-    public bool Succeeded => Client is not null;
-}
+/// <summary>A client just made, with its secret: the only time the secret is known.</summary>
+public sealed record NewApiClient(ApiClient Client, string Secret);

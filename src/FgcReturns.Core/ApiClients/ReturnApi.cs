@@ -103,12 +103,12 @@ public sealed class ReturnApi(FgcDbContext db, ReturnService returns, TimeProvid
         var saved = await returns.SaveLockedAsync(client, ret, valueChanges, ChangeSource.Form, ct);
         switch (saved.Status)
         {
-            case SaveStatus.Saved:
+            case OutcomeStatus.Done:
                 await transaction.CommitAsync(ct);
                 return ApiOutcome.Ok(Describe(new ReturnContext(ret, collection, definition, null, saved.State!.Validation, returns.EditRefusal(ret, collection))));
-            case SaveStatus.NotFound:
+            case OutcomeStatus.NotFound:
                 return ApiOutcome.NotFound;
-            case SaveStatus.Refused:
+            case OutcomeStatus.Refused:
                 return Refusal(ret, saved.Message!);
             default:
                 return ApiOutcome.Refused(ApiOutcomeKind.Conflict, saved.Message ?? "The return changed while saving. Read it again and retry.");
@@ -173,9 +173,9 @@ public sealed class ReturnApi(FgcDbContext db, ReturnService returns, TimeProvid
             {
                 // The If-Match check under the row lock already proved the client saw the current explanations.
                 var saved = await returns.SaveExplanationAsync(client, returnId, ruleId, text, current.Explanations.GetValueOrDefault(ruleId), ct);
-                if (saved.Status != SaveStatus.Saved)
+                if (saved.Status != OutcomeStatus.Done)
                 {
-                    return saved.Status == SaveStatus.NotFound ? ApiOutcome.NotFound : Refusal(context.Return, saved.Message!);
+                    return saved.Status == OutcomeStatus.NotFound ? ApiOutcome.NotFound : Refusal(context.Return, saved.Message!);
                 }
             }
 

@@ -16,7 +16,9 @@ namespace FgcReturns.Core.Collections;
 /// </summary>
 public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog catalog, TimeProvider clock)
 {
-    /// <summary>Field names used in <see cref="CollectionProblem.Field"/>, matching the form's element ids.</summary>
+    /// <summary>Field names used in <see cref="Problem.Field"/>, matching the form's element ids.</summary>
+    private static readonly Outcome<Collection> CollectionNotFound = Outcome.NotFound("Collection not found", Fields.Collection).As<Collection>();
+
     public static class Fields
     {
         public const string Definition = "definition";
@@ -56,15 +58,15 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         user.IsNational() ? await db.Collections.AsNoTracking().SingleOrDefaultAsync(c => c.Id == collectionId, ct) : null;
 
     /// <summary>Creates a collection on a published definition version and a not-started return for every LA.</summary>
-    public async Task<CollectionOutcome> CreateAsync(ClaimsPrincipal user, NewCollection request, CancellationToken ct = default)
+    public async Task<Outcome<Collection>> CreateAsync(ClaimsPrincipal user, NewCollection request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!IsAdministrator(user))
         {
-            return CollectionOutcome.Forbidden("Only administrators can create collections.");
+            return Outcome.Forbidden("Only administrators can create collections.", Fields.Collection).As<Collection>();
         }
 
-        var problems = new List<CollectionProblem>();
+        var problems = new List<Problem>();
         SurveyDefinition? definition = null;
         if (string.IsNullOrWhiteSpace(request.SurveyId) || string.IsNullOrWhiteSpace(request.DefinitionVersion))
         {
@@ -131,7 +133,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
 
         if (problems.Count > 0 || definition is null)
         {
-            return CollectionOutcome.Refused(problems);
+            return Outcome.Refused(problems).As<Collection>();
         }
 
         var now = clock.GetUtcNow();
@@ -161,7 +163,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
             await transaction.RollbackAsync(ct);
             db.ChangeTracker.Clear();
             var other = await db.Collections.AsNoTracking().FirstAsync(c => c.SurveyId == collection.SurveyId && c.Period == collection.Period, ct);
-            return CollectionOutcome.Refused([DuplicateProblem(other)]);
+            return Outcome.Refused([DuplicateProblem(other)]).As<Collection>();
         }
 
         await CollectionSetup.EnsureReturnsAsync(db, collection.Id, ct);
@@ -177,16 +179,16 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         }));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return CollectionOutcome.Done(collection);
+        return Outcome.Done(collection);
     }
 
     /// <summary>Moves the deadline later; a closed collection is reopened instead.</summary>
     /// <param name="rowVersion">The collection's row version as the administrator's page showed it; refused if anyone changed it since.</param>
-    public async Task<CollectionOutcome> ExtendDeadlineAsync(ClaimsPrincipal user, int collectionId, DateOnly? newDeadline, uint? rowVersion = null, CancellationToken ct = default)
+    public async Task<Outcome<Collection>> ExtendDeadlineAsync(ClaimsPrincipal user, int collectionId, DateOnly? newDeadline, uint? rowVersion = null, CancellationToken ct = default)
     {
         if (!IsAdministrator(user))
         {
-            return CollectionOutcome.Forbidden("Only administrators can extend a deadline.");
+            return Outcome.Forbidden("Only administrators can extend a deadline.", Fields.Collection).As<Collection>();
         }
 
         var (collection, refused) = await ForChangeAsync(collectionId, rowVersion, Fields.Deadline, ct);
@@ -202,7 +204,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
             : null;
         if (problem is not null)
         {
-            return CollectionOutcome.Refused([new(Fields.Deadline, problem)]);
+            return Outcome.Refused([new(Fields.Deadline, problem)]).As<Collection>();
         }
 
         var old = collection.Deadline;
@@ -212,11 +214,11 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
     }
 
     /// <summary>Closes a collection before its deadline: LAs can no longer change their returns.</summary>
-    public async Task<CollectionOutcome> CloseAsync(ClaimsPrincipal user, int collectionId, uint? rowVersion = null, CancellationToken ct = default)
+    public async Task<Outcome<Collection>> CloseAsync(ClaimsPrincipal user, int collectionId, uint? rowVersion = null, CancellationToken ct = default)
     {
         if (!IsAdministrator(user))
         {
-            return CollectionOutcome.Forbidden("Only administrators can close a collection.");
+            return Outcome.Forbidden("Only administrators can close a collection.", Fields.Collection).As<Collection>();
         }
 
         var (collection, refused) = await ForChangeAsync(collectionId, rowVersion, Fields.Collection, ct);
@@ -227,7 +229,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
 
         if (collection.Status == CollectionStatus.Closed)
         {
-            return CollectionOutcome.Refused([new(Fields.Collection, "This collection is already closed")]);
+            return Outcome.Refused([new(Fields.Collection, "This collection is already closed")]).As<Collection>();
         }
 
         var old = collection.Status;
@@ -238,11 +240,11 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
     }
 
     /// <summary>Reopens a closed collection, with a new deadline when the old one has passed.</summary>
-    public async Task<CollectionOutcome> ReopenAsync(ClaimsPrincipal user, int collectionId, DateOnly? newDeadline, uint? rowVersion = null, CancellationToken ct = default)
+    public async Task<Outcome<Collection>> ReopenAsync(ClaimsPrincipal user, int collectionId, DateOnly? newDeadline, uint? rowVersion = null, CancellationToken ct = default)
     {
         if (!IsAdministrator(user))
         {
-            return CollectionOutcome.Forbidden("Only administrators can reopen a collection.");
+            return Outcome.Forbidden("Only administrators can reopen a collection.", Fields.Collection).As<Collection>();
         }
 
         var (collection, refused) = await ForChangeAsync(collectionId, rowVersion, Fields.Deadline, ct);
@@ -253,7 +255,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
 
         if (collection.Status != CollectionStatus.Closed)
         {
-            return CollectionOutcome.Refused([new(Fields.Collection, "Only a closed collection can be reopened")]);
+            return Outcome.Refused([new(Fields.Collection, "Only a closed collection can be reopened")]).As<Collection>();
         }
 
         var deadline = newDeadline ?? collection.Deadline;
@@ -265,12 +267,12 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
             : null;
         if (problem is not null)
         {
-            return CollectionOutcome.Refused([new(Fields.Deadline, problem)]);
+            return Outcome.Refused([new(Fields.Deadline, problem)]).As<Collection>();
         }
 
         if (await db.Collections.AnyAsync(c => c.Id != collectionId && c.SurveyId == collection.SurveyId && c.Period == collection.Period && c.Status != CollectionStatus.Closed, ct))
         {
-            return CollectionOutcome.Refused([new(Fields.Collection, $"Another collection for {collection.Period} is open. Close it first")]);
+            return Outcome.Refused([new(Fields.Collection, $"Another collection for {collection.Period} is open. Close it first")]).As<Collection>();
         }
 
         var oldDeadline = collection.Deadline;
@@ -286,11 +288,11 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
     /// clears it. Analysts decide publication, so analysts and administrators may set it.
     /// </summary>
     /// <param name="rowVersion">The collection's row version as the page showed it; refused if anyone changed it since.</param>
-    public async Task<CollectionOutcome> SetPublicationDateAsync(ClaimsPrincipal user, int collectionId, DateOnly? date, uint? rowVersion = null, CancellationToken ct = default)
+    public async Task<Outcome<Collection>> SetPublicationDateAsync(ClaimsPrincipal user, int collectionId, DateOnly? date, uint? rowVersion = null, CancellationToken ct = default)
     {
         if (!user.IsInRole(Roles.Analyst) && !IsAdministrator(user))
         {
-            return CollectionOutcome.Forbidden("Only analysts and administrators can set the publication date.");
+            return Outcome.Forbidden("Only analysts and administrators can set the publication date.", Fields.Collection).As<Collection>();
         }
 
         var (collection, refused) = await ForChangeAsync(collectionId, rowVersion, Fields.PublicationDate, ct);
@@ -301,12 +303,12 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
 
         if (date is { } day && day <= collection.PeriodEnd)
         {
-            return CollectionOutcome.Refused([new(Fields.PublicationDate, $"The publication date must be after the reporting year ends, {LongDate(collection.PeriodEnd)}")]);
+            return Outcome.Refused([new(Fields.PublicationDate, $"The publication date must be after the reporting year ends, {LongDate(collection.PeriodEnd)}")]).As<Collection>();
         }
 
         if (date == collection.PublicationDate)
         {
-            return CollectionOutcome.Done(collection);
+            return Outcome.Done(collection);
         }
 
         var old = collection.PublicationDate;
@@ -317,12 +319,12 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
     }
 
     /// <summary>The collection to change, or why not: it does not exist, or the page showed an older version of it.</summary>
-    private async Task<(Collection Collection, CollectionOutcome? Refused)> ForChangeAsync(int collectionId, uint? rowVersion, string field, CancellationToken ct)
+    private async Task<(Collection Collection, Outcome<Collection>? Refused)> ForChangeAsync(int collectionId, uint? rowVersion, string field, CancellationToken ct)
     {
         var collection = await db.Collections.SingleOrDefaultAsync(c => c.Id == collectionId, ct);
         if (collection is null)
         {
-            return (null!, CollectionOutcome.NotFound);
+            return (null!, CollectionNotFound);
         }
 
         return await StaleAsync(collection, rowVersion, field, ct) is { } stale ? (collection, stale) : (collection, null);
@@ -332,7 +334,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
     /// Refuses a change made on a page showing an older version of the collection (its xmin row version), saying who
     /// changed what, so one administrator never silently undoes another's change.
     /// </summary>
-    private async Task<CollectionOutcome?> StaleAsync(Collection collection, uint? rowVersion, string field, CancellationToken ct)
+    private async Task<Outcome<Collection>?> StaleAsync(Collection collection, uint? rowVersion, string field, CancellationToken ct)
     {
         if (rowVersion is not { } seen)
         {
@@ -341,7 +343,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
 
         if (collection.RowVersion != seen)
         {
-            return CollectionOutcome.Conflict([new(field, await ChangedByOthersAsync(collection.Id, ct))]);
+            return Outcome.Conflict([new(field, await ChangedByOthersAsync(collection.Id, ct))]).As<Collection>();
         }
 
         // The update is made only if the row is still as the page showed it: a change in between is caught on save.
@@ -349,17 +351,17 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
         return null;
     }
 
-    private async Task<CollectionOutcome> SaveAsync(Collection collection, string field, CancellationToken ct)
+    private async Task<Outcome<Collection>> SaveAsync(Collection collection, string field, CancellationToken ct)
     {
         try
         {
             await db.SaveChangesAsync(ct);
-            return CollectionOutcome.Done(collection);
+            return Outcome.Done(collection);
         }
         catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
-            return CollectionOutcome.Conflict([new(field, await ChangedByOthersAsync(collection.Id, ct))]);
+            return Outcome.Conflict([new(field, await ChangedByOthersAsync(collection.Id, ct))]).As<Collection>();
         }
     }
 
@@ -504,7 +506,7 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
 
     private static bool IsAdministrator(ClaimsPrincipal user) => user.IsInRole(Roles.Administrator);
 
-    private static CollectionProblem DuplicateProblem(Collection existing) =>
+    private static Problem DuplicateProblem(Collection existing) =>
         new(Fields.Period, $"There is already a collection for {existing.Period} ({existing.Title}). Change that collection's dates instead of creating another");
 
     private static AuditEvent Audit(ClaimsPrincipal user, Collection collection, string action, DateTimeOffset at, string? oldValue, string? newValue, object detail) => new()
@@ -523,26 +525,5 @@ public sealed class CollectionService(FgcDbContext db, SurveyDefinitionCatalog c
 
 /// <summary>What an administrator asks for when creating a collection; dates are null when not given.</summary>
 public sealed record NewCollection(string? SurveyId, string? DefinitionVersion, string? Period, DateOnly? OpensOn, DateOnly? Deadline, string? Title = null);
-
-/// <summary>A problem with a request, in plain English, and the form field it belongs to.</summary>
-public sealed record CollectionProblem(string Field, string Message);
-
-public enum CollectionOutcomeStatus { Done, Refused, Forbidden, NotFound, Conflict }
-
-public sealed record CollectionOutcome(CollectionOutcomeStatus Status, IReadOnlyList<CollectionProblem> Problems, Collection? Collection)
-{
-    public static readonly CollectionOutcome NotFound = new(CollectionOutcomeStatus.NotFound, [new(CollectionService.Fields.Collection, "Collection not found")], null);
-
-    public bool Succeeded => Status == CollectionOutcomeStatus.Done;
-
-    public static CollectionOutcome Done(Collection collection) => new(CollectionOutcomeStatus.Done, [], collection);
-
-    public static CollectionOutcome Refused(IReadOnlyList<CollectionProblem> problems) => new(CollectionOutcomeStatus.Refused, problems, null);
-
-    /// <summary>Someone else changed the collection after the page was shown; nothing was changed.</summary>
-    public static CollectionOutcome Conflict(IReadOnlyList<CollectionProblem> problems) => new(CollectionOutcomeStatus.Conflict, problems, null);
-
-    public static CollectionOutcome Forbidden(string message) => new(CollectionOutcomeStatus.Forbidden, [new(CollectionService.Fields.Collection, message)], null);
-}
 
 public sealed record CollectionSummary(Collection Collection, int Returns, int SubmittedOrAccepted);

@@ -57,31 +57,31 @@ public sealed class PasswordLinkService(FgcDbContext db, UserManager<FgcUser> us
     }
 
     /// <summary>Sets the password through a one-time link; the link is used up only when the password is accepted.</summary>
-    public async Task<AdminOutcome> SetPasswordAsync(string? token, string? password, string? confirmation, CancellationToken ct = default)
+    public async Task<Outcome<string>> SetPasswordAsync(string? token, string? password, string? confirmation, CancellationToken ct = default)
     {
         var (link, user, problem) = await FindLinkAsync(token, ct);
         if (problem is not null)
         {
-            return AdminOutcome.Refused(new FieldError("token", problem));
+            return AdminOutcome.Refused(new Problem("token", problem));
         }
 
-        var errors = new List<FieldError>();
+        var errors = new List<Problem>();
         if (string.IsNullOrEmpty(password))
         {
-            errors.Add(new FieldError("password", "Enter a password"));
+            errors.Add(new Problem("password", "Enter a password"));
         }
         else
         {
             foreach (var validator in users.PasswordValidators)
             {
                 var result = await validator.ValidateAsync(users, user!, password);
-                errors.AddRange(result.Errors.Select(e => new FieldError("password",
+                errors.AddRange(result.Errors.Select(e => new Problem("password",
                     e.Code == nameof(IdentityErrorDescriber.PasswordTooShort) ? PasswordRules.TooShortMessage : e.Description)));
             }
 
             if (!string.Equals(password, confirmation, StringComparison.Ordinal))
             {
-                errors.Add(new FieldError("confirm-password", "The passwords do not match"));
+                errors.Add(new Problem("confirm-password", "The passwords do not match"));
             }
         }
 
@@ -99,7 +99,7 @@ public sealed class PasswordLinkService(FgcDbContext db, UserManager<FgcUser> us
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.UsedAt, now), ct);
         if (claimed != 1)
         {
-            return AdminOutcome.Refused(new FieldError("token", UsedMessage));
+            return AdminOutcome.Refused(new Problem("token", UsedMessage));
         }
 
         user!.PasswordHash = users.PasswordHasher.HashPassword(user, password!);
@@ -111,7 +111,7 @@ public sealed class PasswordLinkService(FgcDbContext db, UserManager<FgcUser> us
         if (!(await users.UpdateSecurityStampAsync(user)).Succeeded)
         {
             // Someone changed the user at this moment (an administrator's save): the link stays unused; try again.
-            return AdminOutcome.Refused(new FieldError("token", "Your password was not set because your account changed at the same moment. Try again."));
+            return AdminOutcome.Refused(new Problem("token", "Your password was not set because your account changed at the same moment. Try again."));
         }
         db.AuditEvents.Add(UserAudit.Event(clock.GetUtcNow(), null, user, link!.Purpose == InvitationPurpose.Invitation ? AuditActions.PasswordSet : AuditActions.PasswordReset, null, null));
         await db.SaveChangesAsync(ct);

@@ -18,23 +18,20 @@ public sealed record UserSummary(
 /// <summary>What an administrator enters to invite a user or change their access.</summary>
 public sealed record UserAccess(string? Role, string? LaCode);
 
-public sealed record FieldError(string Field, string Message);
-
 /// <summary>A user's access as an administrator's page showed it, so a change made meanwhile by another is not overwritten.</summary>
 public sealed record SeenUser(string? Role, string? LaCode, bool IsActive);
 
-public sealed record AdminOutcome(bool Succeeded, bool Found, IReadOnlyList<FieldError> Errors, string? UserId = null)
+/// <summary>What user administration and the set-password page return: an <see cref="Outcome"/> carrying the user's id.</summary>
+public static class AdminOutcome
 {
-    public static readonly AdminOutcome NotFound = new(false, false, [new FieldError("", "User not found.")]);
-    public static readonly AdminOutcome Forbidden = new(false, false, [new FieldError("", "Only administrators can manage users.")]);
+    public static readonly Outcome<string> NotFound = Outcome.NotFound("User not found.").As<string>();
+    public static readonly Outcome<string> Forbidden = Outcome.Forbidden("Only administrators can manage users.").As<string>();
 
-    public static AdminOutcome Done(string? userId = null) => new(true, true, [], userId);
+    public static Outcome<string> Done(string userId) => Outcome.Done(userId);
 
-    public static AdminOutcome Refused(params FieldError[] errors) => new(false, true, errors);
+    public static Outcome<string> Refused(params Problem[] problems) => Outcome.Refused(problems).As<string>();
 
-    public static AdminOutcome Refused(IReadOnlyList<FieldError> errors) => new(false, true, errors);
-
-    public string? Message => Errors.Count == 0 ? null : string.Join(" ", Errors.Select(e => e.Message));
+    public static Outcome<string> Refused(IReadOnlyList<Problem> problems) => Outcome.Refused(problems).As<string>();
 }
 
 /// <summary>Whether a set-password link can be used, and whose it is.</summary>

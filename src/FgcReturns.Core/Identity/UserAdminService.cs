@@ -31,36 +31,36 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
             : [];
 
     /// <summary>Creates the user without a password, with their role (and LA), and emails them a link to set one.</summary>
-    public async Task<AdminOutcome> InviteAsync(ClaimsPrincipal admin, string? emailAddress, string? displayName, UserAccess access, CancellationToken ct = default)
+    public async Task<Outcome<string>> InviteAsync(ClaimsPrincipal admin, string? emailAddress, string? displayName, UserAccess access, CancellationToken ct = default)
     {
         if (!IsAdministrator(admin))
         {
             return AdminOutcome.Forbidden;
         }
 
-        var errors = new List<FieldError>();
+        var errors = new List<Problem>();
         var address = emailAddress?.Trim() ?? "";
         if (address.Length == 0)
         {
-            errors.Add(new FieldError("email", "Enter an email address"));
+            errors.Add(new Problem("email", "Enter an email address"));
         }
         else if (address.Length > 256 || !new EmailAddressAttribute().IsValid(address) || !MimeKit.MailboxAddress.TryParse(address, out _))
         {
-            errors.Add(new FieldError("email", "Enter an email address in the correct format, like name@example.gov.uk"));
+            errors.Add(new Problem("email", "Enter an email address in the correct format, like name@example.gov.uk"));
         }
         else if (await users.FindByEmailAsync(address) is not null)
         {
-            errors.Add(new FieldError("email", "A user with this email address already exists"));
+            errors.Add(new Problem("email", "A user with this email address already exists"));
         }
 
         var name = displayName?.Trim() ?? "";
         if (name.Length == 0)
         {
-            errors.Add(new FieldError("display-name", "Enter the user's full name"));
+            errors.Add(new Problem("display-name", "Enter the user's full name"));
         }
         else if (name.Length > 200)
         {
-            errors.Add(new FieldError("display-name", "Full name must be 200 characters or fewer"));
+            errors.Add(new Problem("display-name", "Full name must be 200 characters or fewer"));
         }
 
         var (role, laCode, accessErrors) = await CheckAccessAsync(access, ct);
@@ -86,7 +86,7 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
             var created = await users.CreateAsync(user);
             if (!created.Succeeded)
             {
-                return AdminOutcome.Refused(created.Errors.Select(e => new FieldError("email", e.Description)).ToList());
+                return AdminOutcome.Refused(created.Errors.Select(e => new Problem("email", e.Description)).ToList());
             }
 
             await Require(users.AddToRoleAsync(user, role!));
@@ -101,7 +101,7 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
     }
 
     /// <summary>A new invitation link for a user who has not set a password yet; the old link stops working.</summary>
-    public async Task<AdminOutcome> ResendInvitationAsync(ClaimsPrincipal admin, string userId, CancellationToken ct = default)
+    public async Task<Outcome<string>> ResendInvitationAsync(ClaimsPrincipal admin, string userId, CancellationToken ct = default)
     {
         if (!IsAdministrator(admin))
         {
@@ -115,12 +115,12 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
 
         if (user.PasswordHash is not null)
         {
-            return AdminOutcome.Refused(new FieldError("", "This user has already set a password. They can reset it from the sign-in page."));
+            return AdminOutcome.Refused(new Problem("", "This user has already set a password. They can reset it from the sign-in page."));
         }
 
         if (!user.IsActive)
         {
-            return AdminOutcome.Refused(new FieldError("", "This user is deactivated. Reactivate them first."));
+            return AdminOutcome.Refused(new Problem("", "This user is deactivated. Reactivate them first."));
         }
 
         var token = await links.NewLinkAsync(user, InvitationPurpose.Invitation, admin.Email(), ct);
@@ -132,7 +132,7 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
 
     /// <summary>Changes a user's role and LA; they are signed out so their next sign-in carries the new access.</summary>
     /// <param name="seen">The user as the administrator's page showed them; refused, saying what changed, if another administrator changed them since.</param>
-    public async Task<AdminOutcome> ChangeAccessAsync(ClaimsPrincipal admin, string userId, UserAccess access, SeenUser? seen = null, CancellationToken ct = default)
+    public async Task<Outcome<string>> ChangeAccessAsync(ClaimsPrincipal admin, string userId, UserAccess access, SeenUser? seen = null, CancellationToken ct = default)
     {
         if (!IsAdministrator(admin))
         {
@@ -167,7 +167,7 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
 
                 if (user.Id == admin.UserId() && role != Roles.Administrator)
                 {
-                    return AdminOutcome.Refused(new FieldError("role", "You cannot remove your own administrator role. Ask another administrator."));
+                    return AdminOutcome.Refused(new Problem("role", "You cannot remove your own administrator role. Ask another administrator."));
                 }
 
                 if (current.Count == 1 && current[0] == role && user.LaCode == laCode)
@@ -203,7 +203,7 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
 
     /// <summary>Deactivates (signed out within a minute, cannot sign in, links cancelled) or reactivates a user.</summary>
     /// <param name="seen">The user as the administrator's page showed them; refused, saying what changed, if another administrator changed them since.</param>
-    public async Task<AdminOutcome> SetActiveAsync(ClaimsPrincipal admin, string userId, bool active, SeenUser? seen = null, CancellationToken ct = default)
+    public async Task<Outcome<string>> SetActiveAsync(ClaimsPrincipal admin, string userId, bool active, SeenUser? seen = null, CancellationToken ct = default)
     {
         if (!IsAdministrator(admin))
         {
@@ -229,7 +229,7 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
 
                 if (!active && user.Id == admin.UserId())
                 {
-                    return AdminOutcome.Refused(new FieldError("", "You cannot deactivate your own account."));
+                    return AdminOutcome.Refused(new Problem("", "You cannot deactivate your own account."));
                 }
 
                 if (user.IsActive == active)
@@ -268,14 +268,14 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
     private async Task<bool> LockUserAsync(string userId, CancellationToken ct) =>
         (await db.Database.SqlQuery<string>($"SELECT id AS \"Value\" FROM \"AspNetUsers\" WHERE id = {userId} FOR UPDATE").ToListAsync(ct)).Count == 1;
 
-    private static AdminOutcome StillChanging(string field) => AdminOutcome.Refused(new FieldError(field,
+    private static Outcome<string> StillChanging(string field) => AdminOutcome.Refused(new Problem(field,
         "Not saved: other administrators kept changing this user while you saved. Reload the page to see them as they are now, then save again if you still want to."));
 
     /// <summary>
     /// Refuses a change made on a page that showed this user's role, LA or status as they no longer are, naming who
     /// changed what, so one administrator never silently undoes another's change.
     /// </summary>
-    private async Task<AdminOutcome?> ChangedSinceSeenAsync(FgcUser user, string? role, SeenUser? seen, string field, CancellationToken ct)
+    private async Task<Outcome<string>?> ChangedSinceSeenAsync(FgcUser user, string? role, SeenUser? seen, string field, CancellationToken ct)
     {
         if (seen is null)
         {
@@ -305,7 +305,7 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
         var who = last?.UserEmail ?? "another administrator";
         var when = last is null ? "" : $" ({UkTime.DateAndTime(last.OccurredAt)})";
         var what = string.Join(" and ", changes.Select(c => c.StartsWith("access", StringComparison.Ordinal) ? "changed their " + c : c));
-        return AdminOutcome.Refused(new FieldError(field,
+        return AdminOutcome.Refused(new Problem(field,
             $"Not saved: {who} {what}{when}, after you opened this page. The page now shows the user as they are; your choice is kept. Save again if you still want to change it."));
 
         static string Readable(string? role, string? laCode) => role switch
@@ -316,25 +316,25 @@ public sealed class UserAdminService(FgcDbContext db, UserManager<FgcUser> users
         };
     }
 
-    private async Task<(string? Role, string? LaCode, List<FieldError> Errors)> CheckAccessAsync(UserAccess access, CancellationToken ct)
+    private async Task<(string? Role, string? LaCode, List<Problem> Errors)> CheckAccessAsync(UserAccess access, CancellationToken ct)
     {
-        var errors = new List<FieldError>();
+        var errors = new List<Problem>();
         var role = Roles.All.FirstOrDefault(r => string.Equals(r, access.Role?.Trim(), StringComparison.Ordinal));
         string? laCode = null;
         if (role is null)
         {
-            errors.Add(new FieldError("role", "Select the user's role"));
+            errors.Add(new Problem("role", "Select the user's role"));
         }
         else if (role == Roles.LaDataLead)
         {
             laCode = access.LaCode?.Trim();
             if (string.IsNullOrEmpty(laCode))
             {
-                errors.Add(new FieldError("la-code", "Select the local authority for an LA data lead"));
+                errors.Add(new Problem("la-code", "Select the local authority for an LA data lead"));
             }
             else if (!await db.LocalAuthorities.AnyAsync(l => l.Code == laCode, ct))
             {
-                errors.Add(new FieldError("la-code", "Select a local authority from the list"));
+                errors.Add(new Problem("la-code", "Select a local authority from the list"));
             }
         }
 

@@ -24,6 +24,18 @@ public sealed class ReturnReviewService(
     public const int MaxCommentLength = 2000;
     public const string AuditSource = "analyst";
 
+    private static readonly Outcome ReturnNotFound = Outcome.NotFound("Return not found.");
+    private static readonly Outcome NotAnAnalyst = Outcome.Forbidden("Only analysts and administrators can review returns.");
+
+    /// <summary>The fields a problem can be about: the ids of the review page's form fields. Other problems are about the decision.</summary>
+    public static class Fields
+    {
+        public const string Decision = "decision";
+        public const string Comment = "comment";
+        public const string NoteItem = "note-item";
+        public const string NoteText = "note-text";
+    }
+
     /// <summary>The return with its submissions and notes, or null when it does not exist or the user is not an analyst.</summary>
     public async Task<ReviewContext?> GetAsync(ClaimsPrincipal user, int returnId, CancellationToken ct = default)
     {
@@ -49,7 +61,7 @@ public sealed class ReturnReviewService(
     /// <summary>Accepts a submitted return, recording who and when, then tells every <see cref="IReturnEvents"/>.</summary>
     /// <param name="expectedVersion">The submitted version the analyst reviewed; refused if the LA has submitted another since.</param>
     /// <param name="seen">The return as the analyst's page showed it; refused, saying what changed, if anyone changed it since.</param>
-    public async Task<ReviewOutcome> AcceptAsync(ClaimsPrincipal user, int returnId, int? expectedVersion = null, SeenReturn? seen = null, CancellationToken ct = default)
+    public async Task<Outcome> AcceptAsync(ClaimsPrincipal user, int returnId, int? expectedVersion = null, SeenReturn? seen = null, CancellationToken ct = default)
     {
         var (ret, refusal) = await LoadForChangeAsync(user, returnId, seen, ct);
         if (ret is null)
@@ -59,12 +71,12 @@ public sealed class ReturnReviewService(
 
         if (ret.Status != ReturnStatus.Submitted)
         {
-            return ReviewOutcome.Refused($"Only a submitted return can be accepted. {StateSentence(ret.Status)}");
+            return Outcome.Refused(Fields.Decision, $"Only a submitted return can be accepted. {StateSentence(ret.Status)}");
         }
 
         if (expectedVersion is { } v && v != ret.SubmittedVersion)
         {
-            return ReviewOutcome.Refused(NewerVersion(ret));
+            return Outcome.Refused(Fields.Decision, NewerVersion(ret));
         }
 
         var now = clock.GetUtcNow();
@@ -80,15 +92,15 @@ public sealed class ReturnReviewService(
         }
 
         await NotifyAsync(ret, (e, r) => e.ReturnAcceptedAsync(r, ct));
-        return ReviewOutcome.Done;
+        return Outcome.Done();
     }
 
     /// <summary>Sends a submitted return back to the LA with a comment they must act on; they may then edit it, even after the deadline.</summary>
-    public async Task<ReviewOutcome> SendBackAsync(ClaimsPrincipal user, int returnId, string? comment, int? expectedVersion = null, SeenReturn? seen = null, CancellationToken ct = default)
+    public async Task<Outcome> SendBackAsync(ClaimsPrincipal user, int returnId, string? comment, int? expectedVersion = null, SeenReturn? seen = null, CancellationToken ct = default)
     {
         if (CommentProblem(comment, "Enter a comment telling the local authority what to change") is { } problem)
         {
-            return user.IsNational() ? ReviewOutcome.Refused(problem) : ReviewOutcome.Forbidden;
+            return user.IsNational() ? Outcome.Refused(Fields.Comment, problem) : NotAnAnalyst;
         }
 
         var (ret, refusal) = await LoadForChangeAsync(user, returnId, seen, ct);
@@ -99,12 +111,12 @@ public sealed class ReturnReviewService(
 
         if (ret.Status != ReturnStatus.Submitted)
         {
-            return ReviewOutcome.Refused($"Only a submitted return can be returned for amendment. {StateSentence(ret.Status)}");
+            return Outcome.Refused(Fields.Decision, $"Only a submitted return can be returned for amendment. {StateSentence(ret.Status)}");
         }
 
         if (expectedVersion is { } v && v != ret.SubmittedVersion)
         {
-            return ReviewOutcome.Refused(NewerVersion(ret));
+            return Outcome.Refused(Fields.Decision, NewerVersion(ret));
         }
 
         var text = comment!.Trim();
@@ -121,15 +133,15 @@ public sealed class ReturnReviewService(
         }
 
         await NotifyAsync(ret, (e, r) => e.ReturnSentBackAsync(r, text, ct));
-        return ReviewOutcome.Done;
+        return Outcome.Done();
     }
 
     /// <summary>Reopens an accepted return with a reason: it goes back to the LA, who may edit it even after the deadline.</summary>
-    public async Task<ReviewOutcome> ReopenAsync(ClaimsPrincipal user, int returnId, string? reason, SeenReturn? seen = null, CancellationToken ct = default)
+    public async Task<Outcome> ReopenAsync(ClaimsPrincipal user, int returnId, string? reason, SeenReturn? seen = null, CancellationToken ct = default)
     {
         if (CommentProblem(reason, "Enter the reason for reopening the return") is { } problem)
         {
-            return user.IsNational() ? ReviewOutcome.Refused(problem) : ReviewOutcome.Forbidden;
+            return user.IsNational() ? Outcome.Refused(Fields.Comment, problem) : NotAnAnalyst;
         }
 
         var (ret, refusal) = await LoadForChangeAsync(user, returnId, seen, ct);
@@ -140,7 +152,7 @@ public sealed class ReturnReviewService(
 
         if (ret.Status != ReturnStatus.Accepted)
         {
-            return ReviewOutcome.Refused($"Only an accepted return can be reopened. {StateSentence(ret.Status)}");
+            return Outcome.Refused(Fields.Decision, $"Only an accepted return can be reopened. {StateSentence(ret.Status)}");
         }
 
         var text = reason!.Trim();
@@ -158,7 +170,7 @@ public sealed class ReturnReviewService(
 
         // No longer accepted: subscribers (benchmarks) must drop it, and the LA is told why.
         await NotifyAsync(ret, (e, r) => e.ReturnSentBackAsync(r, text, ct));
-        return ReviewOutcome.Done;
+        return Outcome.Done();
     }
 
     /// <summary>
@@ -166,40 +178,46 @@ public sealed class ReturnReviewService(
     /// only ever added, so none can overwrite another; but a note written against an answer or notes that changed after
     /// the page was opened (<paramref name="seen"/>) is refused, saying what changed, so the analyst can check it first.
     /// </summary>
-    public async Task<ReviewOutcome> AddNoteAsync(ClaimsPrincipal user, int returnId, string? itemKey, string? text, SeenReturn? seen = null, CancellationToken ct = default)
+    public async Task<Outcome> AddNoteAsync(ClaimsPrincipal user, int returnId, string? itemKey, string? text, SeenReturn? seen = null, CancellationToken ct = default)
     {
         if (!user.IsNational())
         {
-            return ReviewOutcome.Forbidden;
+            return NotAnAnalyst;
         }
 
         var ret = await db.Returns.Include(r => r.Collection).SingleOrDefaultAsync(r => r.Id == returnId, ct);
         if (ret is null)
         {
-            return ReviewOutcome.NotFound;
+            return ReturnNotFound;
         }
 
         var definition = returns.Definition(ret.Collection!);
+        var problems = new List<Problem>();
         if (string.IsNullOrWhiteSpace(itemKey) || !IsItemKey(definition, itemKey))
         {
-            return ReviewOutcome.Refused("Select the question the note is about");
+            problems.Add(new(Fields.NoteItem, "Select the question the note is about"));
         }
 
         if (CommentProblem(text, "Enter the note") is { } problem)
         {
-            return ReviewOutcome.Refused(problem);
+            problems.Add(new(Fields.NoteText, problem));
         }
 
-        if (seen is not null && await ItemChangedSinceAsync(ret, definition, itemKey, seen.LatestAuditId, ct) is { } changedItem)
+        if (problems.Count > 0)
         {
-            return ReviewOutcome.Conflict(changedItem);
+            return Outcome.Refused(problems);
+        }
+
+        if (seen is not null && await ItemChangedSinceAsync(ret, definition, itemKey!, seen.LatestAuditId, ct) is { } changedItem)
+        {
+            return Outcome.Conflict(new Problem(Fields.NoteText, changedItem));
         }
 
         var now = clock.GetUtcNow();
         var note = new ReturnItemNote
         {
             ReturnId = ret.Id,
-            ItemKey = itemKey,
+            ItemKey = itemKey!,
             Text = text!.Trim(),
             AuthorUserId = user.UserId(),
             AuthorEmail = user.Email() ?? "",
@@ -208,7 +226,7 @@ public sealed class ReturnReviewService(
         db.ReturnItemNotes.Add(note);
         db.AuditEvents.Add(Audit(user, ret, AuditActions.NoteAdded, now, itemKey, null, note.Text));
         await db.SaveChangesAsync(ct);
-        return ReviewOutcome.Done;
+        return Outcome.Done();
     }
 
     /// <summary>Items that differ between two submitted versions (old → new), in questionnaire order; null when either is missing.</summary>
@@ -328,11 +346,11 @@ public sealed class ReturnReviewService(
     private IQueryable<ReturnItemNote> NotesQuery(int returnId) =>
         db.ReturnItemNotes.AsNoTracking().Where(n => n.ReturnId == returnId).OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id);
 
-    private async Task<(LaReturn? Return, ReviewOutcome? Refusal)> LoadForChangeAsync(ClaimsPrincipal user, int returnId, SeenReturn? seen, CancellationToken ct)
+    private async Task<(LaReturn? Return, Outcome? Refusal)> LoadForChangeAsync(ClaimsPrincipal user, int returnId, SeenReturn? seen, CancellationToken ct)
     {
         if (!user.IsNational())
         {
-            return (null, ReviewOutcome.Forbidden);
+            return (null, NotAnAnalyst);
         }
 
         var ret = await db.Returns.Include(r => r.Collection).Include(r => r.LocalAuthority)
@@ -340,20 +358,20 @@ public sealed class ReturnReviewService(
             .SingleOrDefaultAsync(r => r.Id == returnId, ct);
         if (ret is null)
         {
-            return (null, ReviewOutcome.NotFound);
+            return (null, ReturnNotFound);
         }
 
         // The decision was made on the page as it was: if anyone changed the return since, it is not taken.
         if (seen is not null && ret.RowVersion != seen.RowVersion)
         {
-            return (null, ReviewOutcome.Conflict(await ChangedSinceAsync(ret.Id, seen, ct)));
+            return (null, Outcome.Conflict(new Problem(Fields.Decision, await ChangedSinceAsync(ret.Id, seen, ct))));
         }
 
         return (ret, null);
     }
 
     /// <summary>Saves with the row version the page showed (xmin), or explains who changed the return meanwhile.</summary>
-    private async Task<ReviewOutcome?> SaveAsync(LaReturn ret, SeenReturn? seen, CancellationToken ct)
+    private async Task<Outcome?> SaveAsync(LaReturn ret, SeenReturn? seen, CancellationToken ct)
     {
         if (seen is not null)
         {
@@ -368,7 +386,7 @@ public sealed class ReturnReviewService(
         catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
-            return ReviewOutcome.Conflict(await ChangedSinceAsync(ret.Id, seen ?? new SeenReturn(ret.RowVersion, 0), ct));
+            return Outcome.Conflict(new Problem(Fields.Decision, await ChangedSinceAsync(ret.Id, seen ?? new SeenReturn(ret.RowVersion, 0), ct)));
         }
     }
 

@@ -15,6 +15,13 @@ namespace FgcReturns.Core.Returns;
 /// <summary>Everything that reads or changes an LA's return. The LA scope is enforced here, from the signed-in user.</summary>
 public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catalog, TimeProvider clock, ReturnEmailNotifier notifier, ILogger<ReturnService> logger, PeerReferenceSource peerReference)
 {
+    /// <summary>The declaration fields a submission problem can be about (ids of the check-answers page's inputs).</summary>
+    public static class Fields
+    {
+        public const string DeclarationName = "declaration-name";
+        public const string DeclarationRole = "declaration-role";
+    }
+
     /// <summary>
     /// The returns of the signed-in data lead's own LA, newest period first, with their collections (the home page's list);
     /// empty for anyone who is not an LA data lead.
@@ -366,34 +373,34 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
     }
 
     /// <summary>Re-validates on the server and freezes an immutable, numbered snapshot; refuses a return that is not ready.</summary>
-    public async Task<SubmitOutcome> SubmitAsync(ClaimsPrincipal user, int returnId, string declarationName, string declarationRole, CancellationToken ct = default)
+    public async Task<Outcome<ReturnSubmission>> SubmitAsync(ClaimsPrincipal user, int returnId, string declarationName, string declarationRole, CancellationToken ct = default)
     {
         var ret = await db.Returns.Include(r => r.Collection).SingleOrDefaultAsync(r => r.Id == returnId, ct);
         if (ret is null || !CanEdit(user, ret))
         {
-            return SubmitOutcome.NotFound;
+            return Outcome.NotFound("Return not found.").As<ReturnSubmission>();
         }
 
         if (EditRefusal(ret, ret.Collection!) is { } refusal)
         {
-            return SubmitOutcome.Refused([refusal]);
+            return Outcome.Refused(Problem.General(refusal)).As<ReturnSubmission>();
         }
 
         var context = await BuildContextAsync(ret, ct);
-        var problems = SubmissionProblems(context).ToList();
+        var problems = SubmissionBlockers(context).Select(b => new Problem(b.Field, b.Message)).ToList();
         if (string.IsNullOrWhiteSpace(declarationName))
         {
-            problems.Add("Enter the name of the person who approved these figures");
+            problems.Add(new(Fields.DeclarationName, "Enter the name of the person who approved these figures"));
         }
 
         if (string.IsNullOrWhiteSpace(declarationRole))
         {
-            problems.Add("Enter the job title of the person who approved these figures");
+            problems.Add(new(Fields.DeclarationRole, "Enter the job title of the person who approved these figures"));
         }
 
         if (problems.Count > 0)
         {
-            return SubmitOutcome.Refused(problems);
+            return Outcome.Refused(problems).As<ReturnSubmission>();
         }
 
         var now = clock.GetUtcNow();
@@ -433,7 +440,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
             logger.LogWarning(ex, "Could not email the submission confirmation for return {ReturnId}", ret.Id);
         }
 
-        return SubmitOutcome.Submitted(submission);
+        return Outcome.Done(submission);
     }
 
     /// <summary>Why this return cannot be submitted yet, in the words the data lead sees.</summary>
@@ -474,24 +481,24 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
     }
 
     /// <summary>The LA takes a submitted return back to change it while the collection is open.</summary>
-    public async Task<string?> ReopenAsync(ClaimsPrincipal user, int returnId, CancellationToken ct = default)
+    public async Task<Outcome> ReopenAsync(ClaimsPrincipal user, int returnId, CancellationToken ct = default)
     {
         var ret = await db.Returns.Include(r => r.Collection).SingleOrDefaultAsync(r => r.Id == returnId, ct);
         if (ret is null || !CanEdit(user, ret))
         {
-            return "Return not found.";
+            return Outcome.NotFound("Return not found.");
         }
 
         if (ret.Status != ReturnStatus.Submitted)
         {
-            return ret.Status == ReturnStatus.Accepted
+            return Outcome.Refused(Problem.General(ret.Status == ReturnStatus.Accepted
                 ? "This return has been accepted. Ask the national team to reopen it."
-                : "Only a submitted return can be reopened.";
+                : "Only a submitted return can be reopened."));
         }
 
         if (!IsOpen(ret.Collection!))
         {
-            return "The deadline has passed, so the return cannot be changed. Contact the national team if you need to change it.";
+            return Outcome.Refused(Problem.General("The deadline has passed, so the return cannot be changed. Contact the national team if you need to change it."));
         }
 
         var now = clock.GetUtcNow();
@@ -500,7 +507,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
         ret.LastModifiedBy = user.Email();
         db.AuditEvents.Add(Audit(user, ret, AuditActions.Reopened, now, "form", null, null, null));
         await db.SaveChangesAsync(ct);
-        return null;
+        return Outcome.Done();
     }
 
     public async Task<IReadOnlyList<AuditEvent>> HistoryAsync(ClaimsPrincipal user, int returnId, CancellationToken ct = default)
@@ -608,7 +615,11 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
 public enum SubmissionBlockerKind { Error, Unanswered, QueryToExplain }
 
 /// <summary>One thing that stops submission: an error or unanswered question (ItemKey) or a query to explain (RuleId).</summary>
-public sealed record SubmissionBlocker(SubmissionBlockerKind Kind, string Message, string? SectionKey, string? ItemKey, string? RuleId);
+public sealed record SubmissionBlocker(SubmissionBlockerKind Kind, string Message, string? SectionKey, string? ItemKey, string? RuleId)
+{
+    /// <summary>What a submission's <see cref="Problem"/> names as its field, so a page finds the blocker again by it ("return" when about no one item).</summary>
+    public string Field => RuleId is { } ruleId ? "query:" + ruleId : ItemKey is { } key ? "item:" + key : "return";
+}
 
 public sealed record PreviousReturn(string Period, IReadOnlyDictionary<string, string?> Values);
 
@@ -628,8 +639,6 @@ public sealed record ReturnContext(
 
 public sealed record ConflictDetail(string Key, string Label, StoredAnswer Theirs, StoredAnswer Yours, string ChangedBy, DateTimeOffset? ChangedAt, string? ChangedByUserId = null);
 
-public enum SaveStatus { Saved, Conflict, Refused, NotFound, Busy }
-
 /// <summary>What a page shows after a save: the stored return, its row version and its validation.</summary>
 public sealed record ReturnState(
     IReadOnlyDictionary<string, string?> Values,
@@ -641,19 +650,24 @@ public sealed record ReturnState(
 /// <summary>An answer of this person that a colleague knowingly replaced with theirs.</summary>
 public sealed record ReplacedAnswer(string Key, string Label, string Yours, string Theirs, string ReplacedBy, DateTimeOffset ReplacedAt);
 
+/// <summary>
+/// What a save did: an <see cref="Outcome"/> (Done when stored) with the stored return as it now is (<see cref="State"/>,
+/// also after a conflict), the answers someone else changed meanwhile, and the form values not stored because they fail
+/// their own question's checks (<see cref="NotSaved"/>, key to message).
+/// </summary>
 public sealed record SaveOutcome(
-    SaveStatus Status,
-    string? Message,
+    OutcomeStatus Status,
+    IReadOnlyList<Problem> Problems,
     ReturnState? State,
     IReadOnlyList<ConflictDetail> Conflicts,
-    IReadOnlyDictionary<string, string> NotSaved)
+    IReadOnlyDictionary<string, string> NotSaved) : Outcome(Status, Problems)
 {
     private static readonly IReadOnlyDictionary<string, string> None = new Dictionary<string, string>();
 
-    public static readonly SaveOutcome NotFound = new(SaveStatus.NotFound, "Return not found.", null, [], None);
+    public static new readonly SaveOutcome NotFound = new(OutcomeStatus.NotFound, [Problem.General("Return not found.")], null, [], None);
 
     /// <summary>Too many people saved this return at the same moment; nothing of this save was stored, so try again.</summary>
-    public static readonly SaveOutcome Busy = new(SaveStatus.Busy, "Many people are saving this return at the same moment.", null, [], None);
+    public static new readonly SaveOutcome Busy = new(OutcomeStatus.Busy, [Problem.General("Many people are saving this return at the same moment.")], null, [], None);
 
     /// <summary>The stored answers after this save (empty when nothing is known, e.g. refused or not found).</summary>
     public IReadOnlyDictionary<string, string?> Values => State?.Values ?? new Dictionary<string, string?>();
@@ -661,24 +675,18 @@ public sealed record SaveOutcome(
     public uint RowVersion => State?.RowVersion ?? 0;
 
     public static SaveOutcome Saved(ReturnState state, IReadOnlyDictionary<string, string>? notSaved = null) =>
-        new(SaveStatus.Saved, null, state, [], notSaved ?? None);
+        new(OutcomeStatus.Done, [], state, [], notSaved ?? None);
 
-    public static SaveOutcome Refused(string message) => new(SaveStatus.Refused, message, null, [], None);
+    /// <summary>Refused as a whole (the return's state or deadline), not because of one field.</summary>
+    public static SaveOutcome Refused(string message) => Refused(Problem.General(message));
+
+    public static SaveOutcome Refused(Problem problem) => new(OutcomeStatus.Refused, [problem], null, [], None);
 
     public static SaveOutcome Conflict(IReadOnlyList<ConflictDetail> conflicts, ReturnState current, IReadOnlyDictionary<string, string>? notSaved = null) =>
-        new(SaveStatus.Conflict, "Someone else changed this return while you were editing it.", current, conflicts, notSaved ?? None);
+        new(OutcomeStatus.Conflict, [Problem.General("Someone else changed this return while you were editing it.")], current, conflicts, notSaved ?? None);
 
     public static SaveOutcome ExplanationConflict(string message, ReturnState current) =>
-        new(SaveStatus.Conflict, message, current, [], None);
-}
-
-public sealed record SubmitOutcome(bool Succeeded, bool Found, IReadOnlyList<string> Problems, ReturnSubmission? Submission)
-{
-    public static readonly SubmitOutcome NotFound = new(false, false, ["Return not found."], null);
-
-    public static SubmitOutcome Refused(IReadOnlyList<string> problems) => new(false, true, problems, null);
-
-    public static SubmitOutcome Submitted(ReturnSubmission submission) => new(true, true, [], submission);
+        new(OutcomeStatus.Conflict, [Problem.General(message)], current, [], None);
 }
 
 /// <summary>What the home page shows an analyst or administrator.</summary>

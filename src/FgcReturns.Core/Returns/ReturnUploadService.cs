@@ -34,6 +34,9 @@ public sealed class ReturnUploadService(FgcDbContext db, ReturnService returns, 
     /// <summary>How long a checked file waits to be confirmed, or its problems to be downloaded, before it is purged.</summary>
     public static readonly TimeSpan KeptFor = TimeSpan.FromHours(24);
 
+    /// <summary>The upload page's file input: a problem about it means "choose the file again".</summary>
+    public const string FileField = "file";
+
     public const string ExpiredMessage =
         "Your file was checked more than 24 hours ago, so its changes can no longer be saved. Upload the file again to check it against your return as it is now.";
 
@@ -217,7 +220,7 @@ public sealed class ReturnUploadService(FgcDbContext db, ReturnService returns, 
         {
             db.PendingUploads.Remove(pending);
             await db.SaveChangesAsync(ct);
-            return SaveOutcome.Refused(ExpiredMessage);
+            return SaveOutcome.Refused(new Problem(FileField, ExpiredMessage));
         }
 
         if (current.RowVersion != pending.BaseRowVersion)
@@ -229,20 +232,13 @@ public sealed class ReturnUploadService(FgcDbContext db, ReturnService returns, 
         }
 
         var outcome = await returns.SaveAsync(user, returnId, Changes(current.Values, pending.Values), ChangeSource.Upload, ct);
-        if (outcome.Status == SaveStatus.Saved)
+        if (outcome.Status == OutcomeStatus.Done)
         {
             db.PendingUploads.Remove(pending);
             await db.SaveChangesAsync(ct);
         }
 
         return outcome;
-    }
-
-    /// <summary>Whether an upload still waits; a newer preview replaces older ones at the next upload.</summary>
-    public async Task<bool> DiscardAsync(ClaimsPrincipal user, int returnId, Guid uploadId, CancellationToken ct = default)
-    {
-        var uid = user.UserId();
-        return await db.PendingUploads.Where(u => u.Id == uploadId && u.ReturnId == returnId && u.UserId == uid).ExecuteDeleteAsync(ct) > 0;
     }
 
     private static List<ValueChange> Changes(IReadOnlyDictionary<string, string?> current, IReadOnlyDictionary<string, string?> uploaded) =>

@@ -3,23 +3,6 @@ using FgcReturns.Core.Data;
 
 namespace FgcReturns.Core.Returns;
 
-public enum ReviewStatus { Done, Refused, NotFound, Forbidden, Conflict }
-
-/// <summary>What happened to an analyst's action; <see cref="Message"/> is in the words the analyst sees.</summary>
-public sealed record ReviewOutcome(ReviewStatus Status, string? Message)
-{
-    public static readonly ReviewOutcome Done = new(ReviewStatus.Done, null);
-    public static readonly ReviewOutcome NotFound = new(ReviewStatus.NotFound, "Return not found.");
-    public static readonly ReviewOutcome Forbidden = new(ReviewStatus.Forbidden, "Only analysts and administrators can review returns.");
-
-    public bool Succeeded => Status == ReviewStatus.Done;
-
-    public static ReviewOutcome Refused(string message) => new(ReviewStatus.Refused, message);
-
-    /// <summary>Someone changed the return (or the item) after the analyst's page was shown; nothing was saved.</summary>
-    public static ReviewOutcome Conflict(string message) => new(ReviewStatus.Conflict, message);
-}
-
 /// <summary>
 /// The return as an analyst's page showed it: its row version (PostgreSQL xmin, checked on save) and the newest audit
 /// row, from which the page is told what changed since.

@@ -66,7 +66,7 @@ public sealed class TrackerUploadService(FgcDbContext db, ReturnService returns,
         }
 
         var outcome = await uploads.ApplyAsync(user, returnId, uploadId, ct);
-        if (outcome.Status == SaveStatus.Saved)
+        if (outcome.Status == OutcomeStatus.Done)
         {
             var ret = await db.Returns.AsNoTracking().SingleAsync(r => r.Id == returnId, ct);
             db.AuditEvents.Add(ReturnAudit.Event(user, ret, AuditActions.TrackerApplied, clock.GetUtcNow(), "upload", null, null, AuditText(rows)));

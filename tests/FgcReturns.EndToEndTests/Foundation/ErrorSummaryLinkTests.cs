@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using FgcReturns.Core;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Identity;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
@@ -60,7 +62,7 @@ public sealed partial class ErrorSummaryLinkTests(PortalFixture portal) : IClass
         var lead = await portal.Factory.AddUserAsync("lead.e2e.summary.review@fgc.example", "857");
         var principal = await portal.Factory.PrincipalAsync(lead);
         await portal.Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(principal, ret.Id, ReturnValuesBuilder.ValidFgc10().Build().AsChangesFromBlank(), ChangeSource.Form));
-        (await portal.Factory.WithServiceAsync<ReturnService, SubmitOutcome>(s => s.SubmitAsync(principal, ret.Id, "Jo Lead", "Service Manager"))).Succeeded.ShouldBeTrue();
+        (await portal.Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(principal, ret.Id, "Jo Lead", "Service Manager"))).Succeeded.ShouldBeTrue();
         var page = await portal.NewPageAsync();
         await page.SignInAsync("analyst@fgc.example");
         await page.GotoAsync($"/review/{ret.Id}");
@@ -115,7 +117,7 @@ public sealed partial class ErrorSummaryLinkTests(PortalFixture portal) : IClass
         // Arrange: an administrator invites a new data lead, who opens the link in their email.
         var admin = await portal.Factory.PrincipalAsync("admin@fgc.example");
         const string invited = "new.lead.e2e@medway.example";
-        (await portal.Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s =>
+        (await portal.Factory.WithServiceAsync<UserAdminService, Outcome<string>>(s =>
             s.InviteAsync(admin, invited, "Sam New", new UserAccess(Roles.LaDataLead, "887"))))
             .Succeeded.ShouldBeTrue();
         var email = portal.Emails().Last(m => m.To.Mailboxes.Any(b => b.Address == invited));

@@ -1,3 +1,5 @@
+using FgcReturns.Core;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
 using FgcReturns.IntegrationTests;
@@ -21,7 +23,7 @@ public sealed class AnalystPageReflowTests(PortalFixture portal) : IClassFixture
         var lead = await portal.Factory.PrincipalAsync("lead.leicestershire@fgc.example");
         var ret = await portal.Factory.OpenReturnAsync("855");
         await portal.Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, ReturnValuesBuilder.ValidFgc10().Build().AsChangesFromBlank(), ChangeSource.Form));
-        (await portal.Factory.WithServiceAsync<ReturnService, SubmitOutcome>(s => s.SubmitAsync(lead, ret.Id, "Jo Lead", "Service Manager"))).Succeeded.ShouldBeTrue();
+        (await portal.Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(lead, ret.Id, "Jo Lead", "Service Manager"))).Succeeded.ShouldBeTrue();
         var medway = await portal.Factory.OpenReturnAsync("887");
         string[] analystPages =
         [

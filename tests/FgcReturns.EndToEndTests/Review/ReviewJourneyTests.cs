@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FgcReturns.Core;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
@@ -17,7 +18,7 @@ public sealed class ReviewJourneyTests(PortalFixture portal) : IClassFixture<Por
         var lead = await portal.Factory.PrincipalAsync("lead.leicestershire@fgc.example");
         var ret = await portal.Factory.OpenReturnAsync("855");
         await portal.Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, ReturnValuesBuilder.ValidFgc10().Build().AsChangesFromBlank(), ChangeSource.Form));
-        (await portal.Factory.WithServiceAsync<ReturnService, SubmitOutcome>(s => s.SubmitAsync(lead, ret.Id, "Jo Lead", "Service Manager"))).Succeeded.ShouldBeTrue();
+        (await portal.Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(lead, ret.Id, "Jo Lead", "Service Manager"))).Succeeded.ShouldBeTrue();
         var violations = new List<string>();
         var analyst = await portal.NewPageAsync();
         await analyst.SignInAsync("analyst@fgc.example");

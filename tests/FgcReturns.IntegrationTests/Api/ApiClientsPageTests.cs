@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using FgcReturns.Core;
 using FgcReturns.Core.ApiClients;
 using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;
@@ -86,12 +87,12 @@ public sealed partial class ApiClientsPageTests(DatabaseServerFixture database) 
         var page = await factory.CreateBrowserlessClient().SignedInAsync(ApiTestSupport.MedwayLead);
 
         var html = await page.GetStringAsync(new Uri("/api-clients", UriKind.Relative), Ct);
-        var revoked = await factory.WithServiceAsync<ApiClientService, bool>(s => s.RevokeAsync(medwayLead, leicesterClient.Id));
-        var created = await factory.WithServiceAsync<ApiClientService, CreateClientOutcome>(s => s.CreateAsync(medwayLead, "856", "Sneaky", 12));
+        var revoked = await factory.WithServiceAsync<ApiClientService, Outcome>(s => s.RevokeAsync(medwayLead, leicesterClient.Id));
+        var created = await factory.WithServiceAsync<ApiClientService, Outcome<NewApiClient>>(s => s.CreateAsync(medwayLead, "856", "Sneaky", 12));
 
         html.ShouldNotContain("Leicester Liquidlogic");
-        revoked.ShouldBeFalse();
-        created.Client!.LaCode.ShouldBe("887");
+        revoked.Status.ShouldBe(OutcomeStatus.NotFound);
+        created.Value!.Client.LaCode.ShouldBe("887");
         (await factory.ApiClient(leicesterSecret).GetAsync(new Uri("/api/v1/collections", UriKind.Relative), Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using FgcReturns.Core;
 using FgcReturns.Core.ApiClients;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.TestSupport;
@@ -17,9 +18,9 @@ public static class ApiTestSupport
     public static async Task<(ApiClient Client, string Secret)> CreateApiClientAsync(this FgcWebFactory factory, string leadEmail, string name = "Case system")
     {
         var lead = await factory.PrincipalAsync(leadEmail);
-        var outcome = await factory.WithServiceAsync<ApiClientService, CreateClientOutcome>(s => s.CreateAsync(lead, null, name + " " + Guid.NewGuid().ToString("N")[..6], ApiClientService.DefaultExpiryMonths));
-        outcome.Errors.ShouldBeEmpty();
-        return (outcome.Client!, outcome.Secret!);
+        var outcome = await factory.WithServiceAsync<ApiClientService, Outcome<NewApiClient>>(s => s.CreateAsync(lead, null, name + " " + Guid.NewGuid().ToString("N")[..6], ApiClientService.DefaultExpiryMonths));
+        outcome.Problems.ShouldBeEmpty();
+        return (outcome.Value!.Client, outcome.Value.Secret);
     }
 
     public static HttpClient ApiClient(this FgcWebFactory factory, string secret)

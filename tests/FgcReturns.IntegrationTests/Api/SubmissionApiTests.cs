@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using FgcReturns.Core;
 using FgcReturns.Core.ApiClients;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
@@ -95,7 +96,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
                 break;
             case "revoked":
                 var lead = await factory.PrincipalAsync(ApiTestSupport.MedwayLead);
-                (await factory.WithServiceAsync<ApiClientService, bool>(s => s.RevokeAsync(lead, client.Id))).ShouldBeTrue();
+                (await factory.WithServiceAsync<ApiClientService, Outcome>(s => s.RevokeAsync(lead, client.Id))).Succeeded.ShouldBeTrue();
                 break;
             case "expired":
                 await factory.WithDbAsync(db => db.Set<ApiClient>().Where(c => c.Id == client.Id)

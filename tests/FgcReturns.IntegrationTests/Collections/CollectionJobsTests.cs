@@ -1,3 +1,4 @@
+using FgcReturns.Core;
 using FgcReturns.Core.Collections;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Jobs;
@@ -60,7 +61,7 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
     {
         // Arrange: a 2026-27 collection opening on 1 December 2026.
         var admin = await factory.PrincipalAsync("admin@fgc.example");
-        await factory.WithServiceAsync<CollectionService, CollectionOutcome>(s => s.CreateAsync(admin,
+        await factory.WithServiceAsync<CollectionService, Outcome<Collection>>(s => s.CreateAsync(admin,
             new NewCollection("fgc-annual", "1.0", "2026-27", new DateOnly(2026, 12, 1), new DateOnly(2027, 1, 29))));
 
         // Act + Assert: the day before opening nothing changes.
@@ -188,10 +189,10 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
     private async Task<Collection> CreateAsync(string period, DateOnly opensOn, DateOnly deadline)
     {
         var admin = await factory.PrincipalAsync("admin@fgc.example");
-        var outcome = await factory.WithServiceAsync<CollectionService, CollectionOutcome>(s => s.CreateAsync(admin,
+        var outcome = await factory.WithServiceAsync<CollectionService, Outcome<Collection>>(s => s.CreateAsync(admin,
             new NewCollection("fgc-annual", "1.0", period, opensOn, deadline)));
         outcome.Succeeded.ShouldBeTrue(string.Join("; ", outcome.Problems.Select(p => p.Message)));
-        return outcome.Collection!;
+        return outcome.Value!;
     }
 
     [Fact]
@@ -270,7 +271,7 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
         Clock.Set(new DateTimeOffset(2026, 12, 10, 12, 0, 0, TimeSpan.Zero));
         var admin = await factory.PrincipalAsync("admin@fgc.example");
         var collection = await CollectionAsync("2025-26");
-        (await factory.WithServiceAsync<CollectionService, CollectionOutcome>(s => s.CloseAsync(admin, collection.Id))).Succeeded.ShouldBeTrue();
+        (await factory.WithServiceAsync<CollectionService, Outcome<Collection>>(s => s.CloseAsync(admin, collection.Id))).Succeeded.ShouldBeTrue();
 
         // Act: the day after the deadline, when the overdue reminder would go.
         Clock.Set(new DateTimeOffset(2026, 12, 19, 8, 0, 0, TimeSpan.Zero));
@@ -290,7 +291,7 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
         Clock.Set(new DateTimeOffset(2026, 12, 19, 0, 1, 0, TimeSpan.Zero));
         var admin = await factory.PrincipalAsync("admin@fgc.example");
         var collection = await CollectionAsync("2025-26");
-        (await factory.WithServiceAsync<CollectionService, CollectionOutcome>(s => s.CloseAsync(admin, collection.Id))).Succeeded.ShouldBeTrue();
+        (await factory.WithServiceAsync<CollectionService, Outcome<Collection>>(s => s.CloseAsync(admin, collection.Id))).Succeeded.ShouldBeTrue();
 
         // Act
         Clock.Set(new DateTimeOffset(2026, 12, 19, 8, 0, 0, TimeSpan.Zero));

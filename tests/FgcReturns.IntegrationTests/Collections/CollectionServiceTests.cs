@@ -1,3 +1,4 @@
+using FgcReturns.Core;
 using FgcReturns.Core.Collections;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
@@ -63,7 +64,7 @@ public sealed class CollectionServiceTests(DatabaseServerFixture database) : IAs
         var outcome = await Service(s => s.CreateAsync(admin, Request(opens: new DateOnly(2026, 11, 23), deadline: new DateOnly(2027, 1, 29))));
 
         // Assert
-        outcome.Collection!.Status.ShouldBe(CollectionStatus.Open);
+        outcome.Value!.Status.ShouldBe(CollectionStatus.Open);
     }
 
     [Theory]
@@ -83,7 +84,7 @@ public sealed class CollectionServiceTests(DatabaseServerFixture database) : IAs
         var outcome = await Service(s => s.CreateAsync(admin, Request(version, period, new DateOnly(oy, om, od), new DateOnly(dy, dm, dd))));
 
         // Assert
-        outcome.Status.ShouldBe(CollectionOutcomeStatus.Refused);
+        outcome.Status.ShouldBe(OutcomeStatus.Refused);
         outcome.Problems.ShouldContain(p => p.Field == field && p.Message.StartsWith(message, StringComparison.Ordinal));
         (await factory.WithDbAsync(db => db.Collections.CountAsync())).ShouldBe(2);
         (await factory.WithDbAsync(db => db.AuditEvents.CountAsync())).ShouldBe(0);
@@ -106,7 +107,7 @@ public sealed class CollectionServiceTests(DatabaseServerFixture database) : IAs
         };
 
         // Assert
-        outcomes.ShouldAllBe(o => o.Status == CollectionOutcomeStatus.Forbidden);
+        outcomes.ShouldAllBe(o => o.Status == OutcomeStatus.Forbidden);
         outcomes[0].Problems.Single().Message.ShouldBe("Only administrators can create collections.");
         var collection = await factory.WithDbAsync(db => db.Collections.AsNoTracking().SingleAsync(c => c.Id == id));
         collection.Deadline.ShouldBe(new DateOnly(2026, 12, 18));
@@ -165,6 +166,6 @@ public sealed class CollectionServiceTests(DatabaseServerFixture database) : IAs
         // Assert
         withoutDate.Problems.Single().Message.ShouldBe("The deadline, Friday 19 December 2025, has passed. Enter a new deadline to reopen the collection");
         withDate.Succeeded.ShouldBeTrue();
-        withDate.Collection!.Status.ShouldBe(CollectionStatus.Open);
+        withDate.Value!.Status.ShouldBe(CollectionStatus.Open);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using FgcReturns.Core;
 using FgcReturns.Core.Collections;
 using FgcReturns.Core.Identity;
 using FgcReturns.TestSupport;
@@ -56,7 +57,7 @@ public sealed class CollectionConcurrencyTests(DatabaseServerFixture database) :
         using var first = await factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
         var page = await StalePage.OpenAsync(first, $"/collections/{collectionId}");
         var admin2 = await factory.PrincipalAsync(Second);
-        (await factory.WithServiceAsync<CollectionService, CollectionOutcome>(s => s.ExtendDeadlineAsync(admin2, collectionId, before.Deadline.AddDays(7)))).Succeeded.ShouldBeTrue();
+        (await factory.WithServiceAsync<CollectionService, Outcome<Collection>>(s => s.ExtendDeadlineAsync(admin2, collectionId, before.Deadline.AddDays(7)))).Succeeded.ShouldBeTrue();
 
         // Act
         var post = await page.PostAsync("close", new Dictionary<string, string>());
@@ -76,12 +77,12 @@ public sealed class CollectionConcurrencyTests(DatabaseServerFixture database) :
 
         // Act
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
-            factory.WithServiceAsync<CollectionService, CollectionOutcome>(s =>
+            factory.WithServiceAsync<CollectionService, Outcome<Collection>>(s =>
                 s.ExtendDeadlineAsync(admins[i % 2], collectionId, before.Deadline.AddDays(i + 1), before.RowVersion))));
 
         // Assert: exactly one change stands, the others are told someone else changed it.
         outcomes.Count(o => o.Succeeded).ShouldBe(1);
-        outcomes.Where(o => !o.Succeeded).ShouldAllBe(o => o.Status == CollectionOutcomeStatus.Conflict && o.Problems[0].Message.StartsWith("Not changed: ", StringComparison.Ordinal));
+        outcomes.Where(o => !o.Succeeded).ShouldAllBe(o => o.Status == OutcomeStatus.Conflict && o.Problems[0].Message.StartsWith("Not changed: ", StringComparison.Ordinal));
         var winner = Array.FindIndex(outcomes, o => o.Succeeded);
         (await factory.WithDbAsync(db => db.Collections.AsNoTracking().SingleAsync(c => c.Id == collectionId))).Deadline.ShouldBe(before.Deadline.AddDays(winner + 1));
         (await factory.WithDbAsync(db => db.AuditEvents.CountAsync(a => a.ItemKey == "collection:" + collectionId && a.Action == "DeadlineExtended"))).ShouldBe(1);

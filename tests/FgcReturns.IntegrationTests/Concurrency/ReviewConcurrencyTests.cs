@@ -1,4 +1,5 @@
 using System.Net;
+using FgcReturns.Core;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.IntegrationTests.Review;
@@ -29,7 +30,7 @@ public sealed class ReviewConcurrencyTests(DatabaseServerFixture database) : IAs
         // Meanwhile the other analyst reopens it, the LA submits version 2 and the other analyst accepts that.
         (await host.AsAnalystAsync((s, a) => s.ReopenAsync(a, ret.Id, "Typo in the ages"), Other)).Succeeded.ShouldBeTrue();
         var lead = await host.Factory.PrincipalAsync("lead.medway@fgc.example");
-        (await host.Factory.WithServiceAsync<ReturnService, SubmitOutcome>(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"))).Succeeded.ShouldBeTrue();
+        (await host.Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"))).Succeeded.ShouldBeTrue();
         (await host.AsAnalystAsync((s, a) => s.AcceptAsync(a, ret.Id, 2), Other)).Succeeded.ShouldBeTrue();
 
         // Act: A reopens from the page showing version 1.

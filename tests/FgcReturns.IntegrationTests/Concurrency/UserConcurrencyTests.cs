@@ -1,4 +1,5 @@
 using System.Net;
+using FgcReturns.Core;
 using FgcReturns.Core.Identity;
 using FgcReturns.TestSupport;
 using Microsoft.AspNetCore.Identity;
@@ -53,7 +54,7 @@ public sealed class UserConcurrencyTests(DatabaseServerFixture database) : IAsyn
         using var first = await factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
         var page = await StalePage.OpenAsync(first, $"/admin/users/{analystId}");
         var admin2 = await factory.PrincipalAsync(Second);
-        (await factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.ChangeAccessAsync(admin2, analystId, new UserAccess(Roles.Administrator, null)))).Succeeded.ShouldBeTrue();
+        (await factory.WithServiceAsync<UserAdminService, Outcome<string>>(s => s.ChangeAccessAsync(admin2, analystId, new UserAccess(Roles.Administrator, null)))).Succeeded.ShouldBeTrue();
 
         // Act
         var post = await page.PostAsync("active", new Dictionary<string, string>());
@@ -82,11 +83,11 @@ public sealed class UserConcurrencyTests(DatabaseServerFixture database) : IAsyn
 
             // Act
             var outcomes = await Task.WhenAll(changes.Select((change, i) =>
-                factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.ChangeAccessAsync(admins[i % 2], analystId, change, seen))));
+                factory.WithServiceAsync<UserAdminService, Outcome<string>>(s => s.ChangeAccessAsync(admins[i % 2], analystId, change, seen))));
 
             // Assert: one change stands and matches the stored user; every other is refused with the conflict message.
             outcomes.Count(o => o.Succeeded).ShouldBe(1, $"round {round}");
-            outcomes.Where(o => !o.Succeeded).ShouldAllBe(o => o.Errors[0].Message.StartsWith("Not saved: ", StringComparison.Ordinal));
+            outcomes.Where(o => !o.Succeeded).ShouldAllBe(o => o.Problems[0].Message.StartsWith("Not saved: ", StringComparison.Ordinal));
             var winner = changes[Array.FindIndex(outcomes, o => o.Succeeded)];
             (await factory.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == analystId))).LaCode.ShouldBe(winner.LaCode);
             (await RoleAsync()).ShouldBe(winner.Role);

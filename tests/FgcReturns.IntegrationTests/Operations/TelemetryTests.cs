@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using FgcReturns.Core;
 using FgcReturns.Core.Collections;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Jobs;
@@ -57,7 +58,7 @@ public sealed class TelemetryTests(DatabaseServerFixture database) : IAsyncLifet
         var saved = await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, changes, ChangeSource.Form));
 
         // Assert
-        saved.Status.ShouldBe(SaveStatus.Saved, saved.Message);
+        saved.Status.ShouldBe(OutcomeStatus.Done, saved.Message);
         Total("fgc.returns.saves").ShouldBe(1);
         var raised = (await factory.OpenReturnAsync("887")).QueryRuleIds;
         measurements.Where(m => m.Instrument == "fgc.validation.queries_raised").Select(m => (string)m.Tags.Single().Value!).Order()
@@ -80,7 +81,7 @@ public sealed class TelemetryTests(DatabaseServerFixture database) : IAsyncLifet
             var from = before is null ? StoredAnswer.Unanswered : StoredAnswer.Of(before);
             var saved = await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id,
                 [new ValueChange("families_accepted", from, StoredAnswer.Of(after))], ChangeSource.Form));
-            saved.Status.ShouldBe(SaveStatus.Saved, saved.Message);
+            saved.Status.ShouldBe(OutcomeStatus.Done, saved.Message);
         }
 
         // Assert: each error counted when it appeared (twice: first save and after it was fixed), never while it stayed.

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using ClosedXML.Excel;
+using FgcReturns.Core;
 using FgcReturns.Core.Benchmarks;
+using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Tests.Builders;
@@ -93,16 +95,16 @@ public sealed class PeerQueryTests(DatabaseServerFixture database) : IAsyncLifet
             await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveExplanationAsync(lead, ret.Id, query, "Our service changed its offer letters this year.", ct: Ct));
         }
 
-        var submitted = await factory.WithServiceAsync<ReturnService, SubmitOutcome>(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service", Ct));
+        var submitted = await factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service", Ct));
 
         // Assert
         context.Validation.Issues.Single(i => i.RuleId == "P01").Message.ShouldBe(expected);
         context.Validation.Issues.Single(i => i.RuleId == "P01").Severity.ShouldBe(Severity.Query);
         page.ShouldContain(WebUtility.HtmlEncode(expected));
         preview.ShouldContain(WebUtility.HtmlEncode(await ExpectedMessageAsync("8%")));
-        submitted.Succeeded.ShouldBeTrue(string.Join(" | ", submitted.Problems));
-        submitted.Submission!.ValidationIssuesJson.ShouldContain("\"RuleId\":\"P01\"");
-        submitted.Submission.ValidationIssuesJson.ShouldContain(expected);
+        submitted.Succeeded.ShouldBeTrue(submitted.Message);
+        submitted.Value!.ValidationIssuesJson.ShouldContain("\"RuleId\":\"P01\"");
+        submitted.Value.ValidationIssuesJson.ShouldContain(expected);
     }
 
     [Fact]

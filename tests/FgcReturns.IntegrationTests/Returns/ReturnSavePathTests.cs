@@ -1,3 +1,4 @@
+using FgcReturns.Core;
 using FgcReturns.Core.Identity;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
@@ -75,7 +76,7 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
         var outcomes = await SaveAllAtOnceAsync(lead, ret.Id, answers);
 
         // Assert: no exception escaped (WhenAll would throw), every save says saved, every answer is in the database.
-        outcomes.ShouldAllBe(o => o.Status == SaveStatus.Saved);
+        outcomes.ShouldAllBe(o => o.Status == OutcomeStatus.Done);
         var stored = await factory.OpenReturnAsync("887");
         foreach (var (key, value) in answers)
         {
@@ -100,7 +101,7 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
         var outcomes = await SaveAllAtOnceAsync(lead, ret.Id, answers);
 
         // Assert: all saved, and not one save had to be done again.
-        outcomes.ShouldAllBe(o => o.Status == SaveStatus.Saved);
+        outcomes.ShouldAllBe(o => o.Status == OutcomeStatus.Done);
         refusals.Count.ShouldBe(0);
     }
 
@@ -195,14 +196,14 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
         var stale = await Service(s => s.SaveExplanationAsync(second, ret.Id, "Q01", "A data error we are checking.", before: null));
 
         // Assert
-        stale.Status.ShouldBe(SaveStatus.Conflict);
+        stale.Status.ShouldBe(OutcomeStatus.Conflict);
         stale.Message!.ShouldContain("lead.medway@fgc.example changed this explanation");
         stale.State!.Explanations["Q01"].ShouldBe("Families agreed in March and met in April.");
         (await factory.OpenReturnAsync("887")).Explanations["Q01"].ShouldBe("Families agreed in March and met in April.");
 
         // Having seen theirs, the second may knowingly replace it.
         var knowing = await Service(s => s.SaveExplanationAsync(second, ret.Id, "Q01", "A data error we are checking.", before: "Families agreed in March and met in April."));
-        knowing.Status.ShouldBe(SaveStatus.Saved);
+        knowing.Status.ShouldBe(OutcomeStatus.Done);
     }
 
     [Fact]
@@ -245,9 +246,9 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
         var explanation = await Service(s => s.SaveExplanationAsync(lead, ret.Id, "Q01", "Text", before: null));
 
         // Assert
-        outcome.Status.ShouldBe(SaveStatus.Refused);
+        outcome.Status.ShouldBe(OutcomeStatus.Refused);
         outcome.Message!.ShouldContain("deactivated");
-        explanation.Status.ShouldBe(SaveStatus.Refused);
+        explanation.Status.ShouldBe(OutcomeStatus.Refused);
         (await factory.OpenReturnAsync("887")).Values.ShouldBeEmpty();
     }
 

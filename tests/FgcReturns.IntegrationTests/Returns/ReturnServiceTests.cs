@@ -1,3 +1,4 @@
+using FgcReturns.Core;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
@@ -76,7 +77,7 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
         var outcome = await Service(s => s.SaveAsync(lead, ret.Id, [new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of(" 1,234 "))], ChangeSource.Form));
 
         // Assert
-        outcome.Status.ShouldBe(SaveStatus.Saved);
+        outcome.Status.ShouldBe(OutcomeStatus.Done);
         var saved = await factory.OpenReturnAsync("887");
         saved.Values["families_offered"].ShouldBe("1234");
         saved.Status.ShouldBe(ReturnStatus.InProgress);
@@ -123,7 +124,7 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
         var outcome = await Service(s => s.SaveAsync(first, ret.Id, [new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of("40"))], ChangeSource.Form));
 
         // Assert
-        outcome.Status.ShouldBe(SaveStatus.Conflict);
+        outcome.Status.ShouldBe(OutcomeStatus.Conflict);
         var conflict = outcome.Conflicts.ShouldHaveSingleItem();
         conflict.Theirs.Text.ShouldBe("37");
         conflict.Yours.Text.ShouldBe("40");
@@ -143,7 +144,7 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
         var outcome = await Service(s => s.SaveAsync(lead, ret.Id, [new ValueChange("families_accepted", StoredAnswer.Unanswered, StoredAnswer.Of("30"))], ChangeSource.Form));
 
         // Assert
-        outcome.Status.ShouldBe(SaveStatus.Saved);
+        outcome.Status.ShouldBe(OutcomeStatus.Done);
         var saved = await factory.OpenReturnAsync("887");
         saved.Values["families_offered"].ShouldBe("37");
         saved.Values["families_accepted"].ShouldBe("30");
@@ -161,7 +162,7 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
         var view = await Service(s => s.GetAsync(leicester, medwayReturn.Id));
 
         // Assert
-        outcome.Status.ShouldBe(SaveStatus.NotFound);
+        outcome.Status.ShouldBe(OutcomeStatus.NotFound);
         view.ShouldBeNull();
         (await factory.OpenReturnAsync("887")).Values.ShouldBeEmpty();
     }
@@ -180,7 +181,7 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
 
         // Assert
         outcome.Succeeded.ShouldBeFalse();
-        outcome.Problems.ShouldContain(p => p.StartsWith("Families who agreed to an FGC (60) cannot be more than families offered one", StringComparison.Ordinal));
+        outcome.Problems.ShouldContain(p => p.Message.StartsWith("Families who agreed to an FGC (60) cannot be more than families offered one", StringComparison.Ordinal));
         (await factory.WithDbAsync(db => db.ReturnSubmissions.CountAsync())).ShouldBe(0);
         (await factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.InProgress);
     }
@@ -201,9 +202,9 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
         var submitted = await Service(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"));
 
         // Assert
-        refused.Problems.ShouldContain(p => p.StartsWith("Explain this, or change the figures: Initial FGCs held (38)", StringComparison.Ordinal));
-        submitted.Succeeded.ShouldBeTrue(string.Join("; ", submitted.Problems));
-        var snapshot = submitted.Submission!;
+        refused.Problems.ShouldContain(p => p.Message.StartsWith("Explain this, or change the figures: Initial FGCs held (38)", StringComparison.Ordinal));
+        submitted.Succeeded.ShouldBeTrue(submitted.Message);
+        var snapshot = submitted.Value!;
         snapshot.Reference.ShouldBe("FGC-202526-887-1");
         snapshot.Values["fgcs_held"].ShouldBe("38");
         snapshot.Explanations["Q01"].ShouldStartWith("Two families");
@@ -224,13 +225,13 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
 
         // Act
         var editWhileSubmitted = await Service(s => s.SaveAsync(lead, ret.Id, [new ValueChange("review_fgcs_held", StoredAnswer.Of("20"), StoredAnswer.Of("21"))], ChangeSource.Form));
-        (await Service(s => s.ReopenAsync(lead, ret.Id))).ShouldBeNull();
+        (await Service(s => s.ReopenAsync(lead, ret.Id))).Succeeded.ShouldBeTrue();
         await Service(s => s.SaveAsync(lead, ret.Id, [new ValueChange("review_fgcs_held", StoredAnswer.Of("20"), StoredAnswer.Of("21"))], ChangeSource.Form));
         var second = await Service(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"));
 
         // Assert
-        editWhileSubmitted.Status.ShouldBe(SaveStatus.Refused);
-        second.Submission!.VersionNumber.ShouldBe(2);
+        editWhileSubmitted.Status.ShouldBe(OutcomeStatus.Refused);
+        second.Value!.VersionNumber.ShouldBe(2);
         var versions = await Service(s => s.SubmissionsAsync(lead, ret.Id));
         versions.Select(v => v.VersionNumber).ShouldBe([2, 1]);
         versions.Single(v => v.VersionNumber == 1).Values["review_fgcs_held"].ShouldBe("20");
@@ -250,7 +251,7 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
         var view = await Service(s => s.GetAsync(lead, ret.Id));
 
         // Assert
-        outcome.Status.ShouldBe(SaveStatus.Refused);
+        outcome.Status.ShouldBe(OutcomeStatus.Refused);
         outcome.Message!.ShouldContain("deadline has passed");
         view!.CanEdit.ShouldBeFalse();
         (await factory.OpenReturnAsync("887")).Values.ShouldBeEmpty();

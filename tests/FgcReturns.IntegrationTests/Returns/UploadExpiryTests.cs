@@ -1,3 +1,4 @@
+using FgcReturns.Core;
 using FgcReturns.Core.Returns;
 using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;
@@ -31,8 +32,8 @@ public sealed class UploadExpiryTests(DatabaseServerFixture database) : IAsyncLi
         // Assert
         check.UploadId.ShouldNotBeNull();
         preview.ShouldBeNull();
-        apply.Status.ShouldBe(SaveStatus.Refused);
-        apply.Message.ShouldBe(ReturnUploadService.ExpiredMessage);
+        apply.Status.ShouldBe(OutcomeStatus.Refused);
+        apply.Problems.ShouldHaveSingleItem().ShouldBe(new Problem(ReturnUploadService.FileField, ReturnUploadService.ExpiredMessage));
         left.ShouldBe(0);
         (await factory.OpenReturnAsync("887")).Values.ShouldNotContainKey("families_offered");
     }

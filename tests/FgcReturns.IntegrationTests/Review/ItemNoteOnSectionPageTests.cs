@@ -1,3 +1,4 @@
+using FgcReturns.Core;
 using FgcReturns.Core.Returns;
 using FgcReturns.TestSupport;
 
@@ -17,7 +18,7 @@ public sealed class ItemNoteOnSectionPageTests(DatabaseServerFixture database) :
         // Arrange
         var analyst = await factory.PrincipalAsync("analyst@fgc.example");
         var ret = await factory.OpenReturnAsync("887");
-        var added = await factory.WithServiceAsync<ReturnReviewService, ReviewOutcome>(s => s.AddNoteAsync(analyst, ret.Id, "families_offered", "Last year you counted children here, not families."));
+        var added = await factory.WithServiceAsync<ReturnReviewService, Outcome>(s => s.AddNoteAsync(analyst, ret.Id, "families_offered", "Last year you counted children here, not families."));
         var client = await factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
 
         // Act

@@ -1,3 +1,4 @@
+using FgcReturns.Core;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
@@ -33,7 +34,7 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         var reopen = await host.AsAnalystAsync((s, a) => s.ReopenAsync(a, ret.Id, "Please check"));
 
         // Assert
-        accept.Status.ShouldBe(ReviewStatus.Refused);
+        accept.Status.ShouldBe(OutcomeStatus.Refused);
         accept.Message.ShouldBe("Only a submitted return can be accepted. This return is in progress.");
         sendBack.Message.ShouldBe("Only a submitted return can be returned for amendment. This return is in progress.");
         reopen.Message.ShouldBe("Only an accepted return can be reopened. This return is in progress.");
@@ -116,7 +117,7 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         var outcome = await host.AsAnalystAsync((s, a) => s.SendBackAsync(a, ret.Id, "   "));
 
         // Assert
-        outcome.Status.ShouldBe(ReviewStatus.Refused);
+        outcome.Status.ShouldBe(OutcomeStatus.Refused);
         outcome.Message.ShouldBe("Enter a comment telling the local authority what to change");
         (await Factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.Submitted);
         host.Emails().Where(e => !IsSubmissionConfirmation(e)).ShouldBeEmpty();
@@ -146,7 +147,7 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
 
         var lead = await Factory.PrincipalAsync("lead.medway@fgc.example");
         var edit = await Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, [new ValueChange("review_fgcs_held", StoredAnswer.Of("20"), StoredAnswer.Of("19"))], ChangeSource.Form));
-        edit.Status.ShouldBe(SaveStatus.Saved);
+        edit.Status.ShouldBe(OutcomeStatus.Done);
 
         using var client = await Factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
         var taskList = await ReviewHost.BodyAsync(await client.GetAsync(new Uri($"/returns/{ret.Id}", UriKind.Relative), TestContext.Current.CancellationToken));
@@ -169,17 +170,17 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         var reopen = await host.AsAnalystAsync((s, a) => s.ReopenAsync(a, ret.Id, "The reviews figure looks wrong."));
         var edit = await Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, [change], ChangeSource.Form));
         var reopened = await Factory.OpenReturnAsync("887");
-        var resubmit = await Factory.WithServiceAsync<ReturnService, SubmitOutcome>(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"));
+        var resubmit = await Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"));
 
         // Assert
-        whileAccepted.Status.ShouldBe(SaveStatus.Refused);
+        whileAccepted.Status.ShouldBe(OutcomeStatus.Refused);
         whileAccepted.Message.ShouldNotBeNull().ShouldContain("accepted");
         reopen.Succeeded.ShouldBeTrue(reopen.Message);
         reopened.Status.ShouldBe(ReturnStatus.ReturnedForAmendment);
         reopened.ReopenedByAnalyst.ShouldBeTrue();
         reopened.AnalystComment.ShouldBe("The reviews figure looks wrong.");
         reopened.AcceptedAt.ShouldBeNull();
-        edit.Status.ShouldBe(SaveStatus.Saved, edit.Message);
+        edit.Status.ShouldBe(OutcomeStatus.Done, edit.Message);
         resubmit.Succeeded.ShouldBeTrue(string.Join("; ", resubmit.Problems));
         var final = await Factory.OpenReturnAsync("887");
         final.Status.ShouldBe(ReturnStatus.Submitted);
@@ -210,14 +211,14 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         // Arrange: the analyst opened version 1; Medway reopened and submitted version 2 meanwhile.
         var ret = await host.SubmitValidReturnAsync();
         var lead = await Factory.PrincipalAsync("lead.medway@fgc.example");
-        await Factory.WithServiceAsync<ReturnService, string?>(s => s.ReopenAsync(lead, ret.Id));
-        await Factory.WithServiceAsync<ReturnService, SubmitOutcome>(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"));
+        await Factory.WithServiceAsync<ReturnService, Outcome>(s => s.ReopenAsync(lead, ret.Id));
+        await Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"));
 
         // Act
         var outcome = await host.AsAnalystAsync((s, a) => s.AcceptAsync(a, ret.Id, expectedVersion: 1));
 
         // Assert
-        outcome.Status.ShouldBe(ReviewStatus.Refused);
+        outcome.Status.ShouldBe(OutcomeStatus.Refused);
         outcome.Message!.ShouldContain("version 2");
         (await Factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.Submitted);
     }
@@ -230,7 +231,7 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         var lead = await Factory.PrincipalAsync("lead.medway@fgc.example");
 
         // Act
-        var outcomes = await Factory.WithServiceAsync<ReturnReviewService, ReviewOutcome[]>(async s =>
+        var outcomes = await Factory.WithServiceAsync<ReturnReviewService, Outcome[]>(async s =>
         [
             await s.AcceptAsync(lead, ret.Id),
             await s.SendBackAsync(lead, ret.Id, "x"),
@@ -240,9 +241,40 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         var view = await Factory.WithServiceAsync<ReturnReviewService, ReviewContext?>(s => s.GetAsync(lead, ret.Id));
 
         // Assert
-        outcomes.ShouldAllBe(o => o.Status == ReviewStatus.Forbidden);
+        outcomes.ShouldAllBe(o => o.Status == OutcomeStatus.Forbidden);
         view.ShouldBeNull();
         (await Factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.Submitted);
+    }
+
+    [Fact]
+    public async Task AddNote_NoQuestionAndNoText_RefusesWithAProblemForEachField()
+    {
+        // Arrange
+        var ret = await host.SubmitValidReturnAsync();
+
+        // Act
+        var outcome = await host.AsAnalystAsync((s, a) => s.AddNoteAsync(a, ret.Id, null, " "));
+
+        // Assert
+        outcome.Status.ShouldBe(OutcomeStatus.Refused);
+        outcome.Problems.ShouldBe(new[]
+        {
+            new Problem(ReturnReviewService.Fields.NoteItem, "Select the question the note is about"),
+            new Problem(ReturnReviewService.Fields.NoteText, "Enter the note"),
+        });
+    }
+
+    [Fact]
+    public async Task SendBack_NoComment_IsAProblemWithTheComment()
+    {
+        // Arrange
+        var ret = await host.SubmitValidReturnAsync();
+
+        // Act
+        var outcome = await host.AsAnalystAsync((s, a) => s.SendBackAsync(a, ret.Id, ""));
+
+        // Assert
+        outcome.Problems.ShouldHaveSingleItem().ShouldBe(new Problem(ReturnReviewService.Fields.Comment, "Enter a comment telling the local authority what to change"));
     }
 
     [Fact]
@@ -278,10 +310,10 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         // Arrange
         var ret = await host.SubmitValidReturnAsync();
         var lead = await Factory.PrincipalAsync("lead.medway@fgc.example");
-        await Factory.WithServiceAsync<ReturnService, string?>(s => s.ReopenAsync(lead, ret.Id));
+        await Factory.WithServiceAsync<ReturnService, Outcome>(s => s.ReopenAsync(lead, ret.Id));
         await Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id,
             [new ValueChange("review_fgcs_held", StoredAnswer.Of("20"), StoredAnswer.Of("1234"))], ChangeSource.Form));
-        (await Factory.WithServiceAsync<ReturnService, SubmitOutcome>(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"))).Succeeded.ShouldBeTrue();
+        (await Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"))).Succeeded.ShouldBeTrue();
         var analyst = await Factory.PrincipalAsync("analyst@fgc.example");
 
         // Act

@@ -2,6 +2,7 @@ using System.Net;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.TestSupport;
+using Microsoft.EntityFrameworkCore;
 
 namespace FgcReturns.IntegrationTests.Review;
 
@@ -100,6 +101,49 @@ public sealed class ReviewPageTests(DatabaseServerFixture database) : IAsyncLife
         body.ShouldContain("There is a problem");
         body.ShouldContain("Enter a comment telling the local authority what to change");
         (await host.Factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.Submitted);
+    }
+
+    [Fact]
+    public async Task ReviewPage_NoteWithNoQuestionAndTooLongText_ShowsBothProblemsEachLinkedToItsField()
+    {
+        // Arrange: the old page guessed one field from the first word of one message, so it showed only the first problem.
+        var ret = await host.SubmitValidReturnAsync();
+        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+
+        // Act
+        var post = await ReviewHost.PostFormAsync(client, $"/review/{ret.Id}", "note", new Dictionary<string, string>
+        {
+            ["Note.ItemKey"] = "",
+            ["Note.Text"] = new string('x', ReturnReviewService.MaxCommentLength + 1),
+        });
+
+        // Assert: both in the summary, each linking to its own field, and each shown at its field.
+        var body = await ReviewHost.BodyAsync(post);
+        body.ShouldContain("<a href=\"#note-item\">Select the question the note is about</a>");
+        body.ShouldContain("<a href=\"#note-text\">The text must be 2,000 characters or fewer</a>");
+        body.ShouldContain("id=\"note-item-error\"");
+        body.ShouldContain("id=\"note-text-error\"");
+        (await host.Factory.WithDbAsync(db => db.ReturnItemNotes.CountAsync(n => n.ReturnId == ret.Id, TestContext.Current.CancellationToken))).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task ReviewPage_EmptyNote_ShowsBothProblems()
+    {
+        // Arrange
+        var ret = await host.SubmitValidReturnAsync();
+        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+
+        // Act
+        var post = await ReviewHost.PostFormAsync(client, $"/review/{ret.Id}", "note", new Dictionary<string, string>
+        {
+            ["Note.ItemKey"] = "",
+            ["Note.Text"] = "",
+        });
+
+        // Assert
+        var body = await ReviewHost.BodyAsync(post);
+        body.ShouldContain("<a href=\"#note-item\">Select the question the note is about</a>");
+        body.ShouldContain("<a href=\"#note-text\">Enter the note</a>");
     }
 
     [Fact]

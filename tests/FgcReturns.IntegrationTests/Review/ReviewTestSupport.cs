@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using FgcReturns.Core;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
@@ -44,16 +45,16 @@ public sealed partial class ReviewHost : IAsyncDisposable
         var current = ret.Values;
         var changes = builder.Build().Select(kv => new ValueChange(kv.Key, StoredAnswer.From(current, kv.Key), kv.Value is null ? StoredAnswer.NotRecorded : StoredAnswer.Of(kv.Value))).ToList();
         var saved = await Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(principal, ret.Id, changes, ChangeSource.Form));
-        saved.Status.ShouldBe(SaveStatus.Saved, saved.Message);
-        var submitted = await Factory.WithServiceAsync<ReturnService, SubmitOutcome>(s => s.SubmitAsync(principal, ret.Id, "Sam Head", "Head of Service"));
-        submitted.Succeeded.ShouldBeTrue(string.Join("; ", submitted.Problems));
+        saved.Status.ShouldBe(OutcomeStatus.Done, saved.Message);
+        var submitted = await Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(principal, ret.Id, "Sam Head", "Head of Service"));
+        submitted.Succeeded.ShouldBeTrue(submitted.Message);
         return await Factory.OpenReturnAsync(laCode);
     }
 
-    public async Task<ReviewOutcome> AsAnalystAsync(Func<ReturnReviewService, System.Security.Claims.ClaimsPrincipal, Task<ReviewOutcome>> action, string email = "analyst@fgc.example")
+    public async Task<Outcome> AsAnalystAsync(Func<ReturnReviewService, System.Security.Claims.ClaimsPrincipal, Task<Outcome>> action, string email = "analyst@fgc.example")
     {
         var analyst = await Factory.PrincipalAsync(email);
-        return await Factory.WithServiceAsync<ReturnReviewService, ReviewOutcome>(s => action(s, analyst));
+        return await Factory.WithServiceAsync<ReturnReviewService, Outcome>(s => action(s, analyst));
     }
 
     /// <summary>Every email written so far, oldest first.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using FgcReturns.Core;
 using FgcReturns.Core.Identity;
 using FgcReturns.TestSupport;
 using FgcReturns.Web.Security;
@@ -58,9 +59,9 @@ public sealed class DfeSignInTests(DfeSignInHost host) : IClassFixture<DfeSignIn
     private async Task<string> InviteAsync(string email, string role, string? laCode)
     {
         var admin = await Factory.PrincipalAsync("admin@fgc.example");
-        var outcome = await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.InviteAsync(admin, email, "Invited Person", new UserAccess(role, laCode), Ct));
-        outcome.Succeeded.ShouldBeTrue(string.Join("; ", outcome.Errors.Select(e => e.Message)));
-        return outcome.UserId!;
+        var outcome = await Factory.WithServiceAsync<UserAdminService, Outcome<string>>(s => s.InviteAsync(admin, email, "Invited Person", new UserAccess(role, laCode), Ct));
+        outcome.Succeeded.ShouldBeTrue(string.Join("; ", outcome.Problems.Select(e => e.Message)));
+        return outcome.Value!;
     }
 
     private async Task<LandedPage> SignInAsync(TestOidcUser user)
@@ -188,7 +189,7 @@ public sealed class DfeSignInTests(DfeSignInHost host) : IClassFixture<DfeSignIn
         var admin = await Factory.PrincipalAsync("admin@fgc.example");
         foreach (var id in new[] { linkedId, neverId })
         {
-            (await Factory.WithServiceAsync<UserAdminService, AdminOutcome>(s => s.SetActiveAsync(admin, id, false, ct: Ct))).Succeeded.ShouldBeTrue();
+            (await Factory.WithServiceAsync<UserAdminService, Outcome<string>>(s => s.SetActiveAsync(admin, id, false, ct: Ct))).Succeeded.ShouldBeTrue();
         }
 
         // Act

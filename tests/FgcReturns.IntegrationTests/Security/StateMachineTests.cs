@@ -1,3 +1,4 @@
+using FgcReturns.Core;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
@@ -55,12 +56,12 @@ public sealed class StateMachineTests(WebAppFixture app) : IClassFixture<WebAppF
         // Act
         var message = action switch
         {
-            "accept" => (await Factory.WithServiceAsync<ReturnReviewService, ReviewOutcome>(s => s.AcceptAsync(analyst, ret.Id))).Message,
-            "send-back" => (await Factory.WithServiceAsync<ReturnReviewService, ReviewOutcome>(s => s.SendBackAsync(analyst, ret.Id, "Please check"))).Message,
-            "reopen" => (await Factory.WithServiceAsync<ReturnReviewService, ReviewOutcome>(s => s.ReopenAsync(analyst, ret.Id, "Please check"))).Message,
+            "accept" => (await Factory.WithServiceAsync<ReturnReviewService, Outcome>(s => s.AcceptAsync(analyst, ret.Id))).Message,
+            "send-back" => (await Factory.WithServiceAsync<ReturnReviewService, Outcome>(s => s.SendBackAsync(analyst, ret.Id, "Please check"))).Message,
+            "reopen" => (await Factory.WithServiceAsync<ReturnReviewService, Outcome>(s => s.ReopenAsync(analyst, ret.Id, "Please check"))).Message,
             "edit" => (await Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id,
                 [new ValueChange("review_fgcs_held", StoredAnswer.From(values, "review_fgcs_held"), StoredAnswer.Of("19"))], ChangeSource.Form))).Message,
-            "la-reopen" => await Factory.WithServiceAsync<ReturnService, string?>(s => s.ReopenAsync(lead, ret.Id)),
+            "la-reopen" => (await Factory.WithServiceAsync<ReturnService, Outcome>(s => s.ReopenAsync(lead, ret.Id))).Message,
             _ => throw new ArgumentOutOfRangeException(nameof(action)),
         };
         var after = await Factory.OpenReturnAsync("855");

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FgcReturns.Core;
 using FgcReturns.Core.Identity;
 using FgcReturns.Core.Returns;
 using FgcReturns.TestSupport;
@@ -79,15 +80,15 @@ public sealed partial class LogSafetyTests(DatabaseServerFixture database) : IAs
                 new ValueChange("coordinators_fte", StoredAnswer.Unanswered, StoredAnswer.Of(TypedFte)),
                 new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of(TypedOffered)),
             ], ChangeSource.Form, Ct));
-        saved.Status.ShouldBe(SaveStatus.Saved);
+        saved.Status.ShouldBe(OutcomeStatus.Done);
         var csv = System.Text.Encoding.UTF8.GetBytes($"item_key,value\nfamilies_accepted,{UploadedAccepted}\n");
         var check = await factory.WithServiceAsync<ReturnUploadService, UploadCheck>(s => s.CheckAsync(lead, ret.Id, new MemoryStream(csv), "medway.csv", csv.Length, Ct));
         var applied = await factory.WithServiceAsync<ReturnUploadService, SaveOutcome>(s => s.ApplyAsync(lead, ret.Id, check.UploadId!.Value, Ct));
-        applied.Status.ShouldBe(SaveStatus.Saved);
+        applied.Status.ShouldBe(OutcomeStatus.Done);
 
         // Act: an administrator invites someone; the invitee opens the one-time link.
         var admin = await factory.PrincipalAsync("admin@fgc.example");
-        var invited = await factory.WithServiceAsync<UserAdminService, AdminOutcome>(s =>
+        var invited = await factory.WithServiceAsync<UserAdminService, Outcome<string>>(s =>
             s.InviteAsync(admin, "log.safety@medway.example", "Logan Safety", new UserAccess(Roles.LaDataLead, "887"), Ct));
         invited.Succeeded.ShouldBeTrue();
         var email = Directory.GetFiles(emails, "*.eml").Select(f => MimeMessage.Load(f)).Single(m => m.To.Mailboxes.Any(b => b.Address == "log.safety@medway.example"));

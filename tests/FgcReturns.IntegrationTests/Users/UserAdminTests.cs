@@ -1,4 +1,5 @@
 using System.Net;
+using FgcReturns.Core;
 using FgcReturns.Core.Identity;
 using FgcReturns.IntegrationTests.Review;
 using FgcReturns.TestSupport;
@@ -35,7 +36,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
 
         // Assert
         outcome.Succeeded.ShouldBeFalse();
-        outcome.Errors.ShouldContain(e => e.Field == "la-code" && e.Message == "Select the local authority for an LA data lead");
+        outcome.Problems.ShouldContain(e => e.Field == "la-code" && e.Message == "Select the local authority for an LA data lead");
         (await Factory.WithDbAsync(db => db.Users.AnyAsync(u => u.Email == "new.lead@fgc.example", Ct))).ShouldBeFalse();
         host.Emails().ShouldBeEmpty();
     }
@@ -60,7 +61,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
         var outcome = await AsAdminAsync((s, a) => s.InviteAsync(a, "lead.medway@fgc.example", "Someone", new UserAccess(Roles.LaDataLead, "887"), Ct));
 
         // Assert
-        outcome.Errors.ShouldContain(e => e.Message == "A user with this email address already exists");
+        outcome.Problems.ShouldContain(e => e.Message == "A user with this email address already exists");
     }
 
     [Fact]
@@ -168,13 +169,13 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
         var token = host.LinkTokenFor("sam@fgc.example");
 
         // Act
-        var tooShort = await Factory.WithServiceAsync<PasswordLinkService, AdminOutcome>(s => s.SetPasswordAsync(token, "short", "short", Ct));
-        var mismatch = await Factory.WithServiceAsync<PasswordLinkService, AdminOutcome>(s => s.SetPasswordAsync(token, "A-long-enough-passw0rd", "Another-passw0rd!", Ct));
-        var good = await Factory.WithServiceAsync<PasswordLinkService, AdminOutcome>(s => s.SetPasswordAsync(token, "A-long-enough-passw0rd", "A-long-enough-passw0rd", Ct));
+        var tooShort = await Factory.WithServiceAsync<PasswordLinkService, Outcome<string>>(s => s.SetPasswordAsync(token, "short", "short", Ct));
+        var mismatch = await Factory.WithServiceAsync<PasswordLinkService, Outcome<string>>(s => s.SetPasswordAsync(token, "A-long-enough-passw0rd", "Another-passw0rd!", Ct));
+        var good = await Factory.WithServiceAsync<PasswordLinkService, Outcome<string>>(s => s.SetPasswordAsync(token, "A-long-enough-passw0rd", "A-long-enough-passw0rd", Ct));
 
         // Assert
-        tooShort.Errors.ShouldContain(e => e.Field == "password");
-        mismatch.Errors.ShouldContain(e => e.Field == "confirm-password" && e.Message == "The passwords do not match");
+        tooShort.Problems.ShouldContain(e => e.Field == "password");
+        mismatch.Problems.ShouldContain(e => e.Field == "confirm-password" && e.Message == "The passwords do not match");
         good.Succeeded.ShouldBeTrue(good.Message);
     }
 
@@ -188,7 +189,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
 
         // Act
         var check = await Factory.WithServiceAsync<PasswordLinkService, PasswordLinkCheck>(s => s.CheckLinkAsync(token, Ct));
-        var set = await Factory.WithServiceAsync<PasswordLinkService, AdminOutcome>(s => s.SetPasswordAsync(token, "A-long-enough-passw0rd", "A-long-enough-passw0rd", Ct));
+        var set = await Factory.WithServiceAsync<PasswordLinkService, Outcome<string>>(s => s.SetPasswordAsync(token, "A-long-enough-passw0rd", "A-long-enough-passw0rd", Ct));
         using var client = Factory.CreateBrowserlessClient();
         var page = await client.GetAsync(new Uri("/account/set-password?token=" + Uri.EscapeDataString(token), UriKind.Relative), Ct);
 
@@ -209,7 +210,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
 
         // Act: a minute later (emails are named by time).
         Factory.Clock.Advance(TimeSpan.FromMinutes(1));
-        (await AsAdminAsync((s, a) => s.ResendInvitationAsync(a, invited.UserId!, Ct))).Succeeded.ShouldBeTrue();
+        (await AsAdminAsync((s, a) => s.ResendInvitationAsync(a, invited.Value!, Ct))).Succeeded.ShouldBeTrue();
         var second = host.LinkTokenFor("twice@fgc.example");
         var old = await Factory.WithServiceAsync<PasswordLinkService, PasswordLinkCheck>(s => s.CheckLinkAsync(first, Ct));
         var fresh = await Factory.WithServiceAsync<PasswordLinkService, PasswordLinkCheck>(s => s.CheckLinkAsync(second, Ct));
@@ -231,20 +232,20 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
         var token = host.LinkTokenFor("lead.medway@fgc.example");
 
         // Act
-        var reset = await Factory.WithServiceAsync<PasswordLinkService, AdminOutcome>(s => s.SetPasswordAsync(token, "Medways-new-passw0rd", "Medways-new-passw0rd", Ct));
-        var reuse = await Factory.WithServiceAsync<PasswordLinkService, AdminOutcome>(s => s.SetPasswordAsync(token, "Another-new-passw0rd", "Another-new-passw0rd", Ct));
+        var reset = await Factory.WithServiceAsync<PasswordLinkService, Outcome<string>>(s => s.SetPasswordAsync(token, "Medways-new-passw0rd", "Medways-new-passw0rd", Ct));
+        var reuse = await Factory.WithServiceAsync<PasswordLinkService, Outcome<string>>(s => s.SetPasswordAsync(token, "Another-new-passw0rd", "Another-new-passw0rd", Ct));
         await Factory.WithServiceAsync<PasswordLinkService, bool>(async s => { await s.RequestPasswordResetAsync("lead.medway@fgc.example", Ct); return true; });
         var later = host.LinkTokenFor("lead.medway@fgc.example");
         Factory.Clock.Advance(TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1));
-        var expired = await Factory.WithServiceAsync<PasswordLinkService, AdminOutcome>(s => s.SetPasswordAsync(later, "Another-new-passw0rd", "Another-new-passw0rd", Ct));
+        var expired = await Factory.WithServiceAsync<PasswordLinkService, Outcome<string>>(s => s.SetPasswordAsync(later, "Another-new-passw0rd", "Another-new-passw0rd", Ct));
 
         // Assert: the same answer for a known and an unknown address; only the known one gets an email.
         (await ReviewHost.BodyAsync(request)).ShouldContain("If an account uses that address");
         (await ReviewHost.BodyAsync(unknown)).ShouldContain("If an account uses that address");
         host.Emails().Count(e => e.To.Mailboxes.Any(m => m.Address == "nobody@fgc.example")).ShouldBe(0);
         reset.Succeeded.ShouldBeTrue(reset.Message);
-        reuse.Errors.ShouldHaveSingleItem().Message.ShouldStartWith("This link has already been used.");
-        expired.Errors.ShouldHaveSingleItem().Message.ShouldBe("This password reset link has expired. Ask for a new one from the sign-in page.");
+        reuse.Problems.ShouldHaveSingleItem().Message.ShouldStartWith("This link has already been used.");
+        expired.Problems.ShouldHaveSingleItem().Message.ShouldBe("This password reset link has expired. Ask for a new one from the sign-in page.");
         using var scope = Factory.Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<FgcUser>>();
         var medway = (await users.FindByEmailAsync("lead.medway@fgc.example"))!;
@@ -370,7 +371,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
         // Assert
         moved.Succeeded.ShouldBeTrue(moved.Message);
         (await Factory.PrincipalAsync("lead.medway@fgc.example")).LaCode().ShouldBe("855");
-        noLa.Errors.ShouldContain(e => e.Field == "la-code");
+        noLa.Problems.ShouldContain(e => e.Field == "la-code");
         demoteSelf.Message.ShouldBe("You cannot remove your own administrator role. Ask another administrator.");
         deactivateSelf.Message.ShouldBe("You cannot deactivate your own account.");
         byAnalyst.ShouldBe(AdminOutcome.Forbidden);

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Net.Sockets;
 using System.Security.Claims;
 using Bunit;
+using FgcReturns.Core;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Email;
 using FgcReturns.Core.Identity;
@@ -163,7 +164,7 @@ public sealed class SectionPageSaveFailureTests(SectionPageDatabase database) : 
             [new Claim(ClaimTypes.NameIdentifier, colleagueId), new Claim(ClaimTypes.Email, "colleague@medway.example"), new Claim(ClaimTypes.Role, Roles.LaDataLead), new Claim(FgcClaimTypes.LaCode, "887")], "test"));
         var saved = await scope.ServiceProvider.GetRequiredService<ReturnService>()
             .SaveAsync(colleague, returnId, [new ValueChange(Key, StoredAnswer.Unanswered, StoredAnswer.Of(value)), .. more.Select(m => new ValueChange(m.Key, StoredAnswer.Unanswered, StoredAnswer.Of(m.Value)))], ChangeSource.Form, Xunit.TestContext.Current.CancellationToken);
-        saved.Status.ShouldBe(SaveStatus.Saved, saved.Message);
+        saved.Status.ShouldBe(OutcomeStatus.Done, saved.Message);
     }
 
     private async Task<string?> StoredAsync()
