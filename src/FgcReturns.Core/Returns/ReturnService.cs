@@ -8,12 +8,13 @@ using FgcReturns.Core.Identity;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Validation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 
 namespace FgcReturns.Core.Returns;
 
 /// <summary>Everything that reads or changes an LA's return. The LA scope is enforced here, from the signed-in user.</summary>
-public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catalog, TimeProvider clock, ReturnEmailNotifier notifier, ILogger<ReturnService> logger, PeerReferenceSource peerReference)
+public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catalog, TimeProvider clock, ReturnEmailNotifier notifier, ILogger<ReturnService> logger, PeerReferenceSource peerReference, IMemoryCache cache)
 {
     /// <summary>
     /// The returns of the signed-in data lead's own LA, newest period first, with their collections (the home page's list);
@@ -86,10 +87,23 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
             // another answer at the same moment waits a few milliseconds rather than failing and redoing every read
             // and the validation (under load such retries outnumbered the saves and multiplied the work).
             await using var transaction = locked is null ? await db.Database.BeginTransactionAsync(ct) : null;
-            var (ret, refused) = locked is null ? await LoadForEditAsync(user, returnId, lockRow: true, ct) : await CheckForEditAsync(user, locked, ct);
-            if (refused is not null)
+            var ret = locked ?? await LockForSaveAsync(returnId, ct);
+            if (ret is null || !CanEdit(user, ret))
             {
-                return refused;
+                return SaveOutcome.NotFound;
+            }
+
+            // Whether the account is still active, which accepted return is last year's and whether a colleague ever
+            // replaced someone's answers: one round trip for what a save needs besides the return itself.
+            var facts = await SaveFactsAsync(user, ret, ct);
+            if (!facts.Active)
+            {
+                return SaveOutcome.Refused(InactiveMessage);
+            }
+
+            if (EditRefusal(ret, ret.Collection!) is { } refusal)
+            {
+                return SaveOutcome.Refused(refusal);
             }
 
             var definition = Definition(ret.Collection!);
@@ -160,7 +174,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
             }
 
             ret.Values = values;
-            var validation = await RefreshAsync(ret, definition, ct);
+            var validation = await RefreshAsync(ret, definition, await PreviousAcceptedAsync(facts, definition, ct), ct);
             if (ret.Status == ReturnStatus.NotStarted)
             {
                 ret.Status = ReturnStatus.InProgress;
@@ -176,7 +190,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
                     await transaction.CommitAsync(ct);
                 }
 
-                return SaveOutcome.Saved(new ReturnState(ret.Values, ret.Explanations, ret.RowVersion, validation, locked is null ? await ReplacedAnswersAsync(ret, definition, user, ct) : []), notSaved);
+                return SaveOutcome.Saved(new ReturnState(ret.Values, ret.Explanations, ret.RowVersion, validation, locked is null && facts.AnyReplacedByOthers ? await ReplacedAnswersAsync(ret, definition, user, ct) : []), notSaved);
             }
             catch (DbUpdateConcurrencyException) when (locked is null && attempt < MaxSaveAttempts)
             {
@@ -258,13 +272,77 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
             : null;
     }
 
+    private const string InactiveMessage = "Your account has been deactivated, so your changes were not saved. Contact your organisation's administrator.";
+
     /// <summary>A deactivated person's open page must stop saving at once, not at the next sign-in check.</summary>
     private async Task<string?> InactiveRefusalAsync(ClaimsPrincipal user, CancellationToken ct)
     {
         var userId = user.UserId();
         var active = userId is not null && await db.Users.AsNoTracking().AnyAsync(u => u.Id == userId && u.IsActive, ct);
-        return active ? null : "Your account has been deactivated, so your changes were not saved. Contact your organisation's administrator.";
+        return active ? null : InactiveMessage;
     }
+
+    /// <summary>The return with its collection, locked until the caller's transaction ends; null when it does not exist.</summary>
+    private async Task<LaReturn?> LockForSaveAsync(int returnId, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        return await db.Returns.FromSql($"SELECT *, xmin FROM returns WHERE id = {returnId} FOR UPDATE")
+            .Include(r => r.Collection).SingleOrDefaultAsync(r => r.Id == returnId, ct);
+    }
+
+    /// <summary>
+    /// What a save needs to know besides the return, read in one round trip: whether the account is still active
+    /// (checked on every save), which accepted return is last year's, by its row version, so that its values can be
+    /// kept in memory and are read again only when it changes or another is accepted; and whether anyone but this
+    /// person ever knowingly replaced an answer of the return (if not, no one replaced this person's).
+    /// </summary>
+    private async Task<SaveFacts> SaveFactsAsync(ClaimsPrincipal user, LaReturn ret, CancellationToken ct)
+    {
+        var userId = user.UserId() ?? "";
+        var collection = ret.Collection!;
+        return await db.Database.SqlQuery<SaveFacts>($"""
+            SELECT EXISTS (SELECT 1 FROM "AspNetUsers" u WHERE u.id = {userId} AND u.is_active) AS active,
+                   p.id AS previous_id, p.row_version AS previous_row_version, p.period AS previous_period,
+                   p.survey_id AS previous_survey_id, p.definition_version AS previous_definition_version,
+                   EXISTS (SELECT 1 FROM audit_events a WHERE a.return_id = {ret.Id} AND a.action = {AuditActions.ValueChanged}
+                           AND a.detail IS NOT NULL AND (a.user_id <> {userId} OR a.user_id IS NULL)) AS any_replaced_by_others
+            FROM (SELECT 1) AS one
+            LEFT JOIN LATERAL (
+                SELECT r.id, r.xmin::text::bigint AS row_version, c.period, c.survey_id, c.definition_version
+                FROM returns r JOIN collections c ON c.id = r.collection_id
+                WHERE r.la_code = {ret.LaCode} AND r.status = {nameof(ReturnStatus.Accepted)}
+                  AND c.survey_id = {collection.SurveyId} AND c.period_start < {collection.PeriodStart}
+                ORDER BY c.period_start DESC
+                LIMIT 1) AS p ON true
+            """).SingleAsync(ct);
+    }
+
+    /// <summary>Last year's accepted return in this definition's keys, kept in memory under its row version.</summary>
+    private async Task<PreviousReturn?> PreviousAcceptedAsync(SaveFacts facts, SurveyDefinition definition, CancellationToken ct)
+    {
+        if (facts.PreviousId is not { } id)
+        {
+            return null;
+        }
+
+        // The database name keeps two databases' returns with the same id apart (tests, restores).
+        var key = string.Join('|', "previous-accepted", db.Database.GetDbConnection().Database, id.ToString(CultureInfo.InvariantCulture),
+            facts.PreviousRowVersion?.ToString(CultureInfo.InvariantCulture), facts.PreviousSurveyId, facts.PreviousDefinitionVersion, definition.SurveyId, definition.Version);
+        if (cache.TryGetValue(key, out PreviousReturn? kept) && kept is not null)
+        {
+            return kept;
+        }
+
+        var values = await db.Returns.AsNoTracking().Where(r => r.Id == id).Select(r => r.Values).SingleAsync(ct);
+        var fromDefinition = catalog.Get(facts.PreviousSurveyId!, facts.PreviousDefinitionVersion!);
+        var previous = new PreviousReturn(facts.PreviousPeriod!, fromDefinition is null || fromDefinition.Version == definition.Version
+            ? values
+            : VersionMapping.Translate(fromDefinition, definition, values));
+        cache.Set(key, previous, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(30), Size = 1 });
+        return previous;
+    }
+
+    private sealed record SaveFacts(bool Active, int? PreviousId, long? PreviousRowVersion, string? PreviousPeriod, string? PreviousSurveyId, string? PreviousDefinitionVersion, bool AnyReplacedByOthers);
 
     private const int MaxSaveAttempts = 20;
 
@@ -549,9 +627,8 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
     private static bool CanEdit(ClaimsPrincipal user, LaReturn ret) =>
         user.IsInRole(Roles.LaDataLead) && string.Equals(user.LaCode(), ret.LaCode, StringComparison.Ordinal);
 
-    private async Task<ValidationResult> RefreshAsync(LaReturn ret, SurveyDefinition definition, CancellationToken ct)
+    private async Task<ValidationResult> RefreshAsync(LaReturn ret, SurveyDefinition definition, PreviousReturn? previous, CancellationToken ct)
     {
-        var previous = await PreviousAcceptedAsync(ret.LaCode, ret.Collection!, definition, ct);
         var peers = await peerReference(definition, ret.Collection!, ret.LaCode, ct);
         var result = ValidationEngine.Validate(definition, ret.Values, previous?.Values, peers);
         ret.ErrorCount = result.Errors.Count();
