@@ -8,6 +8,7 @@ using FgcReturns.Core.Identity;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Validation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 
@@ -87,15 +88,15 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
             // another answer at the same moment waits a few milliseconds rather than failing and redoing every read
             // and the validation (under load such retries outnumbered the saves and multiplied the work).
             await using var transaction = locked is null ? await db.Database.BeginTransactionAsync(ct) : null;
-            var ret = locked ?? await LockForSaveAsync(returnId, ct);
-            if (ret is null || !CanEdit(user, ret))
+            // The lock, whether the account is still active, which accepted return is last year's and whether a
+            // colleague ever replaced someone's answers: one round trip for what a save needs besides the return.
+            var facts = await LockForSaveAsync(user, locked?.Id ?? returnId, ct);
+            var ret = facts is null ? null : locked ?? await ReadLockedAsync(returnId, ct);
+            if (facts is null || ret is null || !CanEdit(user, ret))
             {
                 return SaveOutcome.NotFound;
             }
 
-            // Whether the account is still active, which accepted return is last year's and whether a colleague ever
-            // replaced someone's answers: one round trip for what a save needs besides the return itself.
-            var facts = await SaveFactsAsync(user, ret, ct);
             if (!facts.Active)
             {
                 return SaveOutcome.Refused(InactiveMessage);
@@ -184,6 +185,9 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
             ret.LastModifiedBy = user.Email();
             try
             {
+                // In this save's own transaction a failed write rolls everything back and the save starts again, so
+                // EF's savepoint around the write (two more commands each save) protects nothing.
+                db.Database.AutoSavepointsEnabled = transaction is null;
                 await db.SaveChangesAsync(ct);
                 if (transaction is not null)
                 {
@@ -201,6 +205,10 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
             catch (DbUpdateConcurrencyException)
             {
                 return SaveOutcome.Busy;
+            }
+            finally
+            {
+                db.Database.AutoSavepointsEnabled = true;
             }
         }
     }
@@ -282,39 +290,75 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
         return active ? null : InactiveMessage;
     }
 
-    /// <summary>The return with its collection, locked until the caller's transaction ends; null when it does not exist.</summary>
-    private async Task<LaReturn?> LockForSaveAsync(int returnId, CancellationToken ct)
+    /// <summary>The return with its collection, tracked for the save; the caller holds its lock (<see cref="LockForSaveAsync"/>).</summary>
+    private async Task<LaReturn?> ReadLockedAsync(int returnId, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        return await db.Returns.FromSql($"SELECT *, xmin FROM returns WHERE id = {returnId} FOR UPDATE")
-            .Include(r => r.Collection).SingleOrDefaultAsync(r => r.Id == returnId, ct);
+        return await db.Returns.Include(r => r.Collection).SingleOrDefaultAsync(r => r.Id == returnId, ct);
     }
 
     /// <summary>
-    /// What a save needs to know besides the return, read in one round trip: whether the account is still active
-    /// (checked on every save), which accepted return is last year's, by its row version, so that its values can be
-    /// kept in memory and are read again only when it changes or another is accepted; and whether anyone but this
-    /// person ever knowingly replaced an answer of the return (if not, no one replaced this person's).
+    /// Locks the return until the transaction ends and reads, in the same round trip, what a save needs to know besides
+    /// the return: whether the account is still active (checked on every save), which accepted return is last year's,
+    /// by its row version, so that its values can be kept in memory and are read again only when it changes or another
+    /// is accepted; and whether anyone but this person ever knowingly replaced an answer of the return (if not, no one
+    /// replaced this person's). Null when the return does not exist. Plain SQL on the context's connection: EF Core
+    /// generates the SQL of a parameterised FromSql or SqlQuery again on every call, which cost more CPU than the rest
+    /// of the save's reads together under load.
     /// </summary>
-    private async Task<SaveFacts> SaveFactsAsync(ClaimsPrincipal user, LaReturn ret, CancellationToken ct)
+    private async Task<SaveFacts?> LockForSaveAsync(ClaimsPrincipal user, int returnId, CancellationToken ct)
     {
-        var userId = user.UserId() ?? "";
-        var collection = ret.Collection!;
-        return await db.Database.SqlQuery<SaveFacts>($"""
-            SELECT EXISTS (SELECT 1 FROM "AspNetUsers" u WHERE u.id = {userId} AND u.is_active) AS active,
-                   p.id AS previous_id, p.row_version AS previous_row_version, p.period AS previous_period,
-                   p.survey_id AS previous_survey_id, p.definition_version AS previous_definition_version,
-                   EXISTS (SELECT 1 FROM audit_events a WHERE a.return_id = {ret.Id} AND a.action = {AuditActions.ValueChanged}
-                           AND a.detail IS NOT NULL AND (a.user_id <> {userId} OR a.user_id IS NULL)) AS any_replaced_by_others
-            FROM (SELECT 1) AS one
-            LEFT JOIN LATERAL (
-                SELECT r.id, r.xmin::text::bigint AS row_version, c.period, c.survey_id, c.definition_version
-                FROM returns r JOIN collections c ON c.id = r.collection_id
-                WHERE r.la_code = {ret.LaCode} AND r.status = {nameof(ReturnStatus.Accepted)}
-                  AND c.survey_id = {collection.SurveyId} AND c.period_start < {collection.PeriodStart}
-                ORDER BY c.period_start DESC
-                LIMIT 1) AS p ON true
-            """).SingleAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = """
+                SELECT EXISTS (SELECT 1 FROM "AspNetUsers" u WHERE u.id = @user_id AND u.is_active),
+                       p.id, p.row_version, p.period, p.survey_id, p.definition_version,
+                       EXISTS (SELECT 1 FROM audit_events a WHERE a.return_id = r.id AND a.action = @value_changed
+                               AND a.detail IS NOT NULL AND (a.user_id <> @user_id OR a.user_id IS NULL))
+                FROM (SELECT id, la_code, collection_id FROM returns WHERE id = @return_id FOR UPDATE) AS r
+                JOIN collections c ON c.id = r.collection_id
+                LEFT JOIN LATERAL (
+                    SELECT pr.id, pr.xmin::text::bigint AS row_version, pc.period, pc.survey_id, pc.definition_version
+                    FROM returns pr JOIN collections pc ON pc.id = pr.collection_id
+                    WHERE pr.la_code = r.la_code AND pr.status = @accepted
+                      AND pc.survey_id = c.survey_id AND pc.period_start < c.period_start
+                    ORDER BY pc.period_start DESC
+                    LIMIT 1) AS p ON true
+                """;
+            AddParameter(command, "user_id", user.UserId() ?? "");
+            AddParameter(command, "value_changed", AuditActions.ValueChanged);
+            AddParameter(command, "return_id", returnId);
+            AddParameter(command, "accepted", nameof(ReturnStatus.Accepted));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                return null;
+            }
+
+            return new SaveFacts(
+                reader.GetBoolean(0),
+                reader.IsDBNull(1) ? null : reader.GetInt32(1),
+                reader.IsDBNull(2) ? null : reader.GetInt64(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetBoolean(6));
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     /// <summary>Last year's accepted return in this definition's keys, kept in memory under its row version.</summary>
