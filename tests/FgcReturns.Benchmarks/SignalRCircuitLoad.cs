@@ -74,6 +74,19 @@ public static class SignalRCircuitLoad
         var gcBefore = GC.CollectionCount(2);
         var pauseBefore = GC.GetTotalPauseDuration();
         var wall = Stopwatch.StartNew();
+
+        // Samples of (time, process CPU, DB commands, saves done), so the cost per save can be read once every circuit is open.
+        var samples = new ConcurrentQueue<(double At, TimeSpan Cpu, TimeSpan PostgresCpu, int Commands, int Saves)>();
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                samples.Enqueue((wall.Elapsed.TotalSeconds, Process.GetCurrentProcess().TotalProcessorTime, PostgresCpu(server.Cluster.DataDirectory),
+                    serverTimings.TryGetValue("db.client.operation.duration", out var c) ? c.Count : 0, roundTrips.Count));
+                await Task.Delay(250, CancellationToken.None);
+            }
+        });
         var tasks = Enumerable.Range(0, circuits).Select(async i =>
         {
             // People arrive over a while rather than in one millisecond.
@@ -103,7 +116,8 @@ public static class SignalRCircuitLoad
                     var sentAt = wall.Elapsed.TotalSeconds;
                     var elapsed = await client.ChangeAsync(input, value, StepTimeout);
                     roundTrips.Add((sentAt, elapsed.TotalMilliseconds));
-                    var status = client.SaveStatus.Length > 70 ? client.SaveStatus[..70] + "…" : client.SaveStatus;
+                    // Numbers vary with the random values typed: group the statuses without them.
+                    var status = System.Text.RegularExpressions.Regex.Replace(client.SaveStatus.Length > 70 ? client.SaveStatus[..70] + "…" : client.SaveStatus, "[0-9][0-9,]*", "#");
                     statuses.AddOrUpdate(status, 1, (_, c) => c + 1);
                     if (status.StartsWith("Saved", StringComparison.Ordinal))
                     {
@@ -130,6 +144,8 @@ public static class SignalRCircuitLoad
             }
         }).ToList();
         await Task.WhenAll(tasks);
+        await sampling.CancelAsync();
+        await sampler;
         wall.Stop();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
 
@@ -157,6 +173,7 @@ public static class SignalRCircuitLoad
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Circuits: {circuits} started, {completed} completed every save, {deaths.Values.Sum()} died; at most {peakOpen} open at once. Wall time {wall.Elapsed.TotalSeconds:0.0} s."));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Saves: {trips.Count}, {rate:0.0} saves/s over the middle 80% of them; CPU {cpu.TotalSeconds:0.0} s over {wall.Elapsed.TotalSeconds:0.0} s = {cpu.TotalSeconds / wall.Elapsed.TotalSeconds:0.00} of {Environment.ProcessorCount} cores (server, client and harness in one process; PostgreSQL apart)."));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"GC: {GC.CollectionCount(2) - gcBefore} gen-2 collections, {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:0} ms paused; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MB."));
+        Console.WriteLine(PerSave(samples.ToList(), allOpen));
         Console.WriteLine("Status after each save: " + string.Join("; ", statuses.OrderByDescending(s => s.Value).Select(s => $"\"{s.Key}\" × {s.Value}")));
         var events = serverTimings.TryGetValue("aspnetcore.components.handle_event.duration", out var handled) ? handled.Count : 0;
         var commands = serverTimings.TryGetValue("db.client.operation.duration", out var ops) ? ops.Count : 0;
@@ -183,6 +200,67 @@ public static class SignalRCircuitLoad
         return lost.Count == 0
             ? $"Stored: all {lastSaved.Count} answers hold their last saved value in PostgreSQL ({laterStored} a value sent later by a circuit that stopped waiting)."
             : $"LOST: {lost.Count} of {lastSaved.Count} answers hold neither their last saved value nor a later one, e.g. return {lost[0].Key.ReturnId} #{lost[0].Key.InputId} = {lost[0].Value}, stored {Stored(lost[0].Key)}.";
+    }
+
+    /// <summary>CPU and DB commands per save from the moment every circuit was open: saves only, no page opens.</summary>
+    private static string PerSave(List<(double At, TimeSpan Cpu, TimeSpan PostgresCpu, int Commands, int Saves)> samples, double allOpen)
+    {
+        var window = samples.Where(s => s.At >= allOpen).ToList();
+        if (window.Count < 2 || window[^1].Saves == window[0].Saves)
+        {
+            return "Per save once every circuit was open: too few samples.";
+        }
+
+        var (first, last) = (window[0], window[^1]);
+        var saves = last.Saves - first.Saves;
+        var seconds = last.At - first.At;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Per save once every circuit was open ({saves} saves over {seconds:0.0} s, {saves / seconds:0.0} saves/s): {(last.Cpu - first.Cpu).TotalMilliseconds / saves:0.00} ms CPU of this process (server and clients) and {(last.PostgresCpu - first.PostgresCpu).TotalMilliseconds / saves:0.00} ms of PostgreSQL's, {(last.Commands - first.Commands) / (double)saves:0.00} DB commands; {(last.Cpu - first.Cpu).TotalSeconds / seconds:0.00} + {(last.PostgresCpu - first.PostgresCpu).TotalSeconds / seconds:0.00} cores busy.");
+    }
+
+    /// <summary>CPU of the private PostgreSQL: the postmaster, its live backends and the backends it has reaped (Linux /proc).</summary>
+    private static TimeSpan PostgresCpu(string dataDirectory)
+    {
+        try
+        {
+            var postmaster = int.Parse(File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+            long ticks = 0;
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                {
+                    continue;
+                }
+
+                string stat;
+                try
+                {
+                    stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                }
+                catch (IOException)
+                {
+                    continue;
+                }
+
+                // Fields after the command's closing parenthesis: state ppid ... utime(14) stime(15) cutime(16) cstime(17), 1-based over the whole line.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var ppid = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                if (pid == postmaster || ppid == postmaster)
+                {
+                    ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                    if (pid == postmaster)
+                    {
+                        ticks += long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+
+            return TimeSpan.FromSeconds(ticks / 100.0);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return TimeSpan.Zero;
+        }
     }
 
     private static MeterListener ListenToServerDurations(ConcurrentDictionary<string, ConcurrentBag<double>> timings)

@@ -10,6 +10,7 @@ public static class Extensions
     /// </summary>
     public static IServiceCollection AddReturns(this IServiceCollection services)
     {
+        services.AddMemoryCache();
         services.AddScoped<ReturnService>();
         services.AddScoped<ReturnUploadService>();
         services.AddScoped<ReturnReviewService>();

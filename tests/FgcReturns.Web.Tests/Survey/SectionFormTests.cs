@@ -286,6 +286,52 @@ public sealed class SectionFormTests : BunitContext
     }
 
     [Fact]
+    public void NewAnswersAfterASave_OneChanged_RendersOnlyThatQuestionAgain()
+    {
+        // Arrange: after every autosave the page passes a new dictionary of answers to every question.
+        var values = new Dictionary<string, string?> { ["referred"] = "45", ["fte"] = "2", ["by_stage.early_help"] = "40" };
+        var cut = RenderForm(values: values);
+        var before = cut.FindComponents<QuestionField>().ToDictionary(q => q.Instance.Question.Key, q => q.RenderCount);
+
+        // Act
+        cut.Render(p => p.Add(f => f.Values, new Dictionary<string, string?>(values) { ["fte"] = "3" }));
+
+        // Assert: only the changed question is drawn again, with the new answer.
+        cut.FindComponents<QuestionField>().Where(q => q.RenderCount != before[q.Instance.Question.Key]).Select(q => q.Instance.Question.Key).ShouldBe(["fte"]);
+        cut.Find("#fte").GetAttribute("value").ShouldBe("3");
+    }
+
+    [Fact]
+    public void NewAnswersAfterASave_TotalAGridMustEqualChanged_RendersTheGridAgain()
+    {
+        // Arrange: the grid "by stage" must add up to children referred, a different question.
+        var values = new Dictionary<string, string?> { ["referred"] = "45", ["by_stage.early_help"] = "40" };
+        var cut = RenderForm(values: values);
+
+        // Act
+        cut.Render(p => p.Add(f => f.Values, new Dictionary<string, string?>(values) { ["referred"] = "40" }));
+
+        // Assert
+        cut.Find("#by_stage-total").TextContent.ShouldContain("must equal children referred: 40");
+    }
+
+    [Fact]
+    public void NewIssuesAfterASave_ErrorOnAnUnchangedQuestion_ShowsBesideIt()
+    {
+        // Arrange
+        var values = new Dictionary<string, string?> { ["referred"] = "2", ["fte"] = "1" };
+        var cut = RenderForm(values: values);
+
+        // Act: a save of fte made E01 true; referred itself did not change.
+        cut.Render(p => p.Add(f => f.Values, new Dictionary<string, string?>(values) { ["fte"] = "3" })
+            .Add(f => f.Issues, [new ValidationIssue("E01", Severity.Error, IssueKind.Rule, "Coordinators (3) cannot be more than children referred (2)", ["fte", "referred"])]));
+
+        // Assert
+        cut.Find("#question-referred").ClassList.ShouldContain("govuk-form-group--error");
+        cut.Find("#question-referred").TextContent.ShouldContain("Coordinators (3) cannot be more than children referred (2)");
+    }
+
+    [Fact]
     public void ErrorIssue_ShowsInlineOnEveryItemOfTheRule()
     {
         ValidationIssue[] issues =
