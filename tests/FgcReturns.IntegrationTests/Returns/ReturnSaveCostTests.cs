@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FgcReturns.Core;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
@@ -39,7 +40,7 @@ public sealed class ReturnSaveCostTests(DatabaseServerFixture database) : IAsync
         // Assert: the lock with the account check and last year's row version, the read of the return, the write with
         // its audit row, the commit. Eight before: a separate account check, last year's return, the replaced answers
         // and EF's savepoint around the write (SAVEPOINT and RELEASE), none needed in the save's own transaction.
-        outcome.Status.ShouldBe(SaveStatus.Saved);
+        outcome.Status.ShouldBe(OutcomeStatus.Done);
         roundTrips.Seen.Count.ShouldBe(4, string.Join(Environment.NewLine + "---" + Environment.NewLine, roundTrips.Seen));
     }
 
