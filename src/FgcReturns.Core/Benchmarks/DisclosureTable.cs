@@ -131,6 +131,9 @@ public sealed class DisclosureTable
 
     public int SecondaryCount => cells.Count(c => c.Secondary);
 
+    /// <summary>How many LA eliminations the audits have run (the work secondary suppression saves by re-auditing few LAs).</summary>
+    internal int LaAudits { get; private set; }
+
     /// <summary>Every suppressed value recoverable by the public or by any registered audience.</summary>
     public IReadOnlyList<Recovery> Audit()
     {
@@ -150,15 +153,19 @@ public sealed class DisclosureTable
     public IReadOnlyList<Recovery> SuppressComplements(int maxRounds = 1000)
     {
         HashSet<int>? only = null;
+        knowledge = new Knowledge(cells.Count, audienceNames.Count);
+        var pending = new List<int>();
         for (var round = 0; round < maxRounds; round++)
         {
             var derived = HideRatesOfHiddenCounts();
             if (only is not null)
             {
-                AddAudiencesAround(derived, only);
+                // The complements of the last round and the rates hidden with them, together: an LA could work out a
+                // complement from its rate only while that rate was shown.
+                pending.AddRange(derived);
             }
 
-            var leaks = Leaks(only);
+            var leaks = Leaks(only, knowledge, only is null ? null : pending);
             needSummaries = new NeedSummary?[relations.Count];
             if (leaks.Count == 0)
             {
@@ -205,13 +212,273 @@ public sealed class DisclosureTable
                 return [.. leaks.Select(Describe)];
             }
 
-            // The next round re-audits, besides the public, only the LAs that had a leak or that share a relation with
-            // a cell hidden now; a round that finds nothing among them is followed by a full audit of every LA.
+            // The next round re-audits, besides the public, only the LAs that had a leak or that could now work out a
+            // cell hidden since their last audit; a round that finds nothing among them is followed by a full audit.
             only = [.. leaks.Select(l => l.Audience).Where(a => a >= 0)];
-            AddAudiencesAround(hiddenNow, only);
+            pending = hiddenNow;
         }
 
+        knowledge = null;
         return Audit();
+    }
+
+    /// <summary>What each LA knew at its last audit of secondary suppression, to re-audit only those a new complement concerns.</summary>
+    private Knowledge? knowledge;
+
+    /// <summary>
+    /// Each LA's knowledge at its last audit (the public's closure then, and the cells it alone knew beyond it: its own,
+    /// those shown only to it, and what it worked out from them), so that a round re-audits only the LAs that could now
+    /// have a leak. Hiding a cell only ever shrinks what a reader can work out.
+    /// </summary>
+    private sealed class Knowledge(int cellCount, int audienceCount)
+    {
+        /// <summary>The audit each LA was last audited in (an index into <see cref="PublicAt"/>).</summary>
+        public int[] AuditedAt { get; } = new int[audienceCount];
+
+        /// <summary>The public's closure after each audit.</summary>
+        public List<bool[]> PublicAt { get; } = [];
+
+        /// <summary>Whether the protected cells in the public's closure after each audit have been tested yet.</summary>
+        public List<bool> PublicTested { get; } = [];
+
+        /// <summary>Each LA's cells beyond the public's closure at its last audit.</summary>
+        public List<int>[] Private { get; } = [.. Enumerable.Range(0, audienceCount).Select(_ => new List<int>())];
+
+        /// <summary>Per cell, the LAs whose <see cref="Private"/> holds it.</summary>
+        public List<int>?[] Knowers { get; } = new List<int>?[cellCount];
+
+        /// <summary>Per last-audit group, protected cells not tested because the public worked them out: tested again next time.</summary>
+        public Dictionary<int, List<int>> Deferred { get; } = [];
+
+        /// <summary>Per cell hidden during secondary suppression, the last audit before it was hidden (else -1).</summary>
+        public int[] HiddenAfter { get; } = [.. Enumerable.Repeat(-1, cellCount)];
+
+        public void Record(int audience, List<int> learnt)
+        {
+            AuditedAt[audience] = PublicAt.Count - 1;
+            foreach (var c in Private[audience])
+            {
+                Knowers[c]!.Remove(audience);
+            }
+
+            Private[audience].Clear();
+            Private[audience].AddRange(learnt);
+            foreach (var c in learnt)
+            {
+                (Knowers[c] ??= []).Add(audience);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds the LAs (not yet in <paramref name="audiences"/>) that could now work out a protected cell they do not own,
+    /// given the cells <paramref name="hidden"/> since the last audit. Take an LA that had no leak at its last audit n.
+    /// A protected cell it works out now is either hidden since n, or was protected at n and in the public's closure
+    /// then (else it was beyond the LA's knowledge then, or it was a leak of the LA's). Consider the first protected
+    /// cell not its own that it works out: the other cells of the relation it comes from are known to the LA at that
+    /// point, so none is protected unless the LA owns it, and each was known at n (in the public's closure then, or
+    /// among the cells the LA alone knew). An LA for which no such cell has such a relation has no leak now; the test
+    /// is necessary, not sufficient, so no LA that could leak is left out. Each cell is tested once against each
+    /// group of LAs last audited together: cells protected later only make the test harder to pass.
+    /// </summary>
+    private void AddAudiencesThatCouldWorkOut(List<int> hidden, HashSet<int> audiences, bool[] publicNow)
+    {
+        var k = knowledge!;
+        var audits = new SortedSet<int>();
+        for (var a = 0; a < k.AuditedAt.Length; a++)
+        {
+            if (!audiences.Contains(a))
+            {
+                audits.Add(k.AuditedAt[a]);
+            }
+        }
+
+        var index = MemberOf();
+        var unknown = new List<int>();
+        var candidates = new List<int>();
+        foreach (var n in audits)
+        {
+            var publicThen = k.PublicAt[n];
+            candidates.Clear();
+            candidates.AddRange(hidden);
+            if (k.Deferred.Remove(n, out var deferred))
+            {
+                candidates.AddRange(deferred);
+            }
+
+            if (!k.PublicTested[n])
+            {
+                k.PublicTested[n] = true;
+                for (var c = 0; c < cells.Count; c++)
+                {
+                    if (publicThen[c] && cells[c].Protected && k.HiddenAfter[c] < n)
+                    {
+                        candidates.Add(c);
+                    }
+                }
+            }
+
+            foreach (var y in candidates)
+            {
+                if (publicNow[y])
+                {
+                    // The public works it out now, so it is no LA's leak now; it may be later, once complements close
+                    // the public's way to it.
+                    if (!k.Deferred.TryGetValue(n, out var later))
+                    {
+                        k.Deferred[n] = later = [];
+                    }
+
+                    later.Add(y);
+                    continue;
+                }
+
+                foreach (var r in index[y])
+                {
+                    // Who could know every other cell of the relation before working out y (null: anyone).
+                    HashSet<int>? who = null;
+                    foreach (var x in relations[r].Cells)
+                    {
+                        if (x != y && !publicNow[x] && KnownBefore(x, y, r, publicThen, k) is { } could)
+                        {
+                            if (who is null)
+                            {
+                                who = could;
+                            }
+                            else
+                            {
+                                who.IntersectWith(could);
+                            }
+
+                            if (who.Count == 0)
+                            {
+                                break;
+                            }
+                        }
+                    }
+
+                    var owns = cells[y].Owner;
+                    if (who is null)
+                    {
+                        for (var a = 0; a < k.AuditedAt.Length; a++)
+                        {
+                            if (k.AuditedAt[a] == n && owns != a)
+                            {
+                                audiences.Add(a);
+                            }
+                        }
+
+                        continue;
+                    }
+
+                    foreach (var a in who)
+                    {
+                        if (a >= 0 && k.AuditedAt[a] == n && owns != a)
+                        {
+                            audiences.Add(a);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The LAs that could know <paramref name="x"/> before working out any protected cell they do not own (null:
+    /// anyone). Shown to everyone: anyone. Protected: its owner. Shown to one LA: that LA, or any LA that could work
+    /// it out from another relation than <paramref name="via"/> whose other cells it could know (judged by what it
+    /// knew at its last audit; <paramref name="y"/> is not known yet).
+    /// </summary>
+    private HashSet<int>? KnownBefore(int x, int y, int via, bool[] publicThen, Knowledge k, bool deeper = true)
+    {
+        var cell = cells[x];
+        if (cell.Protected)
+        {
+            return cell.Owner >= 0 ? [cell.Owner] : [];
+        }
+
+        if (!cell.Hidden && cell.VisibleOnlyTo == Public)
+        {
+            return null;
+        }
+
+        var could = new HashSet<int>();
+        if (!cell.Hidden && cell.VisibleOnlyTo >= 0)
+        {
+            could.Add(cell.VisibleOnlyTo);
+        }
+
+        if (!deeper)
+        {
+            // Known at the last audit: in the public's closure then (anyone), or to the LAs that alone knew it.
+            if (publicThen[x])
+            {
+                return null;
+            }
+
+            if (k.Knowers[x] is { } knowers)
+            {
+                could.UnionWith(knowers);
+            }
+
+            return could;
+        }
+
+        foreach (var s in MemberOf()[x])
+        {
+            if (s == via)
+            {
+                continue;
+            }
+
+            HashSet<int>? who = null;
+            var none = false;
+            foreach (var z in relations[s].Cells)
+            {
+                if (z == x)
+                {
+                    continue;
+                }
+
+                if (z == y)
+                {
+                    none = true;
+                    break;
+                }
+
+                if (KnownBefore(z, y, s, publicThen, k, deeper: false) is { } zc)
+                {
+                    if (who is null)
+                    {
+                        who = [.. zc];
+                    }
+                    else
+                    {
+                        who.IntersectWith(zc);
+                    }
+
+                    if (who.Count == 0)
+                    {
+                        none = true;
+                        break;
+                    }
+                }
+            }
+
+            if (none)
+            {
+                continue;
+            }
+
+            if (who is null)
+            {
+                return null;
+            }
+
+            could.UnionWith(who);
+        }
+
+        return could;
     }
 
     /// <summary>
@@ -249,30 +516,6 @@ public sealed class DisclosureTable
     /// <summary>Cells protected since <see cref="HideRatesOfHiddenCounts"/> last ran (null: look at every ratio).</summary>
     private List<int>? protectedSinceRates;
 
-    /// <summary>The LAs that own, or are alone shown, a cell of a relation of one of <paramref name="hidden"/>.</summary>
-    private void AddAudiencesAround(List<int> hidden, HashSet<int> audiences)
-    {
-        var index = MemberOf();
-        foreach (var c in hidden)
-        {
-            foreach (var r in index[c])
-            {
-                foreach (var x in relations[r].Cells)
-                {
-                    if (cells[x].Owner >= 0)
-                    {
-                        audiences.Add(cells[x].Owner);
-                    }
-
-                    if (cells[x].VisibleOnlyTo >= 0)
-                    {
-                        audiences.Add(cells[x].VisibleOnlyTo);
-                    }
-                }
-            }
-        }
-    }
-
     /// <summary>What one more complement that a relation will need costs, in units of a cell's cost (an LA count's value).</summary>
     private const double CascadePenalty = 1_000;
 
@@ -295,7 +538,7 @@ public sealed class DisclosureTable
     /// elimination continues from the relations they touch, and the changes are undone before the next LA (an undo
     /// log, not a copy of every array per LA: that was most of the build's disclosure time).
     /// </summary>
-    private List<Leak> Leaks(HashSet<int>? only = null)
+    private List<Leak> Leaks(HashSet<int>? only = null, Knowledge? track = null, List<int>? hiddenSince = null)
     {
         var index = MemberOf();
         var leaks = new List<Leak>();
@@ -309,6 +552,13 @@ public sealed class DisclosureTable
         tainted = buffers.Tainted;
         Array.Clear(tainted);
         Propagate(Public, known, values, unknown, all, leaks, null);
+        track?.PublicAt.Add((bool[])known.Clone());
+        track?.PublicTested.Add(false);
+        if (hiddenSince is not null && only is not null)
+        {
+            AddAudiencesThatCouldWorkOut(hiddenSince, only, known);
+        }
+
         var byAudience = AudienceCells();
         var undo = new Undo();
         for (var audience = 0; audience < audienceNames.Count; audience++)
@@ -331,6 +581,8 @@ public sealed class DisclosureTable
             }
 
             Propagate(audience, known, values, unknown, touched, leaks, undo);
+            LaAudits++;
+            track?.Record(audience, undo.Cells);
             undo.Restore(known, unknown, tainted);
         }
 
@@ -360,6 +612,10 @@ public sealed class DisclosureTable
         }
 
         c.Hidden = true;
+        if (knowledge is not null)
+        {
+            knowledge.HiddenAfter[cell] = knowledge.PublicAt.Count - 1;
+        }
     }
 
     /// <summary>The working arrays of an audit, and the public's starting point (shown cells, unknowns per relation).</summary>
