@@ -31,7 +31,7 @@ public sealed class DisclosureTable
     private readonly List<Cell> cells = [];
     private readonly List<Relation> relations = [];
     private readonly List<string> audienceNames = [];
-    private List<int>[]? memberOf;
+    private int[][]? memberOf;
 
     private sealed class Cell
     {
@@ -489,16 +489,35 @@ public sealed class DisclosureTable
     {
         var hidden = new List<int>();
         var index = MemberOf();
-        IEnumerable<int> candidates = protectedSinceRates is null
-            ? Enumerable.Range(0, relations.Count)
-            : protectedSinceRates.SelectMany(c => index[c]).Distinct().Order();
-        var next = new List<int>();
-        foreach (var r in candidates)
+        List<int> candidates;
+        if (protectedSinceRates is null)
         {
+            candidates = [.. Enumerable.Range(0, relations.Count)];
+        }
+        else
+        {
+            candidates = [];
+            foreach (var c in protectedSinceRates)
+            {
+                candidates.AddRange(index[c]);
+            }
+
+            candidates.Sort();
+        }
+
+        var next = new List<int>();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var r = candidates[i];
+            if (i > 0 && candidates[i - 1] == r)
+            {
+                continue;
+            }
+
             var relation = relations[r];
             var rate = cells[relation.Result];
             if (relation.IsRatio && !rate.Hidden && !double.IsPositiveInfinity(rate.Cost)
-                && relation.Terms.Any(t => cells[t].Hidden && cells[t].Protected))
+                && (IsProtectedAndHidden(relation.Terms[0]) || IsProtectedAndHidden(relation.Terms[1])))
             {
                 Hide(relation.Result);
                 rate.Protected = true;
@@ -511,6 +530,8 @@ public sealed class DisclosureTable
         // Only a cell protected since this ran can make another rate "computed from" a suppressed figure.
         protectedSinceRates = next;
         return hidden;
+
+        bool IsProtectedAndHidden(int cell) => cells[cell].Hidden && cells[cell].Protected;
     }
 
     /// <summary>Cells protected since <see cref="HideRatesOfHiddenCounts"/> last ran (null: look at every ratio).</summary>
@@ -715,7 +736,7 @@ public sealed class DisclosureTable
         return byAudienceCache = byAudience;
     }
 
-    private static void Learn(int cell, decimal value, bool[] known, decimal[] values, int[] unknown, List<int>[] index, List<int> touched, Undo? undo)
+    private static void Learn(int cell, decimal value, bool[] known, decimal[] values, int[] unknown, int[][] index, List<int> touched, Undo? undo)
     {
         known[cell] = true;
         values[cell] = value;
@@ -857,7 +878,7 @@ public sealed class DisclosureTable
         return Best(candidates, leak, index);
     }
 
-    private int? Best(List<(int Cell, int Relation)> candidates, Leak leak, List<int>[] index)
+    private int? Best(List<(int Cell, int Relation)> candidates, Leak leak, int[][] index)
     {
         int? best = null;
         var bestScore = double.PositiveInfinity;
@@ -886,7 +907,7 @@ public sealed class DisclosureTable
     /// How many more complements the relations of <paramref name="cell"/> (other than <paramref name="except"/>)
     /// would need once it is hidden, less how many they need now: negative when hiding it also closes another leak.
     /// </summary>
-    private double NewNeeds(int cell, int except, List<int>[] index, bool followRates = true)
+    private double NewNeeds(int cell, int except, int[][] index, bool followRates = true)
     {
         var total = 0.0;
         foreach (var r in index[cell])
@@ -958,7 +979,7 @@ public sealed class DisclosureTable
             else
             {
                 leaky = Leaky(summary.UnknownPublic + add, summary.ProtectedPublic + add, k);
-                var hidingOwnerSeen = hidingOwner >= 0 && summary.OwnerAt.ContainsKey(hidingOwner);
+                var hidingOwnerSeen = hidingOwner >= 0 && summary.HasOwner(hidingOwner);
                 if (summary.MaxOwned >= summary.UnknownPublic - 1)
                 {
                     // Otherwise no owner can be left with a single unknown: each owns too few of them (England's
@@ -989,8 +1010,17 @@ public sealed class DisclosureTable
         static bool Leaky(int unknown, int protectedUnknown, int k) => unknown + k == 1 && (k == 1 || protectedUnknown == 1);
     }
 
+    /// <param name="OwnerBits">The owners in <paramref name="Owners"/> as a bit set (null when there are none).</param>
     private sealed record NeedSummary(int RestrictedTo, int UnknownPublic, int ProtectedPublic, int UnknownToRestricted, int ProtectedToRestricted,
-        List<(int Owner, int Owned, int OwnedProtected)> Owners, Dictionary<int, int> OwnerAt, int MaxOwned);
+        (int Owner, int Owned, int OwnedProtected)[] Owners, ulong[]? OwnerBits, int MaxOwned)
+    {
+        public bool HasOwner(int owner) => OwnerBits is not null && (OwnerBits[owner >> 6] & (1UL << (owner & 63))) != 0;
+    }
+
+    /// <summary>Summarise's working list and each audience's place in it (-1: none); reused, as summaries are made
+    /// again each time a cell of the relation is hidden (England's relations have 150 owners).</summary>
+    private readonly List<(int Owner, int Owned, int OwnedProtected)> ownersScratch = [];
+    private int[] ownerSlot = [];
 
     /// <summary>Per relation, cached within a round of complement selection and dropped when one of its cells is hidden.</summary>
     private NeedSummary?[] needSummaries = [];
@@ -1009,8 +1039,13 @@ public sealed class DisclosureTable
         }
 
         int unknownPublic = 0, protectedPublic = 0, unknownRestricted = 0, protectedRestricted = 0;
-        var owners = new List<(int Owner, int Owned, int OwnedProtected)>();
-        var ownerAt = new Dictionary<int, int>();
+        var owners = ownersScratch;
+        owners.Clear();
+        if (ownerSlot.Length != audienceNames.Count)
+        {
+            ownerSlot = [.. Enumerable.Repeat(-1, audienceNames.Count)];
+        }
+
         foreach (var c in relation.Cells)
         {
             var cell = cells[c];
@@ -1027,11 +1062,12 @@ public sealed class DisclosureTable
                 protectedRestricted += cell.Protected ? 1 : 0;
             }
 
-            if (cell.Owner >= 0)
+            if (cell.Owner >= 0 && cell.Owner < ownerSlot.Length)
             {
-                if (!ownerAt.TryGetValue(cell.Owner, out var i))
+                var i = ownerSlot[cell.Owner];
+                if (i < 0)
                 {
-                    ownerAt[cell.Owner] = owners.Count;
+                    ownerSlot[cell.Owner] = owners.Count;
                     owners.Add((cell.Owner, 1, cell.Protected ? 1 : 0));
                 }
                 else
@@ -1042,12 +1078,15 @@ public sealed class DisclosureTable
         }
 
         var maxOwned = 0;
+        ulong[]? bits = owners.Count == 0 ? null : new ulong[(ownerSlot.Length + 63) >> 6];
         foreach (var o in owners)
         {
             maxOwned = Math.Max(maxOwned, o.Owned);
+            ownerSlot[o.Owner] = -1;
+            bits![o.Owner >> 6] |= 1UL << (o.Owner & 63);
         }
 
-        return new NeedSummary(restrictedTo, unknownPublic, protectedPublic, unknownRestricted, protectedRestricted, owners, ownerAt, maxOwned);
+        return new NeedSummary(restrictedTo, unknownPublic, protectedPublic, unknownRestricted, protectedRestricted, [.. owners], bits, maxOwned);
     }
 
     /// <summary>What the audience is given: shown cells (to everyone or to it) and its own.</summary>
@@ -1061,7 +1100,7 @@ public sealed class DisclosureTable
     /// Hiding a rate is pointless while its numerator and denominator are shown: the reader divides. (A count hidden
     /// as a complement may still be exposed by another sum; the next round hides a complement there, and so on.)
     /// </summary>
-    private bool RecoveredAtOnce(int cell, int relation, int audience, List<int>[] index)
+    private bool RecoveredAtOnce(int cell, int relation, int audience, int[][] index)
     {
         foreach (var r in index[cell])
         {
@@ -1075,24 +1114,47 @@ public sealed class DisclosureTable
         return false;
     }
 
-    private List<int>[] MemberOf()
+    private int[][] MemberOf()
     {
         if (memberOf is not null)
         {
             return memberOf;
         }
 
-        var index = new List<int>[cells.Count];
-        for (var i = 0; i < index.Length; i++)
-        {
-            index[i] = [];
-        }
-
+        // Counted first, then filled: one array per cell (a list per cell and a set per relation were a fifth of what
+        // secondary suppression allocated). A cell twice in one relation is listed once.
+        var counts = new int[cells.Count];
+        var last = new int[cells.Count];
+        Array.Fill(last, -1);
         for (var r = 0; r < relations.Count; r++)
         {
-            foreach (var c in relations[r].Cells.Distinct())
+            foreach (var c in relations[r].Cells)
             {
-                index[c].Add(r);
+                if (last[c] != r)
+                {
+                    last[c] = r;
+                    counts[c]++;
+                }
+            }
+        }
+
+        var index = new int[cells.Count][];
+        for (var i = 0; i < index.Length; i++)
+        {
+            index[i] = counts[i] == 0 ? [] : new int[counts[i]];
+            counts[i] = 0;
+        }
+
+        Array.Fill(last, -1);
+        for (var r = 0; r < relations.Count; r++)
+        {
+            foreach (var c in relations[r].Cells)
+            {
+                if (last[c] != r)
+                {
+                    last[c] = r;
+                    index[c][counts[c]++] = r;
+                }
             }
         }
 
