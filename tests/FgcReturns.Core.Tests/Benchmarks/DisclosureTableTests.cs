@@ -187,4 +187,37 @@ public class DisclosureTableTests
         t.IsHidden(rate).ShouldBeTrue();
         t.IsHidden(den).ShouldBeFalse();
     }
+
+    [Fact]
+    public void SuppressComplements_ComplementInEnglandsTotal_ReauditsOnlyTheLasThatCouldWorkItOut()
+    {
+        // Arrange: 20 LAs, each owning one count; England's total is published. LA 0's count (3) is small. The public
+        // works it out (England minus the others), so LA 1's 10 (the cheapest) is hidden. Then LA 0, which knows its own
+        // 3, works out LA 1's 10, and LA 1 works out LA 0's 3, so LA 2's 11 is hidden too. Only LAs 0 and 1 could work
+        // out a figure of England's total after the first complement (its other unknown is their own), and no LA after
+        // the second (two other owners' figures unknown), so after the first full audit only LAs 0 and 1 are
+        // re-audited (twice: they had leaks), then every LA once to confirm.
+        var t = new DisclosureTable();
+        var counts = new List<int>();
+        for (var i = 0; i < 20; i++)
+        {
+            var la = t.AddAudience($"LA {i}");
+            counts.Add(i == 0
+                ? t.AddCell("LA 0 count", 3, hidden: true, cost: 3, owner: la)
+                : t.AddCell($"LA {i} count", 9 + i, hidden: false, cost: 9 + i, owner: la));
+        }
+
+        var england = t.AddCell("England", 3 + Enumerable.Range(1, 19).Sum(i => 9 + i), hidden: false, cost: 10_000_000);
+        t.AddSum("England total", england, counts);
+
+        // Act
+        var left = t.SuppressComplements();
+        var laAudits = t.LaAudits;
+
+        // Assert
+        left.ShouldBeEmpty();
+        t.Audit().ShouldBeEmpty();
+        counts.Where(t.IsSecondary).ShouldBe([counts[1], counts[2]]);
+        laAudits.ShouldBe(20 + 2 + 2 + 20); // re-auditing every owner of a cell in a relation of a complement: 80
+    }
 }
