@@ -237,7 +237,7 @@ public static class CircuitLoad
         using var scope = portal.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<FgcDbContext>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<FgcUser>>();
-        var returns = await db.Returns.AsNoTracking().Where(r => r.Collection!.Period == "2025-26")
+        var returns = await db.Returns.AsNoTracking().Where(r => r.Collection!.Period == TestData.OpenPeriod)
             .OrderBy(r => r.LaCode).Select(r => new { r.Id, r.LaCode }).Take(count).ToListAsync();
         var leads = new List<(string, int)>();
         foreach (var ret in returns)

@@ -25,7 +25,7 @@ namespace FgcReturns.Benchmarks;
 /// </summary>
 internal static class IntakeTimings
 {
-    private const string Lead = "lead.medway@fgc.example";
+    private const string Lead = TestData.Users.MedwayLead;
 
     public static async Task<IEnumerable<(string Measure, string Figure)>> PatchAsync(TestDatabaseServer server, int patches)
     {
@@ -40,7 +40,7 @@ internal static class IntakeTimings
             var lead = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<FgcUser>>().CreateAsync(user);
             secret = (await scope.ServiceProvider.GetRequiredService<ApiClientService>().CreateAsync(lead, null, "Harness", 12)).Value!.Secret;
             var ret = await scope.ServiceProvider.GetRequiredService<FgcDbContext>().Returns.AsNoTracking().Include(r => r.Collection)
-                .SingleAsync(r => r.LaCode == "887" && r.Collection!.Period == "2025-26");
+                .SingleAsync(r => r.LaCode == TestData.Medway && r.Collection!.Period == TestData.OpenPeriod);
             returnId = ret.Id;
             definition = scope.ServiceProvider.GetRequiredService<SurveyDefinitionCatalog>().Get(ret.Collection!.SurveyId, ret.Collection.DefinitionVersion)!;
         }

@@ -4,6 +4,7 @@ using FgcReturns.Core.Demo;
 using FgcReturns.Core.PeerInsight;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Validation;
+using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -36,7 +37,7 @@ internal static class PeerTimings
         var panel = await TimeAsync(runs, async () =>
         {
             await using var db = await factory.CreateDbContextAsync();
-            position = await new PeerPositionService(new PeerBenchmarkQuery(db, cache), db).ComputeAsync(definition, collection, "887", values);
+            position = await new PeerPositionService(new PeerBenchmarkQuery(db, cache), db).ComputeAsync(definition, collection, TestData.Medway, values);
         });
         if (position is null)
         {
@@ -47,7 +48,7 @@ internal static class PeerTimings
         {
             await using var db = await factory.CreateDbContextAsync();
             using var empty = new MemoryCache(new MemoryCacheOptions());
-            await new PeerPositionService(new PeerBenchmarkQuery(db, empty), db).ComputeAsync(definition, collection, "887", values);
+            await new PeerPositionService(new PeerBenchmarkQuery(db, empty), db).ComputeAsync(definition, collection, TestData.Medway, values);
         });
         results.Add(($"Where you would sit, one return ({position.Rows.Count} indicators against {position.Period}; ms, median / p95 of {runs})",
             $"{Percentile(panel, 0.5):F2} / {Percentile(panel, 0.95):F2} (target 20); first after a new build {Percentile(panelCold, 0.5):F2} / {Percentile(panelCold, 0.95):F2}"));
@@ -58,13 +59,13 @@ internal static class PeerTimings
         var load = await TimeAsync(runs, async () =>
         {
             await using var db = await factory.CreateDbContextAsync();
-            reference = await new PeerBenchmarkQuery(db, cache).ReferenceAsync(definition, collection, "887");
+            reference = await new PeerBenchmarkQuery(db, cache).ReferenceAsync(definition, collection, TestData.Medway);
         });
         var loadCold = await TimeAsync(runs, async () =>
         {
             await using var db = await factory.CreateDbContextAsync();
             using var empty = new MemoryCache(new MemoryCacheOptions());
-            await new PeerBenchmarkQuery(db, empty).ReferenceAsync(definition, collection, "887");
+            await new PeerBenchmarkQuery(db, empty).ReferenceAsync(definition, collection, TestData.Medway);
         });
         results.Add(($"Peer reference for one return ({reference?.Measures.Count ?? 0} measures; ms, median / p95 of {runs})",
             $"{Percentile(load, 0.5):F2} / {Percentile(load, 0.95):F2}; first after a new build {Percentile(loadCold, 0.5):F2} / {Percentile(loadCold, 0.95):F2}"));

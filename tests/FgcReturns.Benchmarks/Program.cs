@@ -239,7 +239,7 @@ foreach (var (name, make) in !exportsToo ? [] : new (string, Func<Task<ExportFil
 {
     ("National workbook, unsuppressed", () => exports.NationalWorkbookAsync(SurveyId, BenchmarkKind.Final, DisclosureView.Unsuppressed)),
     ("National workbook, suppressed", () => exports.NationalWorkbookAsync(SurveyId, BenchmarkKind.Final, DisclosureView.Suppressed)),
-    ("LA workbook (Medway)", () => exports.LaWorkbookAsync(SurveyId, "887")),
+    ("LA workbook (Medway)", () => exports.LaWorkbookAsync(SurveyId, TestData.Medway)),
     ("Open data CSV (all years, all LAs)", () => exports.OpenDataAsync(SurveyId, metadata: false)),
 })
 {

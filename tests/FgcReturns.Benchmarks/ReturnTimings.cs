@@ -21,7 +21,7 @@ namespace FgcReturns.Benchmarks;
 /// </summary>
 internal static class ReturnTimings
 {
-    private const string Lead = "lead.medway@fgc.example";
+    private const string Lead = TestData.Users.MedwayLead;
 
     public static IEnumerable<(string Measure, string Figure)> Validation(SurveyDefinitionCatalog catalog, int runs)
     {
@@ -60,7 +60,7 @@ internal static class ReturnTimings
             lead = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<FgcUser>>().CreateAsync(user);
             var db = scope.ServiceProvider.GetRequiredService<FgcDbContext>();
             var ret = await db.Returns.AsNoTracking().Include(r => r.Collection)
-                .SingleAsync(r => r.LaCode == "887" && r.Collection!.Period == "2025-26");
+                .SingleAsync(r => r.LaCode == TestData.Medway && r.Collection!.Period == TestData.OpenPeriod);
             returnId = ret.Id;
 
             // Fill the return first, so each timed save works on a full return (as late in the collection).

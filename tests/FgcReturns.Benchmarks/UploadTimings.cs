@@ -3,6 +3,7 @@ using System.Globalization;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Tests.Builders;
 using FgcReturns.Core.Uploads;
+using FgcReturns.TestSupport;
 
 namespace FgcReturns.Benchmarks;
 
@@ -13,7 +14,7 @@ namespace FgcReturns.Benchmarks;
 /// </summary>
 internal static class UploadTimings
 {
-    private static readonly UploadExpectation Medway = new("887", 7, "1.0", "Medway", "FGC annual return 2024 to 2025");
+    private static readonly UploadExpectation Medway = new(TestData.Medway, 7, "1.0", "Medway", "FGC annual return 2024 to 2025");
 
     public static int Run(string repositoryRoot)
     {

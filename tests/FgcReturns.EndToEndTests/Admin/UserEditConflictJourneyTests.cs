@@ -1,5 +1,6 @@
 using FgcReturns.Core.Identity;
 using FgcReturns.IntegrationTests;
+using FgcReturns.TestSupport;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,10 +17,10 @@ public sealed class UserEditConflictJourneyTests(PortalFixture portal) : IClassF
         // Arrange: both administrators open the analyst's page.
         const string second = "admin.two@fgc.example";
         await CreateAdministratorAsync(second);
-        var analystId = await portal.Factory.WithDbAsync(db => db.Users.Where(u => u.Email == "analyst@fgc.example").Select(u => u.Id).SingleAsync());
+        var analystId = await portal.Factory.WithDbAsync(db => db.Users.Where(u => u.Email == TestData.Users.Analyst).Select(u => u.Id).SingleAsync());
         var first = await portal.NewPageAsync();
         var other = await portal.NewPageAsync();
-        await first.SignInAsync("admin@fgc.example");
+        await first.SignInAsync(TestData.Users.Administrator);
         await other.SignInAsync(second);
         await first.GotoAsync($"/admin/users/{analystId}");
         await other.GotoAsync($"/admin/users/{analystId}");
@@ -37,7 +38,7 @@ public sealed class UserEditConflictJourneyTests(PortalFixture portal) : IClassF
         await Assertions.Expect(summary).ToContainTextAsync($"Not saved: {second} changed their access from Analyst to Administrator");
         await Assertions.Expect(first.Locator("main dl")).ToContainTextAsync("Administrator");
         await Assertions.Expect(first.GetByLabel("LA data lead")).ToBeCheckedAsync();
-        await Assertions.Expect(first.GetByLabel("Local authority")).ToHaveValueAsync("887");
+        await Assertions.Expect(first.GetByLabel("Local authority")).ToHaveValueAsync(TestData.Medway);
         // GOV.UK Frontend's conditional reveal puts aria-expanded on the checked "LA data lead" radio, which axe flags on
         // every page with that radio checked (not this change's doing; noted for the lead). Everything else must pass.
         (await first.AccessibilityViolationsAsync()).Where(v => !v.StartsWith("aria-allowed-attr:", StringComparison.Ordinal) || !v.EndsWith(" at #role", StringComparison.Ordinal)).ShouldBeEmpty();

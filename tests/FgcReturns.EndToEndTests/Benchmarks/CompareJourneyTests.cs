@@ -1,5 +1,6 @@
 using FgcReturns.Core.Benchmarks;
 using FgcReturns.IntegrationTests;
+using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -20,12 +21,12 @@ public sealed class CompareJourneyTests(PortalFixture portal) : IClassFixture<Po
         // Act and assert: Medway's data lead opens the compare page, which starts on the latest year with accepted
         // figures (2024-25, not the open 2025-26), and can switch year: Medway beside England, region and neighbours.
         var lead = await portal.NewPageAsync();
-        await lead.SignInAsync("lead.medway@fgc.example");
+        await lead.SignInAsync(TestData.Users.MedwayLead);
         await lead.GotoAsync("/compare");
         await Assertions.Expect(lead.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Compare Medway, 2024-25");
-        await lead.GetByRole(AriaRole.Navigation, new() { Name = "Reporting year" }).GetByRole(AriaRole.Link, new() { Name = "2025-26" }).ClickAsync();
+        await lead.GetByRole(AriaRole.Navigation, new() { Name = "Reporting year" }).GetByRole(AriaRole.Link, new() { Name = TestData.OpenPeriod }).ClickAsync();
         await Assertions.Expect(lead.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Compare Medway, 2025-26");
-        await lead.GetByRole(AriaRole.Navigation, new() { Name = "Reporting year" }).GetByRole(AriaRole.Link, new() { Name = "2024-25" }).ClickAsync();
+        await lead.GetByRole(AriaRole.Navigation, new() { Name = "Reporting year" }).GetByRole(AriaRole.Link, new() { Name = TestData.PreviousPeriod }).ClickAsync();
         await Assertions.Expect(lead.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Compare Medway, 2024-25");
         var first = lead.Locator("main section[aria-labelledby^='m-']").First;
         var summary = first.Locator(".govuk-summary-list");
@@ -34,7 +35,7 @@ public sealed class CompareJourneyTests(PortalFixture portal) : IClassFixture<Po
         var measureKey = (await first.GetAttributeAsync("aria-labelledby"))!["m-".Length..];
         var (england, threshold) = await portal.Factory.WithDbAsync(async db =>
         {
-            var collectionId = await db.Collections.Where(c => c.Period == "2024-25").Select(c => c.Id).SingleAsync();
+            var collectionId = await db.Collections.Where(c => c.Period == TestData.PreviousPeriod).Select(c => c.Id).SingleAsync();
             var area = await db.Set<BenchmarkAreaValue>().AsNoTracking()
                 .SingleAsync(a => a.BuildId == build.BuildId && a.CollectionId == collectionId && a.MeasureKey == measureKey && a.AreaLevel == AreaLevel.National);
             return (area, (await db.Set<BenchmarkBuild>().SingleAsync(b => b.Id == build.BuildId)).SuppressionThreshold);
@@ -53,7 +54,7 @@ public sealed class CompareJourneyTests(PortalFixture portal) : IClassFixture<Po
 
         // An analyst sees the build history.
         var analyst = await portal.NewPageAsync();
-        await analyst.SignInAsync("analyst@fgc.example");
+        await analyst.SignInAsync(TestData.Users.Analyst);
         await analyst.GotoAsync("/benchmarks");
         await Assertions.Expect(analyst.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
         await Assertions.Expect(analyst.Locator("main")).ToContainTextAsync("Succeeded");
@@ -72,7 +73,7 @@ public sealed class CompareJourneyTests(PortalFixture portal) : IClassFixture<Po
         var violations = new List<string>();
         var lead = await portal.NewPageAsync();
         await lead.SetViewportSizeAsync(320, 900);
-        await lead.SignInAsync("lead.medway@fgc.example");
+        await lead.SignInAsync(TestData.Users.MedwayLead);
 
         // Act
         await lead.GotoAsync("/compare");
@@ -84,7 +85,7 @@ public sealed class CompareJourneyTests(PortalFixture portal) : IClassFixture<Po
 
         var analyst = await portal.NewPageAsync();
         await analyst.SetViewportSizeAsync(320, 900);
-        await analyst.SignInAsync("analyst@fgc.example");
+        await analyst.SignInAsync(TestData.Users.Analyst);
         await analyst.GotoAsync("/benchmarks");
         await Assertions.Expect(analyst.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
         var benchmarksScrollSideways = await analyst.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > document.documentElement.clientWidth");

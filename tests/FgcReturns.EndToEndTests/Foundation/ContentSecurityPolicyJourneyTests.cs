@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using FgcReturns.IntegrationTests;
+using FgcReturns.TestSupport;
 using Microsoft.Playwright;
 
 namespace FgcReturns.EndToEndTests.Foundation;
@@ -14,7 +15,7 @@ public sealed class ContentSecurityPolicyJourneyTests(PortalFixture portal) : IC
     public async Task Journey_UnderTheContentSecurityPolicy_AutosavesShowsErrorsAndNothingIsBlocked()
     {
         // Arrange: record every policy violation the browser reports, from before any page script runs.
-        var ret = await portal.Factory.OpenReturnAsync("887");
+        var ret = await portal.Factory.OpenReturnAsync(TestData.Medway);
         var page = await portal.NewPageAsync();
         await page.Context.AddInitScriptAsync(
             "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));");
@@ -26,7 +27,7 @@ public sealed class ContentSecurityPolicyJourneyTests(PortalFixture portal) : IC
                 console.Add(message.Text);
             }
         };
-        await page.SignInAsync("lead.medway@fgc.example");
+        await page.SignInAsync(TestData.Users.MedwayLead);
         var header = (await page.GotoAsync($"/returns/{ret.Id}/upload"))!.Headers["content-security-policy"];
 
         // Act and assert: a static page's error summary, focused by GOV.UK Frontend's script.

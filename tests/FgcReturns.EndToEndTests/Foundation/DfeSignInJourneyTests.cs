@@ -64,7 +64,7 @@ public sealed class DfeSignInJourneyTests(DfeSignInPortalFixture portal) : IClas
     public async Task SignInWithDfe_InvitedMedwayLead_LandsAsMedwayLeadThenSignsOutOfBoth()
     {
         // Arrange: the demo Medway lead was invited by the portal; their DfE Sign-in account has the same address.
-        var person = portal.Provider.AddUser("dfe-browser-medway", "lead.medway@fgc.example");
+        var person = portal.Provider.AddUser("dfe-browser-medway", TestData.Users.MedwayLead);
         var page = await portal.NewPageAsync();
 
         // Act: through the provider's own pages and redirects.

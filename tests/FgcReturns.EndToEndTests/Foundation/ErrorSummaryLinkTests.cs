@@ -5,6 +5,7 @@ using FgcReturns.Core.Identity;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
 using FgcReturns.IntegrationTests;
+using FgcReturns.TestSupport;
 using Microsoft.Playwright;
 
 namespace FgcReturns.EndToEndTests.Foundation;
@@ -64,7 +65,7 @@ public sealed partial class ErrorSummaryLinkTests(PortalFixture portal) : IClass
         await portal.Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(principal, ret.Id, ReturnValuesBuilder.ValidFgc10().Build().AsChangesFromBlank(), ChangeSource.Form));
         (await portal.Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(principal, ret.Id, "Jo Lead", "Service Manager"))).Succeeded.ShouldBeTrue();
         var page = await portal.NewPageAsync();
-        await page.SignInAsync("analyst@fgc.example");
+        await page.SignInAsync(TestData.Users.Analyst);
         await page.GotoAsync($"/review/{ret.Id}");
 
         // Act and assert: no decision chosen.
@@ -86,7 +87,7 @@ public sealed partial class ErrorSummaryLinkTests(PortalFixture portal) : IClass
     {
         // Arrange
         var page = await portal.NewPageAsync();
-        await page.SignInAsync("admin@fgc.example");
+        await page.SignInAsync(TestData.Users.Administrator);
         await page.GotoAsync("/admin/users/invite");
 
         // Act
@@ -101,7 +102,7 @@ public sealed partial class ErrorSummaryLinkTests(PortalFixture portal) : IClass
     {
         // Arrange
         var page = await portal.NewPageAsync();
-        await page.SignInAsync("admin@fgc.example");
+        await page.SignInAsync(TestData.Users.Administrator);
         await page.GotoAsync("/collections/new");
 
         // Act
@@ -115,10 +116,10 @@ public sealed partial class ErrorSummaryLinkTests(PortalFixture portal) : IClass
     public async Task SetPassword_TooShortAndNotConfirmed_RulesShownFirstAndEverySummaryLinkFocusesItsField()
     {
         // Arrange: an administrator invites a new data lead, who opens the link in their email.
-        var admin = await portal.Factory.PrincipalAsync("admin@fgc.example");
+        var admin = await portal.Factory.PrincipalAsync(TestData.Users.Administrator);
         const string invited = "new.lead.e2e@medway.example";
         (await portal.Factory.WithServiceAsync<UserAdminService, Outcome<string>>(s =>
-            s.InviteAsync(admin, invited, "Sam New", new UserAccess(Roles.LaDataLead, "887"))))
+            s.InviteAsync(admin, invited, "Sam New", new UserAccess(Roles.LaDataLead, TestData.Medway))))
             .Succeeded.ShouldBeTrue();
         var email = portal.Emails().Last(m => m.To.Mailboxes.Any(b => b.Address == invited));
         var link = SetPasswordLink().Match(email.TextBody ?? "");

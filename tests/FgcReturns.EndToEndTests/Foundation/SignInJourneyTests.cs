@@ -1,3 +1,4 @@
+using FgcReturns.TestSupport;
 using Microsoft.Playwright;
 
 namespace FgcReturns.EndToEndTests.Foundation;
@@ -11,7 +12,7 @@ public sealed class SignInJourneyTests(PortalFixture portal) : IClassFixture<Por
         var page = await portal.NewPageAsync();
 
         // Act
-        await page.SignInAsync("lead.medway@fgc.example");
+        await page.SignInAsync(TestData.Users.MedwayLead);
 
         // Assert
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Medway");
@@ -32,7 +33,7 @@ public sealed class SignInJourneyTests(PortalFixture portal) : IClassFixture<Por
         var page = await portal.NewPageAsync();
 
         // Act
-        await page.SignInAsync("lead.leicester@fgc.example", "wrong-password");
+        await page.SignInAsync(TestData.Users.LeicesterLead, "wrong-password");
 
         // Assert
         var summary = page.Locator(".govuk-error-summary");
@@ -50,7 +51,7 @@ public sealed class SignInJourneyTests(PortalFixture portal) : IClassFixture<Por
 
         // Act
         var signInViolations = await page.AccessibilityViolationsAsync();
-        await page.SignInAsync("lead.leicestershire@fgc.example");
+        await page.SignInAsync(TestData.Users.LeicestershireLead);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Leicestershire");
         var homeViolations = await page.AccessibilityViolationsAsync();
 

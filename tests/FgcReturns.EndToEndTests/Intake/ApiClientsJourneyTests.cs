@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using FgcReturns.TestSupport;
 using Microsoft.Playwright;
 
 namespace FgcReturns.EndToEndTests.Intake;
@@ -11,7 +12,7 @@ namespace FgcReturns.EndToEndTests.Intake;
 /// </summary>
 public sealed class ApiClientsJourneyTests(PortalFixture portal) : IClassFixture<PortalFixture>
 {
-    private const string MedwayLead = "lead.medway@fgc.example";
+    private const string MedwayLead = TestData.Users.MedwayLead;
 
     [Theory]
     [InlineData(1280)]

@@ -1,6 +1,7 @@
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Tests.Builders;
 using FgcReturns.IntegrationTests;
+using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -15,7 +16,7 @@ namespace FgcReturns.EndToEndTests.Intake;
 /// </summary>
 public sealed class TrackerJourneyTests(PortalFixture portal) : IClassFixture<PortalFixture>
 {
-    private const string MedwayLead = "lead.medway@fgc.example";
+    private const string MedwayLead = TestData.Users.MedwayLead;
 
     /// <summary>The integration tests' tracker with known answers: 3 families, 8 children, 2 initial FGCs held.</summary>
     private static TrackerBuilder CleanTracker() => TrackerBuilder.Empty()
@@ -37,7 +38,7 @@ public sealed class TrackerJourneyTests(PortalFixture portal) : IClassFixture<Po
             UPDATE returns SET "values" = '{}'::jsonb, status = 'NotStarted'
             WHERE la_code = '887' AND collection_id = (SELECT id FROM collections WHERE period = '2025-26');
             """);
-        var ret = await portal.Factory.OpenReturnAsync("887");
+        var ret = await portal.Factory.OpenReturnAsync(TestData.Medway);
         var definition = portal.Factory.Services.GetRequiredService<SurveyDefinitionCatalog>().Get("fgc-annual", "1.1")!;
         var folder = Directory.CreateTempSubdirectory("fgc-tracker-");
         var bad = Path.Combine(folder.FullName, "tracker-with-problems.xlsx");
@@ -63,7 +64,7 @@ public sealed class TrackerJourneyTests(PortalFixture portal) : IClassFixture<Po
         await IntakePages.CheckPageAsync(page, violations);
         await IntakePages.ActivateAsync(page, page.Locator("#tracker-problems a").Last, navigates: false);
         await Assertions.Expect(page.Locator("#file")).ToBeFocusedAsync();
-        var valuesAfterProblems = (await portal.Factory.OpenReturnAsync("887")).Values;
+        var valuesAfterProblems = (await portal.Factory.OpenReturnAsync(TestData.Medway)).Values;
 
         // Act 2: the clean tracker, previewed.
         await page.Locator("#file").SetInputFilesAsync(clean);
@@ -77,7 +78,7 @@ public sealed class TrackerJourneyTests(PortalFixture portal) : IClassFixture<Po
         await IntakePages.ActivateAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Save these figures" }));
         await page.WaitForURLAsync(url => url.EndsWith($"/returns/{ret.Id}?uploaded=true", StringComparison.Ordinal));
         await IntakePages.CheckPageAsync(page, violations);
-        var saved = (await portal.Factory.OpenReturnAsync("887")).Values;
+        var saved = (await portal.Factory.OpenReturnAsync(TestData.Medway)).Values;
 
         // Assert: each problem by row and column, each linking to the file input; nothing saved from the bad file.
         problems.ShouldContain(p => p.StartsWith("Row 6, Local reference: looks like a person's name", StringComparison.Ordinal));

@@ -44,11 +44,11 @@ public sealed class LogSafetyJourneyTests(BrowserFixture browser) : IAsyncLifeti
     public async Task TypeAnswersInTheBrowser_AtTraceLogging_NoTypedValueInAnyLogLine()
     {
         // Arrange
-        var ret = await factory.OpenReturnAsync("887");
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = factory.ServerAddress.ToString() });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
-        await page.SignInAsync("lead.medway@fgc.example");
+        await page.SignInAsync(TestData.Users.MedwayLead);
         await page.WaitForURLAsync(url => !url.Contains("/account/sign-in", StringComparison.Ordinal));
 
         // Act: answers, a wrong figure and an explanation typed into the live form, each saved through the circuit.

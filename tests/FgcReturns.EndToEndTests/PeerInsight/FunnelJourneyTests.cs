@@ -1,6 +1,7 @@
 using System.Globalization;
 using FgcReturns.Core.Benchmarks;
 using FgcReturns.IntegrationTests;
+using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -17,7 +18,7 @@ namespace FgcReturns.EndToEndTests.PeerInsight;
 public sealed class FunnelJourneyTests(PortalFixture portal) : IClassFixture<PortalFixture>
 {
     private const string NorthEast = "E12000001";
-    private const string Medway = "887";
+    private const string Medway = TestData.Medway;
 
     /// <summary>The held step is fgcs_held in 1.0 (2024-25) and initial_fgcs_held in 1.1; a build may name either.</summary>
     private static readonly string[][] StepKeys = [["referrals_families"], ["families_offered"], ["families_accepted"], ["initial_fgcs_held", "fgcs_held"], ["plans_agreed"]];
@@ -33,7 +34,7 @@ public sealed class FunnelJourneyTests(PortalFixture portal) : IClassFixture<Por
         var rows = await BuildWithASmallNorthEastAsync();
         var page = await portal.NewPageAsync();
         await page.SetViewportSizeAsync(width, 900);
-        await page.SignInAsync("analyst@fgc.example");
+        await page.SignInAsync(TestData.Users.Analyst);
 
         // Act
         await page.GotoAsync("/benchmarks");
@@ -69,7 +70,7 @@ public sealed class FunnelJourneyTests(PortalFixture portal) : IClassFixture<Por
         var rows = await BuildWithASmallNorthEastAsync();
         var page = await portal.NewPageAsync();
         await page.SetViewportSizeAsync(width, 900);
-        await page.SignInAsync("lead.medway@fgc.example");
+        await page.SignInAsync(TestData.Users.MedwayLead);
 
         // Act
         await page.GotoAsync("/compare");
@@ -172,7 +173,7 @@ public sealed class FunnelJourneyTests(PortalFixture portal) : IClassFixture<Por
         return await portal.Factory.WithDbAsync(async db =>
         {
             var current = await db.Set<BenchmarkBuild>().AsNoTracking().SingleAsync(b => b.IsCurrent && b.Kind == BenchmarkKind.Final, ct);
-            var period = await db.Collections.Where(c => c.Period == "2024-25").Select(c => c.Id).SingleAsync(ct);
+            var period = await db.Collections.Where(c => c.Period == TestData.PreviousPeriod).Select(c => c.Id).SingleAsync(ct);
             var keys = StepKeys.Concat(RateKeys).SelectMany(k => k).ToArray();
             var areas = await db.Set<BenchmarkAreaValue>().AsNoTracking()
                 .Where(a => a.BuildId == current.Id && a.CollectionId == period && (keys.Contains(a.SeriesKey) || keys.Contains(a.MeasureKey))).ToListAsync(ct);

@@ -2,6 +2,7 @@ using FgcReturns.Core.Benchmarks;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
 using FgcReturns.IntegrationTests;
+using FgcReturns.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -20,13 +21,13 @@ public sealed class WhereYouWouldSitJourneyTests(PortalFixture portal) : IClassF
         var build = await portal.Factory.Services.GetRequiredService<BenchmarkBuilder>()
             .BuildAsync("fgc-annual", BenchmarkKind.Final, BenchmarkTrigger.OnDemand, ct: ct);
         build.Outcome.ShouldBe(BuildOutcome.Succeeded, build.Error);
-        var lead = await portal.Factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await portal.Factory.OpenReturnAsync("887");
+        var lead = await portal.Factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await portal.Factory.OpenReturnAsync(TestData.Medway);
         await portal.Factory.WithServiceAsync<ReturnService, SaveOutcome>(s =>
             s.SaveAsync(lead, ret.Id, ReturnValuesBuilder.ValidFgc10().Build().AsChangesFromBlank(), ChangeSource.Form, ct));
         var page = await portal.NewPageAsync();
         await page.SetViewportSizeAsync(width, 900);
-        await page.SignInAsync("lead.medway@fgc.example");
+        await page.SignInAsync(TestData.Users.MedwayLead);
 
         // Act
         await page.GotoAsync($"/returns/{ret.Id}/check");

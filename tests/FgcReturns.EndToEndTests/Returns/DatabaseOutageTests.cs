@@ -86,11 +86,11 @@ public sealed class DatabaseOutageTests(OutagePortalFixture portal) : IClassFixt
     public async Task SectionPage_DatabaseStoppedWhileTyping_SaysNotSavedKeepsTheCircuitAndSavesWhenItReturns()
     {
         // Arrange: Medway's data lead has the offers section open.
-        var ret = await portal.Factory.OpenReturnAsync("887");
+        var ret = await portal.Factory.OpenReturnAsync(TestData.Medway);
         var context = await portal.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = portal.Factory.ServerAddress.ToString() });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
-        await page.SignInAsync("lead.medway@fgc.example");
+        await page.SignInAsync(TestData.Users.MedwayLead);
         await page.GotoAsync($"/returns/{ret.Id}/sections/offers");
         await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
@@ -118,7 +118,7 @@ public sealed class DatabaseOutageTests(OutagePortalFixture portal) : IClassFixt
         // Assert: saved without a reload once the database is back.
         await Assertions.Expect(page.Locator("#save-status")).ToHaveTextAsync("Saved.", new() { Timeout = 45_000 });
         NpgsqlConnection.ClearAllPools();
-        var stored = await portal.Factory.OpenReturnAsync("887");
+        var stored = await portal.Factory.OpenReturnAsync(TestData.Medway);
         stored.Values["families_offered"].ShouldBe("50");
         stored.Values["families_accepted"].ShouldBe("37");
 

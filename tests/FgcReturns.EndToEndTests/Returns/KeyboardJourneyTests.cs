@@ -5,6 +5,7 @@ using FgcReturns.Core.Returns;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Tests.Builders;
 using FgcReturns.IntegrationTests;
+using FgcReturns.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -21,8 +22,8 @@ public sealed class KeyboardJourneyTests(PortalFixture portal) : IClassFixture<P
     private const int MaxTabStops = 400;
 
     [Theory]
-    [InlineData(320, "856", "lead.leicester@fgc.example")]
-    [InlineData(1280, "855", "lead.leicestershire@fgc.example")]
+    [InlineData(320, "856", TestData.Users.LeicesterLead)]
+    [InlineData(1280, "855", TestData.Users.LeicestershireLead)]
     public async Task ReturnAndReview_KeyboardOnly_SubmittedSentBackAndAccepted(int width, string laCode, string leadEmail)
     {
         // Arrange: last year's figures close to this year's, so only the query we cause appears.
@@ -103,7 +104,7 @@ public sealed class KeyboardJourneyTests(PortalFixture portal) : IClassFixture<P
 
         // The analyst: chase list, review, send back with a comment.
         var analyst = await NewPageAsync(width);
-        await SignInByKeyboardAsync(analyst, "analyst@fgc.example");
+        await SignInByKeyboardAsync(analyst, TestData.Users.Analyst);
         await analyst.GotoAsync($"/collections/{ret.CollectionId}");
         await CheckPageAsync(analyst, violations);
         await FollowLinkAsync(analyst, analyst.Locator($"main a[href='/review/{ret.Id}']"));

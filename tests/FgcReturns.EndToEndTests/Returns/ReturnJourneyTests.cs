@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Tests.Builders;
 using FgcReturns.IntegrationTests;
+using FgcReturns.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -19,7 +20,7 @@ public sealed partial class ReturnJourneyTests(PortalFixture portal) : IClassFix
         var answers = ReturnValuesBuilder.ValidFgc10().With("fgcs_held", "38").With("families_accepted", "60").Build();
         var page = await portal.NewPageAsync();
         var violations = new List<string>();
-        await page.SignInAsync("lead.leicester@fgc.example");
+        await page.SignInAsync(TestData.Users.LeicesterLead);
 
         // Act and assert: the task list.
         await page.GotoAsync($"/returns/{ret.Id}");

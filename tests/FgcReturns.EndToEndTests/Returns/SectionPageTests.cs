@@ -17,7 +17,7 @@ public sealed partial class SectionPageTests(PortalFixture portal) : IClassFixtu
     public async Task ServiceSection_EveryRadioAndCheckboxAnswered_AllShowSelectedLiveAndAfterReload()
     {
         // Arrange
-        var (page, ret) = await OpenAsLeadAsync("855", "lead.leicestershire@fgc.example", "service");
+        var (page, ret) = await OpenAsLeadAsync("855", TestData.Users.LeicestershireLead, "service");
 
         // Act: the four radio questions and two checkbox questions, as a person clicks them.
         await CheckAndWaitAsync(page, "service_model", "Mixed");
@@ -57,7 +57,7 @@ public sealed partial class SectionPageTests(PortalFixture portal) : IClassFixtu
     public async Task UnparseableValue_IsNeverStored_AndThePageSaysNotSavedUntilFixed()
     {
         // Arrange
-        var (page, ret) = await OpenAsLeadAsync("887", "lead.medway@fgc.example", "offers");
+        var (page, ret) = await OpenAsLeadAsync(TestData.Medway, TestData.Users.MedwayLead, "offers");
 
         // Act
         await TypeAndWaitAsync(page, "families_offered", "abc");
@@ -67,17 +67,17 @@ public sealed partial class SectionPageTests(PortalFixture portal) : IClassFixtu
         await Assertions.Expect(page.Locator("#families_offered")).ToHaveValueAsync("abc");
         await Assertions.Expect(page.Locator("#families_offered-error")).ToContainTextAsync("must be a whole number");
         await Assertions.Expect(page).ToHaveTitleAsync(new Regex("^Error: "));
-        (await portal.Factory.OpenReturnAsync("887")).Values.ShouldNotContainKey("families_offered");
+        (await portal.Factory.OpenReturnAsync(TestData.Medway)).Values.ShouldNotContainKey("families_offered");
 
         await TypeAndWaitAsync(page, "families_offered", "-5");
         await Assertions.Expect(page.Locator("#save-status")).ToHaveTextAsync(new Regex("^Not saved: Families offered an FGC must be 0 or more"));
-        (await portal.Factory.OpenReturnAsync("887")).Values.ShouldNotContainKey("families_offered");
+        (await portal.Factory.OpenReturnAsync(TestData.Medway)).Values.ShouldNotContainKey("families_offered");
 
         // Fixed: saved, and the title loses its "Error: ".
         await TypeAndWaitAsync(page, "families_offered", "50");
         await Assertions.Expect(page.Locator("#save-status")).ToHaveTextAsync("Saved.");
         await Assertions.Expect(page).Not.ToHaveTitleAsync(new Regex("^Error: "));
-        (await portal.Factory.OpenReturnAsync("887")).Values["families_offered"].ShouldBe("50");
+        (await portal.Factory.OpenReturnAsync(TestData.Medway)).Values["families_offered"].ShouldBe("50");
         var history = await portal.Factory.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
             db.AuditEvents.Where(a => a.ReturnId == ret.Id && a.ItemKey == "families_offered").Select(a => a.NewValue)));
         history.ShouldBe(["50"]);
@@ -87,7 +87,7 @@ public sealed partial class SectionPageTests(PortalFixture portal) : IClassFixtu
     public async Task TypingInAValidField_WhileAnotherHasAnError_KeepsFocusAndScrollWhereTheUserIs()
     {
         // Arrange: an error on families accepted (more than offered), shown at the top.
-        var (page, _) = await OpenAsLeadAsync("856", "lead.leicester@fgc.example", "offers");
+        var (page, _) = await OpenAsLeadAsync("856", TestData.Users.LeicesterLead, "offers");
         await TypeAndWaitAsync(page, "families_offered", "10");
         await TypeAndWaitAsync(page, "families_accepted", "20");
         await Assertions.Expect(page.Locator(".govuk-error-summary")).ToContainTextAsync("(20)");

@@ -3,6 +3,7 @@ using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
 using FgcReturns.IntegrationTests;
+using FgcReturns.TestSupport;
 using Microsoft.Playwright;
 
 namespace FgcReturns.EndToEndTests.Review;
@@ -20,11 +21,11 @@ public sealed class AnalystPageReflowTests(PortalFixture portal) : IClassFixture
         // Arrange: Leicestershire has submitted twice (so the chase list, review, history and version comparison all
         // have something to show); Medway is still in progress.
         await portal.Factory.SetPreviousYearAsync("855", ReturnValuesBuilder.PreviousFgc10().Build());
-        var lead = await portal.Factory.PrincipalAsync("lead.leicestershire@fgc.example");
+        var lead = await portal.Factory.PrincipalAsync(TestData.Users.LeicestershireLead);
         var ret = await portal.Factory.OpenReturnAsync("855");
         await portal.Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, ReturnValuesBuilder.ValidFgc10().Build().AsChangesFromBlank(), ChangeSource.Form));
         (await portal.Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(lead, ret.Id, "Jo Lead", "Service Manager"))).Succeeded.ShouldBeTrue();
-        var medway = await portal.Factory.OpenReturnAsync("887");
+        var medway = await portal.Factory.OpenReturnAsync(TestData.Medway);
         string[] analystPages =
         [
             "/", "/collections", $"/collections/{ret.CollectionId}", $"/collections/{ret.CollectionId}?status=Submitted",
@@ -36,8 +37,8 @@ public sealed class AnalystPageReflowTests(PortalFixture portal) : IClassFixture
         var problems = new List<string>();
 
         // Act
-        await VisitAsync("analyst@fgc.example", analystPages, problems);
-        await VisitAsync("admin@fgc.example", administratorPages, problems);
+        await VisitAsync(TestData.Users.Analyst, analystPages, problems);
+        await VisitAsync(TestData.Users.Administrator, administratorPages, problems);
 
         // Assert
         problems.ShouldBeEmpty();

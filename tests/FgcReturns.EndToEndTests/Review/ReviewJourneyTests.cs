@@ -4,6 +4,7 @@ using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.Tests.Builders;
 using FgcReturns.IntegrationTests;
+using FgcReturns.TestSupport;
 using Microsoft.Playwright;
 
 namespace FgcReturns.EndToEndTests.Review;
@@ -15,13 +16,13 @@ public sealed class ReviewJourneyTests(PortalFixture portal) : IClassFixture<Por
     {
         // Arrange: Leicestershire has submitted a complete return.
         await portal.Factory.SetPreviousYearAsync("855", ReturnValuesBuilder.PreviousFgc10().Build());
-        var lead = await portal.Factory.PrincipalAsync("lead.leicestershire@fgc.example");
+        var lead = await portal.Factory.PrincipalAsync(TestData.Users.LeicestershireLead);
         var ret = await portal.Factory.OpenReturnAsync("855");
         await portal.Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, ReturnValuesBuilder.ValidFgc10().Build().AsChangesFromBlank(), ChangeSource.Form));
         (await portal.Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(lead, ret.Id, "Jo Lead", "Service Manager"))).Succeeded.ShouldBeTrue();
         var violations = new List<string>();
         var analyst = await portal.NewPageAsync();
-        await analyst.SignInAsync("analyst@fgc.example");
+        await analyst.SignInAsync(TestData.Users.Analyst);
 
         // Act: the analyst filters the chase list to submitted returns and opens Leicestershire's.
         await analyst.GotoAsync($"/collections/{ret.CollectionId}");
@@ -43,7 +44,7 @@ public sealed class ReviewJourneyTests(PortalFixture portal) : IClassFixture<Por
 
         // The LA data lead sees the comment, amends and resubmits.
         var la = await portal.NewPageAsync();
-        await la.SignInAsync("lead.leicestershire@fgc.example");
+        await la.SignInAsync(TestData.Users.LeicestershireLead);
         await Assertions.Expect(la.Locator("main")).ToContainTextAsync("Please check review FGCs held");
         await la.GotoAsync($"/returns/{ret.Id}");
         await Assertions.Expect(la.Locator(".govuk-notification-banner")).ToContainTextAsync("Please check review FGCs held");

@@ -38,7 +38,7 @@ public sealed partial class ApiClientsPageTests(DatabaseServerFixture database) 
         reloaded.ShouldNotContain(secret);
         reloaded.ShouldContain("Never");
         var stored = await factory.WithDbAsync(db => db.Set<ApiClient>().AsNoTracking().SingleAsync(c => c.Name == "Mosaic nightly", Ct));
-        stored.LaCode.ShouldBe("887");
+        stored.LaCode.ShouldBe(TestData.Medway);
         stored.SecretHash.ShouldBe(ApiClientService.Hash(secret));
         stored.SecretHash.ShouldNotContain(secret[4..]);
         stored.ExpiresAt.ShouldBe(factory.Clock.GetUtcNow().AddMonths(12));
@@ -92,14 +92,14 @@ public sealed partial class ApiClientsPageTests(DatabaseServerFixture database) 
 
         html.ShouldNotContain("Leicester Liquidlogic");
         revoked.Status.ShouldBe(OutcomeStatus.NotFound);
-        created.Value!.Client.LaCode.ShouldBe("887");
+        created.Value!.Client.LaCode.ShouldBe(TestData.Medway);
         (await factory.ApiClient(leicesterSecret).GetAsync(new Uri("/api/v1/collections", UriKind.Relative), Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task Page_AsAnalyst_IsForbidden()
     {
-        var page = await factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        var page = await factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
 
         var response = await page.GetAsync(new Uri("/api-clients", UriKind.Relative), Ct);
 

@@ -12,8 +12,8 @@ namespace FgcReturns.IntegrationTests.Api;
 /// <summary>Creates API clients as a data lead would, and calls the API as an LA's system would.</summary>
 public static class ApiTestSupport
 {
-    public const string MedwayLead = "lead.medway@fgc.example";
-    public const string LeicesterLead = "lead.leicester@fgc.example";
+    public const string MedwayLead = TestData.Users.MedwayLead;
+    public const string LeicesterLead = TestData.Users.LeicesterLead;
 
     public static async Task<(ApiClient Client, string Secret)> CreateApiClientAsync(this FgcWebFactory factory, string leadEmail, string name = "Case system")
     {

@@ -25,7 +25,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
     public async Task Collections_MedwayClient_ListsMedwaysOpenReturnOnly()
     {
         var api = await factory.ApiClientForAsync(ApiTestSupport.MedwayLead);
-        var medway = await factory.OpenReturnAsync("887");
+        var medway = await factory.OpenReturnAsync(TestData.Medway);
 
         var response = await api.GetAsync(new Uri("/api/v1/collections", UriKind.Relative), Ct);
 
@@ -33,7 +33,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
         var collections = (await response.JsonAsync()).AsArray();
         collections.Count.ShouldBe(1);
         collections[0]!["returnId"]!.GetValue<int>().ShouldBe(medway.Id);
-        collections[0]!["period"]!.GetValue<string>().ShouldBe("2025-26");
+        collections[0]!["period"]!.GetValue<string>().ShouldBe(TestData.OpenPeriod);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
     public async Task Request_RefusedSecret_Is401WithProblemAndChangesNothing(string scenario)
     {
         var (client, secret) = await factory.CreateApiClientAsync(ApiTestSupport.MedwayLead);
-        var medway = await factory.OpenReturnAsync("887");
+        var medway = await factory.OpenReturnAsync(TestData.Medway);
         switch (scenario)
         {
             case "missing":
@@ -113,7 +113,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
         read.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         read.Headers.WwwAuthenticate.ToString().ShouldStartWith("Bearer");
         (await read.JsonAsync()).ProblemType().ShouldBe("problem-unauthorized");
-        (await factory.OpenReturnAsync("887")).Values.ShouldNotContainKey("families_offered");
+        (await factory.OpenReturnAsync(TestData.Medway)).Values.ShouldNotContainKey("families_offered");
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
     {
         var (client, secret) = await factory.CreateApiClientAsync(ApiTestSupport.MedwayLead, "Mosaic nightly");
         var api = factory.ApiClient(secret);
-        var medway = await factory.OpenReturnAsync("887");
+        var medway = await factory.OpenReturnAsync(TestData.Medway);
         var (_, etag) = await api.GetReturnAsync(medway.Id);
 
         var response = await api.PatchJsonAsync($"/api/v1/returns/{medway.Id}/values",
@@ -134,7 +134,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
         body["values"]!["families_offered"]!.GetValue<decimal>().ShouldBe(50m);
         body["values"]!["review_fgcs_held"].ShouldBeNull();
         body["validation"]!["issues"]!.AsArray().Select(i => i!["ruleId"]!.GetValue<string>()).ShouldContain("Q03");
-        var saved = await factory.OpenReturnAsync("887");
+        var saved = await factory.OpenReturnAsync(TestData.Medway);
         saved.Values["families_offered"].ShouldBe("50");
         saved.Values.ShouldContainKey("review_fgcs_held");
         saved.Values["review_fgcs_held"].ShouldBeNull();
@@ -149,11 +149,11 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
     {
         // Arrange: the system reads, then the data lead types a value in the portal.
         var api = await factory.ApiClientForAsync(ApiTestSupport.MedwayLead);
-        var medway = await factory.OpenReturnAsync("887");
+        var medway = await factory.OpenReturnAsync(TestData.Medway);
         var (_, etag) = await api.GetReturnAsync(medway.Id);
         var lead = await factory.PrincipalAsync(ApiTestSupport.MedwayLead);
         await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, medway.Id, [new ValueChange("children_disabled", StoredAnswer.From(medway.Values, "children_disabled"), StoredAnswer.Of("3"))], ChangeSource.Form));
-        var before = await factory.OpenReturnAsync("887");
+        var before = await factory.OpenReturnAsync(TestData.Medway);
         var auditBefore = await factory.WithDbAsync(db => db.AuditEvents.CountAsync(a => a.ReturnId == medway.Id, Ct));
 
         // Act: the system sends a change to a different item with its old ETag.
@@ -162,7 +162,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
         // Assert
         response.StatusCode.ShouldBe(HttpStatusCode.PreconditionFailed);
         (await response.JsonAsync()).ProblemType().ShouldBe("problem-precondition-failed");
-        var after = await factory.OpenReturnAsync("887");
+        var after = await factory.OpenReturnAsync(TestData.Medway);
         after.Values.ShouldBe(before.Values);
         after.RowVersion.ShouldBe(before.RowVersion);
         (await factory.WithDbAsync(db => db.AuditEvents.CountAsync(a => a.ReturnId == medway.Id, Ct))).ShouldBe(auditBefore);
@@ -172,20 +172,20 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
     public async Task Patch_WithoutIfMatch_Is428AndNothingChanges()
     {
         var api = await factory.ApiClientForAsync(ApiTestSupport.MedwayLead);
-        var medway = await factory.OpenReturnAsync("887");
+        var medway = await factory.OpenReturnAsync(TestData.Medway);
 
         var response = await api.PatchJsonAsync($"/api/v1/returns/{medway.Id}/values", "{\"families_declined\": 4}", null);
 
         response.StatusCode.ShouldBe((HttpStatusCode)428);
         (await response.JsonAsync()).ProblemType().ShouldBe("problem-precondition-required");
-        (await factory.OpenReturnAsync("887")).RowVersion.ShouldBe(medway.RowVersion);
+        (await factory.OpenReturnAsync(TestData.Medway)).RowVersion.ShouldBe(medway.RowVersion);
     }
 
     [Fact]
     public async Task Patch_BadItems_Answers422WithTypeAndPointerPerItemAndAppliesNone()
     {
         var api = await factory.ApiClientForAsync(ApiTestSupport.MedwayLead);
-        var medway = await factory.OpenReturnAsync("887");
+        var medway = await factory.OpenReturnAsync(TestData.Medway);
         var (_, etag) = await api.GetReturnAsync(medway.Id);
 
         var response = await api.PatchJsonAsync($"/api/v1/returns/{medway.Id}/values", """
@@ -217,7 +217,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
             ("problem-unknown-item", "/a~1b"),
         ]);
         problem["errors"]![4]!["detail"]!.GetValue<string>().ShouldContain("referrals_by_stage.early_help");
-        var after = await factory.OpenReturnAsync("887");
+        var after = await factory.OpenReturnAsync(TestData.Medway);
         after.Values.ShouldNotContainKey("families_offered");
         after.RowVersion.ShouldBe(medway.RowVersion);
     }
@@ -226,7 +226,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
     public async Task Patch_DuplicateKeyOrMalformedOrEmptyBody_IsRefusedWithItsProblem()
     {
         var api = await factory.ApiClientForAsync(ApiTestSupport.MedwayLead);
-        var medway = await factory.OpenReturnAsync("887");
+        var medway = await factory.OpenReturnAsync(TestData.Medway);
         var (_, etag) = await api.GetReturnAsync(medway.Id);
         var url = $"/api/v1/returns/{medway.Id}/values";
 
@@ -242,14 +242,14 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
         empty.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         notAnObject.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         (await notAnObject.JsonAsync()).ProblemErrors().ShouldBe([("problem-wrong-type", "")]);
-        (await factory.OpenReturnAsync("887")).RowVersion.ShouldBe(medway.RowVersion);
+        (await factory.OpenReturnAsync(TestData.Medway)).RowVersion.ShouldBe(medway.RowVersion);
     }
 
     [Fact]
     public async Task Patch_OversizedBody_Is413AndNothingChanges()
     {
         var api = await factory.ApiClientForAsync(ApiTestSupport.MedwayLead);
-        var medway = await factory.OpenReturnAsync("887");
+        var medway = await factory.OpenReturnAsync(TestData.Medway);
         var (_, etag) = await api.GetReturnAsync(medway.Id);
         var huge = "{\"families_offered\": 1, \"padding\": \"" + new string('x', 70_000) + "\"}";
 
@@ -257,7 +257,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
 
         response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
         (await response.JsonAsync()).ProblemType().ShouldBe("problem-body-too-large");
-        (await factory.OpenReturnAsync("887")).RowVersion.ShouldBe(medway.RowVersion);
+        (await factory.OpenReturnAsync(TestData.Medway)).RowVersion.ShouldBe(medway.RowVersion);
     }
 
     [Fact]
@@ -265,7 +265,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
     {
         // Medway's 2024-25 return is accepted, in a closed collection.
         var api = await factory.ApiClientForAsync(ApiTestSupport.MedwayLead);
-        var accepted = await factory.WithDbAsync(db => db.Returns.AsNoTracking().SingleAsync(r => r.LaCode == "887" && r.Collection!.Period == "2024-25", Ct));
+        var accepted = await factory.WithDbAsync(db => db.Returns.AsNoTracking().SingleAsync(r => r.LaCode == TestData.Medway && r.Collection!.Period == TestData.PreviousPeriod, Ct));
 
         var response = await api.PatchJsonAsync($"/api/v1/returns/{accepted.Id}/values", "{\"families_offered\": 1}", ReturnApi.ETagOf(accepted.RowVersion));
 
@@ -281,12 +281,12 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
         // Leicestershire's 2024-25 return, put back in progress, in a collection whose deadline has passed.
         var closed = await factory.WithDbAsync(async db =>
         {
-            var ret = await db.Returns.SingleAsync(r => r.LaCode == "855" && r.Collection!.Period == "2024-25", Ct);
+            var ret = await db.Returns.SingleAsync(r => r.LaCode == "855" && r.Collection!.Period == TestData.PreviousPeriod, Ct);
             ret.Status = ReturnStatus.InProgress;
             await db.SaveChangesAsync(Ct);
             return ret;
         });
-        var api = await factory.ApiClientForAsync("lead.leicestershire@fgc.example");
+        var api = await factory.ApiClientForAsync(TestData.Users.LeicestershireLead);
 
         var response = await api.PatchJsonAsync($"/api/v1/returns/{closed.Id}/values", "{\"families_offered\": 1}", ReturnApi.ETagOf(closed.RowVersion));
 
@@ -300,7 +300,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
     public async Task Validate_DryRun_GivesTheMergedResultAndChangesNothing()
     {
         var api = await factory.ApiClientForAsync(ApiTestSupport.MedwayLead);
-        var medway = await factory.OpenReturnAsync("887");
+        var medway = await factory.OpenReturnAsync(TestData.Medway);
 
         var response = await api.PostJsonAsync($"/api/v1/returns/{medway.Id}/validate", "{\"families_offered\": 50, \"families_accepted\": 60}");
         var bad = await api.PostJsonAsync($"/api/v1/returns/{medway.Id}/validate", "{\"families_offered\": \"lots\"}");
@@ -311,7 +311,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
         validation["issues"]!.AsArray().ShouldContain(i => i!["itemKeys"]!.AsArray().Any(k => k!.GetValue<string>() == "families_accepted"));
         bad.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         (await bad.JsonAsync()).ProblemErrors().ShouldBe([("problem-wrong-type", "/families_offered")]);
-        var after = await factory.OpenReturnAsync("887");
+        var after = await factory.OpenReturnAsync(TestData.Medway);
         after.RowVersion.ShouldBe(medway.RowVersion);
         after.Values.ShouldBeEmpty();
     }
@@ -320,7 +320,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
     public async Task Explanations_QueryExplainedThenUnknownRule_SavesTheFirstAndRefusesTheSecretWithPointer()
     {
         var api = await factory.ApiClientForAsync(ApiTestSupport.MedwayLead);
-        var medway = await factory.OpenReturnAsync("887");
+        var medway = await factory.OpenReturnAsync(TestData.Medway);
         var (_, etag) = await api.GetReturnAsync(medway.Id);
         var patched = await api.PatchJsonAsync($"/api/v1/returns/{medway.Id}/values", "{\"families_offered\": 50, \"families_accepted\": 5}", etag);
         var etagAfterValues = patched.Headers.ETag!.ToString();
@@ -333,7 +333,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
         issue["explanation"]!.GetValue<string>().ShouldBe("Most families chose another service.");
         unknown.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         (await unknown.JsonAsync()).ProblemErrors().ShouldBe([("problem-unknown-item", "/E99")]);
-        (await factory.OpenReturnAsync("887")).Explanations["Q03"].ShouldBe("Most families chose another service.");
+        (await factory.OpenReturnAsync(TestData.Medway)).Explanations["Q03"].ShouldBe("Most families chose another service.");
     }
 
     [Fact]
@@ -342,10 +342,10 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
         // Arrange: Medway fills through the API, Leicester types the same values on the page (the form's save);
         // both have the same accepted figures last year, so year-on-year checks compare alike.
         var values = ReturnValuesBuilder.ValidFgc10().With("families_accepted", "5").NotRecorded("review_fgcs_held").Build();
-        await factory.SetPreviousYearAsync("887", ReturnValuesBuilder.PreviousFgc10().Build());
+        await factory.SetPreviousYearAsync(TestData.Medway, ReturnValuesBuilder.PreviousFgc10().Build());
         await factory.SetPreviousYearAsync("856", ReturnValuesBuilder.PreviousFgc10().Build());
         var api = await factory.ApiClientForAsync(ApiTestSupport.MedwayLead);
-        var medway = await factory.OpenReturnAsync("887");
+        var medway = await factory.OpenReturnAsync(TestData.Medway);
         var leicester = await factory.OpenReturnAsync("856");
         var (_, etag) = await api.GetReturnAsync(medway.Id);
         var leicesterLead = await factory.PrincipalAsync(ApiTestSupport.LeicesterLead);
@@ -356,7 +356,7 @@ public sealed class SubmissionApiTests(DatabaseServerFixture database) : IAsyncL
 
         // Assert: same stored values, same checks, same audit apart from who and how.
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var medwayAfter = await factory.OpenReturnAsync("887");
+        var medwayAfter = await factory.OpenReturnAsync(TestData.Medway);
         var leicesterAfter = await factory.OpenReturnAsync("856");
         var viaApi = await factory.WithServiceAsync<ReturnService, ReturnContext>(s => s.BuildContextAsync(medwayAfter));
         var viaPage = await factory.WithServiceAsync<ReturnService, ReturnContext>(s => s.BuildContextAsync(leicesterAfter));

@@ -4,6 +4,7 @@ using FgcReturns.Core.Benchmarks;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Jobs;
 using FgcReturns.Core.Returns;
+using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -20,7 +21,7 @@ public sealed class BenchmarkBuildFaultTests(DatabaseServerFixture database)
         // Arrange: a good build; then the next build is slowed down inside its partitions so it can be killed mid-way.
         await using var host = await BenchmarkTestHost.StartAsync(database.Server);
         var collection = await host.AddCollectionAsync(2024, "1.0");
-        await host.AddReturnsAsync(collection, [("887", ReturnStatus.Accepted, Values(("referrals_children", "10")))]);
+        await host.AddReturnsAsync(collection, [(TestData.Medway, ReturnStatus.Accepted, Values(("referrals_children", "10")))]);
         var good = await host.Builder.BuildAsync(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, BenchmarkTrigger.OnDemand, ct: Ct);
         await host.ExecuteAsync("""
             CREATE FUNCTION test_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(3); RETURN NULL; END $$;

@@ -3,6 +3,7 @@ using FgcReturns.Core.Benchmarks;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.SurveyDefinitions;
+using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -158,7 +159,7 @@ public sealed class BenchmarkBuildTests(DatabaseServerFixture database)
         var collection = await host.AddCollectionAsync(2024, "1.0");
         await host.AddReturnsAsync(collection,
         [
-            ("887", ReturnStatus.Accepted, Values(("referrals_children", "10"), ("families_offered", "2"), ("families_accepted", "1"))),
+            (TestData.Medway, ReturnStatus.Accepted, Values(("referrals_children", "10"), ("families_offered", "2"), ("families_accepted", "1"))),
             ("855", ReturnStatus.Accepted, Values(("referrals_children", "40"), ("families_offered", "100"), ("families_accepted", "30"))),
             ("856", ReturnStatus.Accepted, Values(("referrals_children", "20"))),
             ("301", ReturnStatus.Accepted, Values(("referrals_children", "30"))),
@@ -205,19 +206,19 @@ public sealed class BenchmarkBuildTests(DatabaseServerFixture database)
         var collection = await host.AddCollectionAsync(2024, "1.0");
         await host.AddReturnsAsync(collection,
         [
-            ("887", ReturnStatus.Accepted, Values(("families_offered", "50"), ("families_accepted", "3"), ("referrals_children", "0"))),
+            (TestData.Medway, ReturnStatus.Accepted, Values(("families_offered", "50"), ("families_accepted", "3"), ("referrals_children", "0"))),
             ("855", ReturnStatus.Accepted, Values(("families_offered", "40"), ("families_accepted", "20"), ("referrals_children", "0"))),
         ]);
 
         // Act
         var build = await host.Builder.BuildAsync(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, BenchmarkTrigger.OnDemand, ct: Ct);
-        var snapshot = (await host.Reader.LoadAsync(new SnapshotRequest(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, FocusLa: "887"), Ct))!;
+        var snapshot = (await host.Reader.LoadAsync(new SnapshotRequest(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, FocusLa: TestData.Medway), Ct))!;
 
         // Assert
         build.Outcome.ShouldBe(BuildOutcome.Succeeded, build.Error);
-        var count = snapshot.LaValue(collection, "887", "families_accepted");
-        var rate = snapshot.LaValue(collection, "887", "acceptance_rate");
-        var zero = snapshot.LaValue(collection, "887", "referrals_children");
+        var count = snapshot.LaValue(collection, TestData.Medway, "families_accepted");
+        var rate = snapshot.LaValue(collection, TestData.Medway, "acceptance_rate");
+        var zero = snapshot.LaValue(collection, TestData.Medway, "referrals_children");
         DisclosureControl.La(count, DisclosureView.Suppressed).Symbol.ShouldBe("c");
         DisclosureControl.La(rate, DisclosureView.Suppressed).Symbol.ShouldBe("c");
         DisclosureControl.La(zero, DisclosureView.Suppressed).Number.ShouldBe(0m);
@@ -236,7 +237,7 @@ public sealed class BenchmarkBuildTests(DatabaseServerFixture database)
         // The rate 23/90 would give Medway the same 20, so it is hidden too.
         DisclosureControl.Area(englandRate, MeasureKind.Indicator, DisclosureControl.Statistic.Rate, snapshot.Threshold, DisclosureView.Suppressed).Symbol.ShouldBe("c");
         DisclosureControl.Area(englandRate, MeasureKind.Indicator, DisclosureControl.Statistic.Rate, snapshot.Threshold, DisclosureView.Unsuppressed).Number!.Value.ShouldBe(23m / 90m * 100m, 0.0000001m);
-        var notRecorded = snapshot.LaValue(collection, "887", "offered_pre_proceedings");
+        var notRecorded = snapshot.LaValue(collection, TestData.Medway, "offered_pre_proceedings");
         DisclosureControl.La(notRecorded, DisclosureView.Suppressed).Symbol.ShouldBe("x");
     }
 
@@ -247,8 +248,8 @@ public sealed class BenchmarkBuildTests(DatabaseServerFixture database)
         await using var host = await BenchmarkTestHost.StartAsync(database.Server);
         var old = await host.AddCollectionAsync(2023, "1.0");
         var current = await host.AddCollectionAsync(2024, "1.1");
-        await host.AddReturnsAsync(old, [("887", ReturnStatus.Accepted, Values(("fgcs_held", "30")))]);
-        await host.AddReturnsAsync(current, [("887", ReturnStatus.Accepted, Values(("initial_fgcs_held", "36")))]);
+        await host.AddReturnsAsync(old, [(TestData.Medway, ReturnStatus.Accepted, Values(("fgcs_held", "30")))]);
+        await host.AddReturnsAsync(current, [(TestData.Medway, ReturnStatus.Accepted, Values(("initial_fgcs_held", "36")))]);
 
         // Act
         var result = await host.Builder.BuildAsync(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, BenchmarkTrigger.OnDemand, ct: Ct);
@@ -273,7 +274,7 @@ public sealed class BenchmarkBuildTests(DatabaseServerFixture database)
         var collection = await host.AddCollectionAsync(2024, "1.0");
         await host.AddReturnsAsync(collection,
         [
-            ("887", ReturnStatus.Accepted, Values(("referrals_children", "10"))),
+            (TestData.Medway, ReturnStatus.Accepted, Values(("referrals_children", "10"))),
             ("855", ReturnStatus.Submitted, Values(("referrals_children", "20"))),
             ("856", ReturnStatus.InProgress, Values(("referrals_children", "40"))),
         ]);
@@ -296,7 +297,7 @@ public sealed class BenchmarkBuildTests(DatabaseServerFixture database)
         // Arrange: a good build, then the database refuses the next build's aggregates.
         await using var host = await BenchmarkTestHost.StartAsync(database.Server);
         var collection = await host.AddCollectionAsync(2024, "1.0");
-        await host.AddReturnsAsync(collection, [("887", ReturnStatus.Accepted, Values(("referrals_children", "10")))]);
+        await host.AddReturnsAsync(collection, [(TestData.Medway, ReturnStatus.Accepted, Values(("referrals_children", "10")))]);
         var good = await host.Builder.BuildAsync(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, BenchmarkTrigger.OnDemand, ct: Ct);
         await host.ExecuteAsync("""
             CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full (test)'; END $$;
@@ -326,8 +327,8 @@ public sealed class BenchmarkBuildTests(DatabaseServerFixture database)
         await using var host = await BenchmarkTestHost.StartAsync(database.Server, parallelism: 2);
         var first = await host.AddCollectionAsync(2023, "1.0");
         var second = await host.AddCollectionAsync(2024, "1.0");
-        await host.AddReturnsAsync(first, [("887", ReturnStatus.Accepted, Values(("referrals_children", "10")))]);
-        await host.AddReturnsAsync(second, [("887", ReturnStatus.Accepted, Values(("referrals_children", "20")))]);
+        await host.AddReturnsAsync(first, [(TestData.Medway, ReturnStatus.Accepted, Values(("referrals_children", "10")))]);
+        await host.AddReturnsAsync(second, [(TestData.Medway, ReturnStatus.Accepted, Values(("referrals_children", "20")))]);
         var good = await host.Builder.BuildAsync(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, BenchmarkTrigger.OnDemand, ct: Ct);
         await host.ExecuteAsync(string.Create(CultureInfo.InvariantCulture, $"""
             CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'partition refused (test)'; END $$;
@@ -360,7 +361,7 @@ public sealed class BenchmarkBuildTests(DatabaseServerFixture database)
         // Arrange: another process holds the build lock.
         await using var host = await BenchmarkTestHost.StartAsync(database.Server);
         var collection = await host.AddCollectionAsync(2024, "1.0");
-        await host.AddReturnsAsync(collection, [("887", ReturnStatus.Accepted, Values(("referrals_children", "10")))]);
+        await host.AddReturnsAsync(collection, [(TestData.Medway, ReturnStatus.Accepted, Values(("referrals_children", "10")))]);
         await using var other = new NpgsqlConnection(host.ConnectionString);
         await other.OpenAsync(Ct);
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(1179075394, 1)", other))

@@ -93,7 +93,7 @@ public sealed class BenchmarkTestHost : IAsyncDisposable
         }
     }
 
-    /// <summary>A collection for a financial year starting in <paramref name="startYear"/> (e.g. 2024 is "2024-25").</summary>
+    /// <summary>A collection for a financial year starting in <paramref name="startYear"/> (e.g. 2024 is TestData.PreviousPeriod).</summary>
     public async Task<int> AddCollectionAsync(int startYear, string version)
     {
         await EnsureDefinitionAsync(version);

@@ -30,7 +30,7 @@ public sealed class BenchmarkWebFixture(DatabaseServerFixture database) : IAsync
             var collection = await host.AddCollectionAsync(2024, "1.0");
             await host.AddReturnsAsync(collection,
             [
-                ("887", ReturnStatus.Accepted, new Dictionary<string, string?> { ["families_offered"] = "50", ["families_accepted"] = "3", ["referrals_children"] = "120", ["children_in_fgcs"] = "70" }),
+                (TestData.Medway, ReturnStatus.Accepted, new Dictionary<string, string?> { ["families_offered"] = "50", ["families_accepted"] = "3", ["referrals_children"] = "120", ["children_in_fgcs"] = "70" }),
                 ("855", ReturnStatus.Accepted, new Dictionary<string, string?> { ["families_offered"] = "40", ["families_accepted"] = "20", ["referrals_children"] = "200", ["children_in_fgcs"] = "90" }),
                 ("856", ReturnStatus.Submitted, new Dictionary<string, string?> { ["families_offered"] = "10", ["families_accepted"] = "9" }),
             ]);
@@ -99,7 +99,7 @@ public sealed class BenchmarkWebTests(BenchmarkWebFixture app) : IClassFixture<B
     [Fact]
     public async Task NationalWorkbook_Analyst_Downloads()
     {
-        var client = await app.ClientFor("analyst@fgc.example");
+        var client = await app.ClientFor(TestData.Users.Analyst);
 
         var response = await client.GetAsync(new Uri($"{BenchmarkDownloads.Prefix}/fgc-annual/national.xlsx?view=unsuppressed", UriKind.Relative), Ct);
 
@@ -114,7 +114,7 @@ public sealed class BenchmarkWebTests(BenchmarkWebFixture app) : IClassFixture<B
     [InlineData("open-data.meta.csv")]
     public async Task AnalystDownloads_LaDataLead_IsForbidden(string file)
     {
-        var client = await app.ClientFor("lead.medway@fgc.example");
+        var client = await app.ClientFor(TestData.Users.MedwayLead);
 
         var response = await client.GetAsync(new Uri($"{BenchmarkDownloads.Prefix}/fgc-annual/{file}", UriKind.Relative), Ct);
 
@@ -124,7 +124,7 @@ public sealed class BenchmarkWebTests(BenchmarkWebFixture app) : IClassFixture<B
     [Fact]
     public async Task OpenData_Analyst_IsSuppressed()
     {
-        var client = await app.ClientFor("analyst@fgc.example");
+        var client = await app.ClientFor(TestData.Users.Analyst);
 
         var csv = await client.GetStringAsync(new Uri($"{BenchmarkDownloads.Prefix}/fgc-annual/open-data.csv", UriKind.Relative), Ct);
 
@@ -137,7 +137,7 @@ public sealed class BenchmarkWebTests(BenchmarkWebFixture app) : IClassFixture<B
     [Fact]
     public async Task LaWorkbook_OwnLa_DownloadsAndAnotherLa_IsNotFound()
     {
-        var client = await app.ClientFor("lead.medway@fgc.example");
+        var client = await app.ClientFor(TestData.Users.MedwayLead);
 
         var own = await client.GetAsync(new Uri($"{BenchmarkDownloads.Prefix}/fgc-annual/la/887.xlsx", UriKind.Relative), Ct);
         var other = await client.GetAsync(new Uri($"{BenchmarkDownloads.Prefix}/fgc-annual/la/855.xlsx", UriKind.Relative), Ct);
@@ -149,7 +149,7 @@ public sealed class BenchmarkWebTests(BenchmarkWebFixture app) : IClassFixture<B
     [Fact]
     public async Task ComparePage_LaDataLead_SeesOwnLaWithSuppressedNeighbours()
     {
-        var client = await app.ClientFor("lead.medway@fgc.example");
+        var client = await app.ClientFor(TestData.Users.MedwayLead);
 
         var response = await client.GetAsync(new Uri("/compare", UriKind.Relative), Ct);
 
@@ -165,8 +165,8 @@ public sealed class BenchmarkWebTests(BenchmarkWebFixture app) : IClassFixture<B
     [Fact]
     public async Task ComparePage_AnotherLa_IsNotFoundForAnLaUserAndShownToAnAnalyst()
     {
-        var lead = await app.ClientFor("lead.medway@fgc.example");
-        var analyst = await app.ClientFor("analyst@fgc.example");
+        var lead = await app.ClientFor(TestData.Users.MedwayLead);
+        var analyst = await app.ClientFor(TestData.Users.Analyst);
 
         var forLead = await lead.GetAsync(new Uri("/compare/855", UriKind.Relative), Ct);
         var forAnalyst = await analyst.GetAsync(new Uri("/compare/855", UriKind.Relative), Ct);
@@ -181,8 +181,8 @@ public sealed class BenchmarkWebTests(BenchmarkWebFixture app) : IClassFixture<B
     [Fact]
     public async Task BenchmarksPage_Analyst_ListsBuildsAndLaUserIsForbidden()
     {
-        var analyst = await app.ClientFor("analyst@fgc.example");
-        var lead = await app.ClientFor("lead.medway@fgc.example");
+        var analyst = await app.ClientFor(TestData.Users.Analyst);
+        var lead = await app.ClientFor(TestData.Users.MedwayLead);
 
         var page = await analyst.GetAsync(new Uri("/benchmarks", UriKind.Relative), Ct);
         var forbidden = await lead.GetAsync(new Uri("/benchmarks", UriKind.Relative), Ct);
@@ -200,7 +200,7 @@ public sealed class BenchmarkWebTests(BenchmarkWebFixture app) : IClassFixture<B
     [Fact]
     public async Task BenchmarksPage_Analyst_NamesTheSurveyByItsTitleAndDatesBuildsTheGovUkWay()
     {
-        var analyst = await app.ClientFor("analyst@fgc.example");
+        var analyst = await app.ClientFor(TestData.Users.Analyst);
 
         var html = await (await analyst.GetAsync(new Uri("/benchmarks", UriKind.Relative), Ct)).Content.ReadAsStringAsync(Ct);
 
@@ -215,7 +215,7 @@ public sealed class BenchmarkWebTests(BenchmarkWebFixture app) : IClassFixture<B
     [Fact]
     public async Task OpenData_YearBelowCoverage_FileNameSaysYearAndProvisionalAndEnglandIsNotShown()
     {
-        var client = await app.ClientFor("analyst@fgc.example");
+        var client = await app.ClientFor(TestData.Users.Analyst);
 
         var response = await client.GetAsync(new Uri($"{BenchmarkDownloads.Prefix}/fgc-annual/open-data.csv", UriKind.Relative), Ct);
         var csv = await response.Content.ReadAsStringAsync(Ct);
@@ -239,7 +239,7 @@ public sealed class BenchmarkWebTests(BenchmarkWebFixture app) : IClassFixture<B
     [Fact]
     public async Task ComparePage_YearBelowCoverage_IsLabelledProvisionalWithTheNumberOfLas()
     {
-        var client = await app.ClientFor("lead.medway@fgc.example");
+        var client = await app.ClientFor(TestData.Users.MedwayLead);
 
         var html = await (await client.GetAsync(new Uri("/compare", UriKind.Relative), Ct)).Content.ReadAsStringAsync(Ct);
 

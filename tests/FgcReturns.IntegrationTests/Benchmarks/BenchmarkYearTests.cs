@@ -2,6 +2,7 @@ using System.Globalization;
 using FgcReturns.Core.Benchmarks;
 using FgcReturns.Core.Data;
 using FgcReturns.Core.Returns;
+using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace FgcReturns.IntegrationTests.Benchmarks;
@@ -20,11 +21,11 @@ public sealed class BenchmarkYearTests(DatabaseServerFixture database)
         var thin = await host.AddCollectionAsync(2024, "1.0");
         var las = await AllLasAsync(host);
         await host.AddReturnsAsync(full, las.Select(code => (code, ReturnStatus.Accepted, (IReadOnlyDictionary<string, string?>)Referrals(20))));
-        await host.AddReturnsAsync(thin, [("887", ReturnStatus.Accepted, Referrals(30))]);
+        await host.AddReturnsAsync(thin, [(TestData.Medway, ReturnStatus.Accepted, Referrals(30))]);
         await host.Builder.BuildAsync(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, BenchmarkTrigger.OnDemand, ct: Ct);
 
         // Act
-        var s = (await host.Reader.LoadAsync(new SnapshotRequest(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, FocusLa: "887"), Ct))!;
+        var s = (await host.Reader.LoadAsync(new SnapshotRequest(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, FocusLa: TestData.Medway), Ct))!;
         var chosen = (await host.Reader.LoadAsync(new SnapshotRequest(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, CollectionId: thin), Ct))!;
 
         // Assert: the default is the full year; the thin year, when picked, says it is provisional and has no England figure.
@@ -44,16 +45,16 @@ public sealed class BenchmarkYearTests(DatabaseServerFixture database)
         await using var host = await BenchmarkTestHost.StartAsync(database.Server);
         var built = await host.AddCollectionAsync(2023, "1.0");
         var later = await host.AddCollectionAsync(2024, "1.0");
-        await host.AddReturnsAsync(built, [("887", ReturnStatus.Accepted, Referrals(20)), ("855", ReturnStatus.Accepted, Referrals(25))]);
+        await host.AddReturnsAsync(built, [(TestData.Medway, ReturnStatus.Accepted, Referrals(20)), ("855", ReturnStatus.Accepted, Referrals(25))]);
         await host.Builder.BuildAsync(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, BenchmarkTrigger.OnDemand, ct: Ct);
-        await host.AddReturnsAsync(later, [("887", ReturnStatus.Accepted, Referrals(30))]);
+        await host.AddReturnsAsync(later, [(TestData.Medway, ReturnStatus.Accepted, Referrals(30))]);
 
         // Act
-        var s = (await host.Reader.LoadAsync(new SnapshotRequest(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, FocusLa: "887"), Ct))!;
+        var s = (await host.Reader.LoadAsync(new SnapshotRequest(BenchmarkTestHost.SurveyId, BenchmarkKind.Final, FocusLa: TestData.Medway), Ct))!;
 
         // Assert: the page opens on the year the build has figures for, not on an empty 2024-25.
         s.Collection.Id.ShouldBe(built);
-        s.LaValue(built, "887", "referrals_children")!.Value.ShouldBe(20m);
+        s.LaValue(built, TestData.Medway, "referrals_children")!.Value.ShouldBe(20m);
     }
 
     private static Dictionary<string, string?> Referrals(int n) =>

@@ -4,6 +4,7 @@ using FgcReturns.Core.Data;
 using FgcReturns.Core.Demo;
 using FgcReturns.Core.Exports;
 using FgcReturns.Core.Returns;
+using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace FgcReturns.IntegrationTests.Benchmarks;
@@ -100,7 +101,7 @@ public sealed class DisclosureBuildTests(DatabaseServerFixture database)
             DenominatorTotal = a.DenominatorTotal,
             ReportingCount = a.ReportingCount,
         }).ToList();
-        var collections = new[] { new DisclosureCollection(collection, "2024-25", definition, measures) };
+        var collections = new[] { new DisclosureCollection(collection, TestData.PreviousPeriod, definition, measures) };
 
         // Act
         var leaks = BenchmarkDisclosure.Protect(collections, las, laValues, areaValues, 4, secondary: false);

@@ -1,6 +1,7 @@
 using ClosedXML.Excel;
 using FgcReturns.Core.Benchmarks;
 using FgcReturns.Core.Exports;
+using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace FgcReturns.IntegrationTests.Benchmarks;
@@ -22,7 +23,7 @@ public sealed class LaWorkbookFunnelTests(DatabaseServerFixture database)
         {
             await setup.Collections.Where(c => c.Id == collection).ExecuteUpdateAsync(u => u.SetProperty(c => c.PublicationDate, new DateOnly(2026, 3, 26)), Ct);
         }
-        const string La = "887"; // Medway, South East
+        const string La = TestData.Medway; // Medway, South East
 
         // Act
         var file = await host.Get<BenchmarkExports>().LaWorkbookAsync(BenchmarkTestHost.SurveyId, La, ct: Ct);

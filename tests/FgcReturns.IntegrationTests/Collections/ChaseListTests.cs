@@ -27,14 +27,14 @@ public sealed partial class ChaseListTests(DatabaseServerFixture database) : IAs
         factory = new FgcWebFactory(await database.Server.CreateDatabaseAsync(), clock: new TestClock(new DateTimeOffset(2026, 12, 21, 10, 0, 0, TimeSpan.Zero)));
         collectionId = await factory.WithDbAsync(async db =>
         {
-            var collection = await db.Collections.SingleAsync(c => c.Period == "2025-26");
+            var collection = await db.Collections.SingleAsync(c => c.Period == TestData.OpenPeriod);
             var returns = await db.Returns.Where(r => r.CollectionId == collection.Id).ToDictionaryAsync(r => r.LaCode, Ct);
 
             // Medway: three queries raised, one explained.
-            returns["887"].Status = ReturnStatus.InProgress;
-            returns["887"].QueryCount = 3;
-            returns["887"].QueryRuleIds = ["Q-AGE", "Q-COST", "Q-YOY"];
-            returns["887"].Explanations = new(StringComparer.Ordinal) { ["Q-COST"] = "Two large families this year.", ["Q-OLD"] = "No longer raised." };
+            returns[TestData.Medway].Status = ReturnStatus.InProgress;
+            returns[TestData.Medway].QueryCount = 3;
+            returns[TestData.Medway].QueryRuleIds = ["Q-AGE", "Q-COST", "Q-YOY"];
+            returns[TestData.Medway].Explanations = new(StringComparer.Ordinal) { ["Q-COST"] = "Two large families this year.", ["Q-OLD"] = "No longer raised." };
 
             // Leicester submitted: not overdue, whatever its queries.
             returns["856"].Status = ReturnStatus.Submitted;
@@ -42,7 +42,7 @@ public sealed partial class ChaseListTests(DatabaseServerFixture database) : IAs
             returns["856"].SubmittedAt = new DateTimeOffset(2026, 12, 17, 15, 0, 0, TimeSpan.Zero);
 
             // Leicestershire's only data lead has left.
-            (await db.Users.SingleAsync(u => u.Email == "lead.leicestershire@fgc.example", Ct)).IsActive = false;
+            (await db.Users.SingleAsync(u => u.Email == TestData.Users.LeicestershireLead, Ct)).IsActive = false;
             await db.SaveChangesAsync(Ct);
             return collection.Id;
         });
@@ -52,7 +52,7 @@ public sealed partial class ChaseListTests(DatabaseServerFixture database) : IAs
 
     private async Task<string> PageAsync(string url)
     {
-        var client = await factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        var client = await factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
         var response = await client.GetAsync(new Uri(url, UriKind.Relative), Ct);
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
@@ -74,7 +74,7 @@ public sealed partial class ChaseListTests(DatabaseServerFixture database) : IAs
         // Assert: Medway has two queries without an explanation and is three UK days overdue; its lead is named.
         body.ShouldContain("Queries without explanation");
         body.ShouldContain("Days overdue");
-        var medway = Row(body, "887");
+        var medway = Row(body, TestData.Medway);
         medway.ShouldContain("data-unexplained=\"2\"");
         medway.ShouldContain("data-overdue=\"3\"");
         medway.ShouldContain("Morgan Medway");
@@ -87,7 +87,7 @@ public sealed partial class ChaseListTests(DatabaseServerFixture database) : IAs
         // Leicestershire's lead is deactivated: flagged, and nobody's address is shown.
         var leicestershire = Row(body, "855");
         leicestershire.ShouldContain("No active data lead");
-        leicestershire.ShouldNotContain("lead.leicestershire@fgc.example");
+        leicestershire.ShouldNotContain(TestData.Users.LeicestershireLead);
         leicestershire.ShouldContain("data-overdue=\"3\"");
         body.ShouldContain("151 local authorities have no active data lead, so nobody there receives reminders.");
         body.ShouldContain("11:59pm on Friday 18 December 2026 (UK time)");
@@ -101,7 +101,7 @@ public sealed partial class ChaseListTests(DatabaseServerFixture database) : IAs
         var byOverdue = await PageAsync($"/collections/{collectionId}?sort=overdue");
 
         // Assert
-        CodePattern().Match(byQueries).Groups["code"].Value.ShouldBe("887");
+        CodePattern().Match(byQueries).Groups["code"].Value.ShouldBe(TestData.Medway);
         CodePattern().Match(byOverdue).Groups["code"].Value.ShouldBe("856");
     }
 
@@ -109,7 +109,7 @@ public sealed partial class ChaseListTests(DatabaseServerFixture database) : IAs
     public async Task CsvExport_AfterTheDeadline_HasTheSameChaseColumns()
     {
         // Arrange
-        var client = await factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        var client = await factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
 
         // Act
         var csv = await client.GetStringAsync(new Uri($"/collections/{collectionId}/dashboard.csv", UriKind.Relative), Ct);
@@ -123,7 +123,7 @@ public sealed partial class ChaseListTests(DatabaseServerFixture database) : IAs
         }
 
         records[0].ShouldBe(DashboardExport.Headers);
-        records.Single(r => r[0] == "887").ShouldBe(["887", "Medway", "South East", "In progress", "", "0", "2", "3", "", "", "Morgan Medway <lead.medway@fgc.example>"]);
+        records.Single(r => r[0] == TestData.Medway).ShouldBe([TestData.Medway, "Medway", "South East", "In progress", "", "0", "2", "3", "", "", "Morgan Medway <lead.medway@fgc.example>"]);
         records.Single(r => r[0] == "855")[10].ShouldBe("No active data lead");
     }
 
@@ -143,7 +143,7 @@ public sealed partial class ChaseListTests(DatabaseServerFixture database) : IAs
         var body = await PageAsync($"/collections/{collectionId}");
 
         // Assert
-        Row(body, "887").ShouldContain("data-overdue=\"0\"");
+        Row(body, TestData.Medway).ShouldContain("data-overdue=\"0\"");
         body.ShouldContain("Closed early on 10 December 2026 at 12:00pm");
     }
 

@@ -60,7 +60,7 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
     public async Task Schedule_OpensOnTheOpeningDateAndClosesTheDayAfterTheDeadline()
     {
         // Arrange: a 2026-27 collection opening on 1 December 2026.
-        var admin = await factory.PrincipalAsync("admin@fgc.example");
+        var admin = await factory.PrincipalAsync(TestData.Users.Administrator);
         await factory.WithServiceAsync<CollectionService, Outcome<Collection>>(s => s.CreateAsync(admin,
             new NewCollection("fgc-annual", "1.0", "2026-27", new DateOnly(2026, 12, 1), new DateOnly(2027, 1, 29))));
 
@@ -78,10 +78,10 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
         // 2025-26 stays open on its deadline, 18 December, and closes the day after.
         Clock.Set(new DateTimeOffset(2026, 12, 18, 23, 5, 0, TimeSpan.Zero));
         await RunAsync(j => j.ApplyScheduleAsync(CancellationToken.None));
-        (await CollectionAsync("2025-26")).Status.ShouldBe(CollectionStatus.Open);
+        (await CollectionAsync(TestData.OpenPeriod)).Status.ShouldBe(CollectionStatus.Open);
         Clock.Set(new DateTimeOffset(2026, 12, 19, 0, 5, 0, TimeSpan.Zero));
         await RunAsync(j => j.ApplyScheduleAsync(CancellationToken.None));
-        (await CollectionAsync("2025-26")).Status.ShouldBe(CollectionStatus.Closed);
+        (await CollectionAsync(TestData.OpenPeriod)).Status.ShouldBe(CollectionStatus.Closed);
         (await CollectionAsync("2026-27")).Status.ShouldBe(CollectionStatus.Open);
 
         var audit = await factory.WithDbAsync(db => db.AuditEvents.Where(a => a.Source == "system").OrderBy(a => a.Id).ToListAsync());
@@ -92,8 +92,8 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
     public async Task Reminders_RunTwice_EachLeadGetsOneEmailPerMilestoneAndNoneOnceSubmitted()
     {
         // Arrange: 4 December 2026 is 14 days before the 2025-26 deadline.
-        var collection = await CollectionAsync("2025-26");
-        var medway = await factory.OpenReturnAsync("887");
+        var collection = await CollectionAsync(TestData.OpenPeriod);
+        var medway = await factory.OpenReturnAsync(TestData.Medway);
         Clock.Set(new DateTimeOffset(2026, 12, 4, 8, 0, 0, TimeSpan.Zero));
 
         // Act: two runs at once, then a third.
@@ -103,8 +103,8 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
         // Assert: one email to each of the three demo LAs' data leads.
         var firstFiles = EmailFiles();
         var first = Emails();
-        first.Select(To).Order().ShouldBe(["lead.leicester@fgc.example", "lead.leicestershire@fgc.example", "lead.medway@fgc.example"]);
-        var toMedway = first.Single(m => To(m) == "lead.medway@fgc.example");
+        first.Select(To).Order().ShouldBe([TestData.Users.LeicesterLead, TestData.Users.LeicestershireLead, TestData.Users.MedwayLead]);
+        var toMedway = first.Single(m => To(m) == TestData.Users.MedwayLead);
         toMedway.Subject.ShouldBe("Reminder: FGC annual return 2025-26 is due on Friday 18 December 2026");
         var body = toMedway.TextBody ?? "";
         body.ShouldContain("Dear Morgan Medway,");
@@ -112,7 +112,7 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
         body.ShouldContain("The deadline is Friday 18 December 2026, 14 days from now.");
         body.ShouldContain($"https://fgc.example/returns/{medway.Id}");
         var rows = await factory.WithDbAsync(db => db.RemindersSent.Where(r => r.CollectionId == collection.Id).ToListAsync());
-        rows.Select(r => (r.LaCode, r.Milestone)).Order().ShouldBe([("855", -14), ("856", -14), ("887", -14)]);
+        rows.Select(r => (r.LaCode, r.Milestone)).Order().ShouldBe([("855", -14), ("856", -14), (TestData.Medway, -14)]);
 
         // Arrange: Leicester submits; 15 December is 3 days before the deadline.
         await factory.WithDbAsync(async db =>
@@ -129,7 +129,7 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
 
         // Assert: Leicester is not reminded again.
         var second = Emails(except: firstFiles);
-        second.Select(To).Order().ShouldBe(["lead.leicestershire@fgc.example", "lead.medway@fgc.example"]);
+        second.Select(To).Order().ShouldBe([TestData.Users.LeicestershireLead, TestData.Users.MedwayLead]);
         second.ShouldAllBe(m => (m.TextBody ?? "").Contains("The deadline is Friday 18 December 2026, 3 days from now."));
         Emails().Count.ShouldBe(5);
     }
@@ -140,7 +140,7 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
         // Arrange: the Leicestershire lead has left; the collection closes at its deadline.
         await factory.WithDbAsync(async db =>
         {
-            (await db.Users.SingleAsync(u => u.Email == "lead.leicestershire@fgc.example")).IsActive = false;
+            (await db.Users.SingleAsync(u => u.Email == TestData.Users.LeicestershireLead)).IsActive = false;
             return await db.SaveChangesAsync();
         });
         Clock.Set(new DateTimeOffset(2026, 12, 19, 8, 0, 0, TimeSpan.Zero));
@@ -151,9 +151,9 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
         await RunAsync(j => j.SendRemindersAsync(CancellationToken.None));
 
         // Assert
-        (await CollectionAsync("2025-26")).Status.ShouldBe(CollectionStatus.Closed);
+        (await CollectionAsync(TestData.OpenPeriod)).Status.ShouldBe(CollectionStatus.Closed);
         var emails = Emails();
-        emails.Select(To).Order().ShouldBe(["lead.leicester@fgc.example", "lead.medway@fgc.example"]);
+        emails.Select(To).Order().ShouldBe([TestData.Users.LeicesterLead, TestData.Users.MedwayLead]);
         emails.ShouldAllBe(m => m.Subject == "Overdue: FGC annual return 2025-26 was due on Friday 18 December 2026");
     }
 
@@ -188,7 +188,7 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
 
     private async Task<Collection> CreateAsync(string period, DateOnly opensOn, DateOnly deadline)
     {
-        var admin = await factory.PrincipalAsync("admin@fgc.example");
+        var admin = await factory.PrincipalAsync(TestData.Users.Administrator);
         var outcome = await factory.WithServiceAsync<CollectionService, Outcome<Collection>>(s => s.CreateAsync(admin,
             new NewCollection("fgc-annual", "1.0", period, opensOn, deadline)));
         outcome.Succeeded.ShouldBeTrue(string.Join("; ", outcome.Problems.Select(p => p.Message)));
@@ -214,7 +214,7 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
         // Assert
         beforeTheHour.ShouldBe(0);
         var emails = Emails();
-        emails.Select(To).Order().ShouldBe(["lead.leicester@fgc.example", "lead.leicestershire@fgc.example", "lead.medway@fgc.example"]);
+        emails.Select(To).Order().ShouldBe([TestData.Users.LeicesterLead, TestData.Users.LeicestershireLead, TestData.Users.MedwayLead]);
         emails.ShouldAllBe(m => (m.Subject ?? "").EndsWith("2026-27 is due on Sunday 11 April 2027", StringComparison.Ordinal));
         emails.ShouldAllBe(m => (m.TextBody ?? "").Contains("The deadline is Sunday 11 April 2027, 14 days from now."));
     }
@@ -269,8 +269,8 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
     {
         // Arrange: an administrator closes 2025-26 on 10 December, before its 18 December deadline.
         Clock.Set(new DateTimeOffset(2026, 12, 10, 12, 0, 0, TimeSpan.Zero));
-        var admin = await factory.PrincipalAsync("admin@fgc.example");
-        var collection = await CollectionAsync("2025-26");
+        var admin = await factory.PrincipalAsync(TestData.Users.Administrator);
+        var collection = await CollectionAsync(TestData.OpenPeriod);
         (await factory.WithServiceAsync<CollectionService, Outcome<Collection>>(s => s.CloseAsync(admin, collection.Id))).Succeeded.ShouldBeTrue();
 
         // Act: the day after the deadline, when the overdue reminder would go.
@@ -279,7 +279,7 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
         await RunAsync(j => j.SendRemindersAsync(CancellationToken.None));
 
         // Assert
-        (await CollectionAsync("2025-26")).ClosedEarly.ShouldBeTrue();
+        (await CollectionAsync(TestData.OpenPeriod)).ClosedEarly.ShouldBeTrue();
         Emails().ShouldBeEmpty();
         (await factory.WithDbAsync(db => db.RemindersSent.CountAsync())).ShouldBe(0);
     }
@@ -289,8 +289,8 @@ public sealed class CollectionJobsTests(DatabaseServerFixture database) : IAsync
     {
         // Arrange: closed by an administrator after the deadline ended (the schedule had not run yet).
         Clock.Set(new DateTimeOffset(2026, 12, 19, 0, 1, 0, TimeSpan.Zero));
-        var admin = await factory.PrincipalAsync("admin@fgc.example");
-        var collection = await CollectionAsync("2025-26");
+        var admin = await factory.PrincipalAsync(TestData.Users.Administrator);
+        var collection = await CollectionAsync(TestData.OpenPeriod);
         (await factory.WithServiceAsync<CollectionService, Outcome<Collection>>(s => s.CloseAsync(admin, collection.Id))).Succeeded.ShouldBeTrue();
 
         // Act

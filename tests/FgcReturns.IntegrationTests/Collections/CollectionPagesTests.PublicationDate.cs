@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using FgcReturns.Core.Audit;
 using FgcReturns.Core.Collections;
+using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
 namespace FgcReturns.IntegrationTests.Collections;
@@ -13,7 +14,7 @@ public sealed partial class CollectionPagesTests
     public async Task PublicationDate_AnalystSetsItWrongThenRightThenRemovesIt_EachAnswerIsSpecificAndTheDateIsKept()
     {
         // Arrange: the closed 2024-25 collection (its reporting year ended on 31 March 2025), no date set.
-        var collection = await app.Factory.WithDbAsync(db => db.Collections.AsNoTracking().SingleAsync(c => c.Period == "2024-25"));
+        var collection = await app.Factory.WithDbAsync(db => db.Collections.AsNoTracking().SingleAsync(c => c.Period == TestData.PreviousPeriod));
         var path = $"/collections/{collection.Id}";
         var client = await app.ClientAsync(CollectionsWebFixture.Analyst);
         var auditedBefore = await app.Factory.WithDbAsync(db => db.AuditEvents.MaxAsync(a => (long?)a.Id)) ?? 0;
@@ -61,7 +62,7 @@ public sealed partial class CollectionPagesTests
     public async Task PublicationDate_TwoAnalystsFromTheSamePage_TheSecondIsRefusedAndToldWhoChangedIt()
     {
         // Arrange: both open the page showing the same row version.
-        var collection = await app.Factory.WithDbAsync(db => db.Collections.AsNoTracking().SingleAsync(c => c.Period == "2024-25"));
+        var collection = await app.Factory.WithDbAsync(db => db.Collections.AsNoTracking().SingleAsync(c => c.Period == TestData.PreviousPeriod));
         var path = $"/collections/{collection.Id}";
         var client = await app.ClientAsync(CollectionsWebFixture.Analyst);
         var page = await client.GetStringAsync(new Uri(path, UriKind.Relative), Ct);

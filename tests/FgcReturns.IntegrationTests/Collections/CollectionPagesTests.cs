@@ -48,7 +48,7 @@ public sealed partial class CollectionPagesTests(CollectionsWebFixture app) : IC
     public async Task Dashboard_Analyst_ListsEveryLaWithCountsAndReviewLinks()
     {
         // Arrange
-        var medway = await app.Factory.OpenReturnAsync("887");
+        var medway = await app.Factory.OpenReturnAsync(TestData.Medway);
 
         // Act
         var (status, body) = await GetAsync(CollectionsWebFixture.Analyst, $"/collections/{Id}");
@@ -77,7 +77,7 @@ public sealed partial class CollectionPagesTests(CollectionsWebFixture app) : IC
     }
 
     [Theory]
-    [InlineData("?status=InProgress&status=Submitted", new[] { "840", "856", "887" })]
+    [InlineData("?status=InProgress&status=Submitted", new[] { "840", "856", TestData.Medway })]
     [InlineData("?status=InProgress&region=E12000004", new[] { "856" })]
     [InlineData("?status=ReturnedForAmendment", new[] { "841" })]
     public async Task Dashboard_FilteredByStatusAndRegion_ShowsOnlyThoseRows(string query, string[] expected)
@@ -151,8 +151,8 @@ public sealed partial class CollectionPagesTests(CollectionsWebFixture app) : IC
         records[0].ShouldBe(DashboardExport.Headers);
         records.Count.ShouldBe(154);
         records.Single(r => r[0] == "805")[1].ShouldBe("'" + CollectionsWebFixture.FormulaName);
-        var medway = records.Single(r => r[0] == "887");
-        medway.ShouldBe(["887", "Medway", "South East", "Submitted", "2026-11-20 14:30", "0", "2", "0", "1", "2026-11-20 14:30", "Morgan Medway <lead.medway@fgc.example>"]);
+        var medway = records.Single(r => r[0] == TestData.Medway);
+        medway.ShouldBe([TestData.Medway, "Medway", "South East", "Submitted", "2026-11-20 14:30", "0", "2", "0", "1", "2026-11-20 14:30", "Morgan Medway <lead.medway@fgc.example>"]);
 
         var inProgress = ReadCsv(await filtered.Content.ReadAsStringAsync(Ct));
         inProgress.Skip(1).Select(r => r[0]).ShouldBe(["840", "856"]);
@@ -184,7 +184,7 @@ public sealed partial class CollectionPagesTests(CollectionsWebFixture app) : IC
         var hartlepool = sheet.RowsUsed().Single(r => r.Cell(1).GetString() == "805");
         hartlepool.Cell(2).HasFormula.ShouldBeFalse();
         hartlepool.Cell(2).GetString().ShouldBe("'" + CollectionsWebFixture.FormulaName);
-        var medway = sheet.RowsUsed().Single(r => r.Cell(1).GetString() == "887");
+        var medway = sheet.RowsUsed().Single(r => r.Cell(1).GetString() == TestData.Medway);
         medway.Cell(10).GetDateTime().ShouldBe(new DateTime(2026, 11, 20, 14, 30, 0));
     }
 

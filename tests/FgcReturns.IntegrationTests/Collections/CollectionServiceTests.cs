@@ -9,8 +9,8 @@ namespace FgcReturns.IntegrationTests.Collections;
 
 public sealed class CollectionServiceTests(DatabaseServerFixture database) : IAsyncLifetime
 {
-    private const string Administrator = "admin@fgc.example";
-    private const string Analyst = "analyst@fgc.example";
+    private const string Administrator = TestData.Users.Administrator;
+    private const string Analyst = TestData.Users.Analyst;
     private FgcWebFactory factory = null!;
 
     public async ValueTask InitializeAsync() =>
@@ -24,7 +24,7 @@ public sealed class CollectionServiceTests(DatabaseServerFixture database) : IAs
     private static NewCollection Request(string version = "1.0", string period = "2026-27", DateOnly? opens = null, DateOnly? deadline = null) =>
         new("fgc-annual", version, period, opens ?? new DateOnly(2027, 10, 1), deadline ?? new DateOnly(2027, 12, 17));
 
-    private Task<int> OpenCollectionIdAsync() => factory.WithDbAsync(db => db.Collections.Where(c => c.Period == "2025-26").Select(c => c.Id).SingleAsync());
+    private Task<int> OpenCollectionIdAsync() => factory.WithDbAsync(db => db.Collections.Where(c => c.Period == TestData.OpenPeriod).Select(c => c.Id).SingleAsync());
 
     [Fact]
     public async Task Create_PublishedVersion_IsScheduledWithEveryLasReturnAndAudited()
@@ -69,7 +69,7 @@ public sealed class CollectionServiceTests(DatabaseServerFixture database) : IAs
 
     [Theory]
     [InlineData("1.1", "2026-27", 2027, 10, 1, 2027, 12, 17, "definition", "Family group conferences annual return version 1.1 is a draft. A collection can only use a published version")]
-    [InlineData("1.0", "2025-26", 2027, 10, 1, 2027, 12, 17, "period", "There is already a collection for 2025-26 (FGC annual return 2025-26)")]
+    [InlineData("1.0", TestData.OpenPeriod, 2027, 10, 1, 2027, 12, 17, "period", "There is already a collection for 2025-26 (FGC annual return 2025-26)")]
     [InlineData("1.0", "2026-27", 2027, 10, 1, 2027, 9, 30, "deadline", "The deadline must be after the opening date")]
     [InlineData("1.0", "2026-27", 2027, 10, 1, 2027, 10, 1, "deadline", "The deadline must be after the opening date")]
     [InlineData("1.0", "2026-28", 2027, 10, 1, 2027, 12, 17, "period", "Enter the reporting period as a financial year, for example 2026-27")]
@@ -157,7 +157,7 @@ public sealed class CollectionServiceTests(DatabaseServerFixture database) : IAs
     {
         // Arrange: the 2024-25 collection closed on 19 December 2025.
         var admin = await factory.PrincipalAsync(Administrator);
-        var id = await factory.WithDbAsync(db => db.Collections.Where(c => c.Period == "2024-25").Select(c => c.Id).SingleAsync());
+        var id = await factory.WithDbAsync(db => db.Collections.Where(c => c.Period == TestData.PreviousPeriod).Select(c => c.Id).SingleAsync());
 
         // Act
         var withoutDate = await Service(s => s.ReopenAsync(admin, id, null));

@@ -13,9 +13,9 @@ namespace FgcReturns.IntegrationTests.Collections;
 /// </summary>
 public sealed class CollectionsWebFixture(DatabaseServerFixture database) : IAsyncLifetime
 {
-    public const string Analyst = "analyst@fgc.example";
-    public const string Administrator = "admin@fgc.example";
-    public const string Lead = "lead.medway@fgc.example";
+    public const string Analyst = TestData.Users.Analyst;
+    public const string Administrator = TestData.Users.Administrator;
+    public const string Lead = TestData.Users.MedwayLead;
 
     /// <summary>Hartlepool (805), renamed so that exports must neutralise it.</summary>
     public const string FormulaName = "=HYPERLINK(\"http://evil.example\",\"Hartlepool\")";
@@ -35,10 +35,10 @@ public sealed class CollectionsWebFixture(DatabaseServerFixture database) : IAsy
         factory = new FgcWebFactory(await database.Server.CreateDatabaseAsync());
         OpenCollectionId = await factory.WithDbAsync(async db =>
         {
-            var collection = await db.Collections.SingleAsync(c => c.Period == "2025-26");
+            var collection = await db.Collections.SingleAsync(c => c.Period == TestData.OpenPeriod);
             var returns = await db.Returns.Where(r => r.CollectionId == collection.Id).ToDictionaryAsync(r => r.LaCode);
             var at = new DateTimeOffset(2026, 11, 20, 14, 30, 0, TimeSpan.Zero);
-            Move(returns["887"], ReturnStatus.Submitted, errors: 0, queries: 2, version: 1, at);
+            Move(returns[TestData.Medway], ReturnStatus.Submitted, errors: 0, queries: 2, version: 1, at);
             Move(returns["855"], ReturnStatus.Accepted, errors: 0, queries: 0, version: 2, at.AddDays(-3));
             Move(returns["856"], ReturnStatus.InProgress, errors: 5, queries: 1, version: 0, at.AddDays(1));
             Move(returns["840"], ReturnStatus.InProgress, errors: 2, queries: 7, version: 0, at.AddDays(-10));

@@ -25,10 +25,10 @@ public sealed class BlazorCircuitClientTests(DatabaseServerFixture database) : I
     [Fact]
     public async Task TwoCircuits_ChangeDifferentAnswersOfOneReturnAtOnce_BothStoredAndNeitherDies()
     {
-        var ret = await factory.OpenReturnAsync("887");
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         var page = $"/returns/{ret.Id}/sections/referrals";
-        var first = await BlazorCircuitClient.SignInAsync(factory.ServerAddress, await factory.AddUserAsync("circuit.first@medway.example", "887"), SignInExtensions.DemoPassword, TestContext.Current.CancellationToken);
-        var second = await BlazorCircuitClient.SignInAsync(factory.ServerAddress, await factory.AddUserAsync("circuit.second@medway.example", "887"), SignInExtensions.DemoPassword, TestContext.Current.CancellationToken);
+        var first = await BlazorCircuitClient.SignInAsync(factory.ServerAddress, await factory.AddUserAsync("circuit.first@medway.example", TestData.Medway), SignInExtensions.DemoPassword, TestContext.Current.CancellationToken);
+        var second = await BlazorCircuitClient.SignInAsync(factory.ServerAddress, await factory.AddUserAsync("circuit.second@medway.example", TestData.Medway), SignInExtensions.DemoPassword, TestContext.Current.CancellationToken);
         await using var children = await BlazorCircuitClient.OpenAsync(factory.ServerAddress, first, page, Timeout, TestContext.Current.CancellationToken);
         await using var families = await BlazorCircuitClient.OpenAsync(factory.ServerAddress, second, page, Timeout, TestContext.Current.CancellationToken);
         children.Inputs.ShouldContain("referrals_children");

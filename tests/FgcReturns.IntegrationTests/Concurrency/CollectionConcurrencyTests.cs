@@ -17,7 +17,7 @@ public sealed class CollectionConcurrencyTests(DatabaseServerFixture database) :
     public async ValueTask InitializeAsync()
     {
         factory = new FgcWebFactory(await database.Server.CreateDatabaseAsync());
-        collectionId = await factory.WithDbAsync(db => db.Collections.Where(c => c.Period == "2025-26").Select(c => c.Id).SingleAsync());
+        collectionId = await factory.WithDbAsync(db => db.Collections.Where(c => c.Period == TestData.OpenPeriod).Select(c => c.Id).SingleAsync());
         await StalePage.CreateUserAsync(factory, Second, Roles.Administrator);
     }
 
@@ -28,7 +28,7 @@ public sealed class CollectionConcurrencyTests(DatabaseServerFixture database) :
     {
         // Arrange: A opens the collection; B extends the deadline by a month.
         var before = await factory.WithDbAsync(db => db.Collections.AsNoTracking().SingleAsync(c => c.Id == collectionId));
-        using var first = await factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
+        using var first = await factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Administrator);
         using var second = await factory.CreateBrowserlessClient().SignedInAsync(Second);
         var page = await StalePage.OpenAsync(first, $"/collections/{collectionId}");
         var theirs = before.Deadline.AddMonths(1);
@@ -54,7 +54,7 @@ public sealed class CollectionConcurrencyTests(DatabaseServerFixture database) :
     {
         // Arrange
         var before = await factory.WithDbAsync(db => db.Collections.AsNoTracking().SingleAsync(c => c.Id == collectionId));
-        using var first = await factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
+        using var first = await factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Administrator);
         var page = await StalePage.OpenAsync(first, $"/collections/{collectionId}");
         var admin2 = await factory.PrincipalAsync(Second);
         (await factory.WithServiceAsync<CollectionService, Outcome<Collection>>(s => s.ExtendDeadlineAsync(admin2, collectionId, before.Deadline.AddDays(7)))).Succeeded.ShouldBeTrue();
@@ -73,7 +73,7 @@ public sealed class CollectionConcurrencyTests(DatabaseServerFixture database) :
     {
         // Arrange: both start from the same row version.
         var before = await factory.WithDbAsync(db => db.Collections.AsNoTracking().SingleAsync(c => c.Id == collectionId));
-        var admins = new[] { await factory.PrincipalAsync("admin@fgc.example"), await factory.PrincipalAsync(Second) };
+        var admins = new[] { await factory.PrincipalAsync(TestData.Users.Administrator), await factory.PrincipalAsync(Second) };
 
         // Act
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>

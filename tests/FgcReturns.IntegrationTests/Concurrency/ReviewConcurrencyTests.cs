@@ -11,7 +11,7 @@ namespace FgcReturns.IntegrationTests.Concurrency;
 /// <summary>Two analysts on one return: a decision or note made on a page that is out of date is refused, never silently applied.</summary>
 public sealed class ReviewConcurrencyTests(DatabaseServerFixture database) : IAsyncLifetime
 {
-    private const string Other = "admin@fgc.example";
+    private const string Other = TestData.Users.Administrator;
     private ReviewHost host = null!;
 
     public async ValueTask InitializeAsync() => host = await ReviewHost.StartAsync(database);
@@ -24,12 +24,12 @@ public sealed class ReviewConcurrencyTests(DatabaseServerFixture database) : IAs
         // Arrange: version 1 accepted; analyst A opens the review page to reopen it.
         var ret = await host.SubmitValidReturnAsync();
         (await host.AsAnalystAsync((s, a) => s.AcceptAsync(a, ret.Id), Other)).Succeeded.ShouldBeTrue();
-        using var analyst = await host.Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        using var analyst = await host.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
         var page = await StalePage.OpenAsync(analyst, $"/review/{ret.Id}");
 
         // Meanwhile the other analyst reopens it, the LA submits version 2 and the other analyst accepts that.
         (await host.AsAnalystAsync((s, a) => s.ReopenAsync(a, ret.Id, "Typo in the ages"), Other)).Succeeded.ShouldBeTrue();
-        var lead = await host.Factory.PrincipalAsync("lead.medway@fgc.example");
+        var lead = await host.Factory.PrincipalAsync(TestData.Users.MedwayLead);
         (await host.Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"))).Succeeded.ShouldBeTrue();
         (await host.AsAnalystAsync((s, a) => s.AcceptAsync(a, ret.Id, 2), Other)).Succeeded.ShouldBeTrue();
 
@@ -47,7 +47,7 @@ public sealed class ReviewConcurrencyTests(DatabaseServerFixture database) : IAs
         body.ShouldContain($"{Other} accepted the return");
         body.ShouldContain("after you opened this page");
         body.ShouldContain(">Benchmarks show a typo in section 2</textarea>");
-        var after = await host.Factory.OpenReturnAsync("887");
+        var after = await host.Factory.OpenReturnAsync(TestData.Medway);
         after.Status.ShouldBe(ReturnStatus.Accepted);
         after.SubmittedVersion.ShouldBe(2);
         after.AnalystComment.ShouldBeNull();
@@ -59,7 +59,7 @@ public sealed class ReviewConcurrencyTests(DatabaseServerFixture database) : IAs
     {
         // Arrange: both analysts open version 1; the other accepts it first.
         var ret = await host.SubmitValidReturnAsync();
-        using var analyst = await host.Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        using var analyst = await host.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
         var page = await StalePage.OpenAsync(analyst, $"/review/{ret.Id}");
         (await host.AsAnalystAsync((s, a) => s.AcceptAsync(a, ret.Id, 1), Other)).Succeeded.ShouldBeTrue();
 
@@ -74,7 +74,7 @@ public sealed class ReviewConcurrencyTests(DatabaseServerFixture database) : IAs
         var body = await StalePage.BodyAsync(post);
         body.ShouldContain($"Not saved: {Other} accepted the return");
         body.ShouldContain(">Please recheck the age breakdown</textarea>");
-        (await host.Factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.Accepted);
+        (await host.Factory.OpenReturnAsync(TestData.Medway)).Status.ShouldBe(ReturnStatus.Accepted);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class ReviewConcurrencyTests(DatabaseServerFixture database) : IAs
     {
         // Arrange
         var ret = await host.SubmitValidReturnAsync();
-        using var analyst = await host.Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        using var analyst = await host.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
         var page = await StalePage.OpenAsync(analyst, $"/review/{ret.Id}");
         (await host.AsAnalystAsync((s, a) => s.AddNoteAsync(a, ret.Id, "fgcs_held", "Check this against the tracker"), Other)).Succeeded.ShouldBeTrue();
 

@@ -19,7 +19,7 @@ public sealed class UserConcurrencyTests(DatabaseServerFixture database) : IAsyn
     {
         factory = new FgcWebFactory(await database.Server.CreateDatabaseAsync());
         await StalePage.CreateUserAsync(factory, Second, Roles.Administrator);
-        analystId = await factory.WithDbAsync(db => db.Users.Where(u => u.Email == "analyst@fgc.example").Select(u => u.Id).SingleAsync());
+        analystId = await factory.WithDbAsync(db => db.Users.Where(u => u.Email == TestData.Users.Analyst).Select(u => u.Id).SingleAsync());
     }
 
     public async ValueTask DisposeAsync() => await factory.DisposeAsync();
@@ -28,14 +28,14 @@ public sealed class UserConcurrencyTests(DatabaseServerFixture database) : IAsyn
     public async Task ChangeAccess_FromAPageOpenedBeforeAnotherAdministratorChangedTheRole_IsRefusedNamesThemAndKeepsTheChoice()
     {
         // Arrange: A opens the analyst's page; B makes them an administrator.
-        using var first = await factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
+        using var first = await factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Administrator);
         using var second = await factory.CreateBrowserlessClient().SignedInAsync(Second);
         var page = await StalePage.OpenAsync(first, $"/admin/users/{analystId}");
         var byThem = await (await StalePage.OpenAsync(second, $"/admin/users/{analystId}")).PostAsync("access", new Dictionary<string, string> { ["Form.Role"] = Roles.Administrator });
         byThem.StatusCode.ShouldBe(HttpStatusCode.Redirect);
 
         // Act: A makes them Medway's data lead from the page that still shows "Analyst".
-        var post = await page.PostAsync("access", new Dictionary<string, string> { ["Form.Role"] = Roles.LaDataLead, ["Form.LaCode"] = "887" });
+        var post = await page.PostAsync("access", new Dictionary<string, string> { ["Form.Role"] = Roles.LaDataLead, ["Form.LaCode"] = TestData.Medway });
 
         // Assert: refused, naming B and the change; A's choice still selected; B's change stands.
         post.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -51,7 +51,7 @@ public sealed class UserConcurrencyTests(DatabaseServerFixture database) : IAsyn
     public async Task Deactivate_FromAPageOpenedBeforeAnotherAdministratorChangedTheRole_IsRefusedAndTheUserStaysActive()
     {
         // Arrange
-        using var first = await factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
+        using var first = await factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Administrator);
         var page = await StalePage.OpenAsync(first, $"/admin/users/{analystId}");
         var admin2 = await factory.PrincipalAsync(Second);
         (await factory.WithServiceAsync<UserAdminService, Outcome<string>>(s => s.ChangeAccessAsync(admin2, analystId, new UserAccess(Roles.Administrator, null)))).Succeeded.ShouldBeTrue();
@@ -71,8 +71,8 @@ public sealed class UserConcurrencyTests(DatabaseServerFixture database) : IAsyn
         // Arrange: round after round, every administrator's page shows the user as they are; six saves land at once.
         // (Before the user's row was locked, a save could remove a role another save had just removed: it threw
         // "User is not in role 'Analyst'" instead of telling the administrator.)
-        var admins = new[] { await factory.PrincipalAsync("admin@fgc.example"), await factory.PrincipalAsync(Second) };
-        string[] las = ["887", "855", "856", "840", "841", "805"];
+        var admins = new[] { await factory.PrincipalAsync(TestData.Users.Administrator), await factory.PrincipalAsync(Second) };
+        string[] las = [TestData.Medway, "855", "856", "840", "841", "805"];
         var seen = new SeenUser(Roles.Analyst, null, true);
 
         for (var round = 0; round < 6; round++)

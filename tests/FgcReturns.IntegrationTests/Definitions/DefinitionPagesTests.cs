@@ -11,7 +11,7 @@ namespace FgcReturns.IntegrationTests.Definitions;
 
 public sealed class DefinitionPagesTests(WebAppFixture app) : IClassFixture<WebAppFixture>
 {
-    private const string Analyst = "analyst@fgc.example";
+    private const string Analyst = TestData.Users.Analyst;
 
     private SurveyDefinitionCatalog Catalog => app.Factory.Services.GetRequiredService<SurveyDefinitionCatalog>();
 
@@ -161,7 +161,7 @@ public sealed class DefinitionPagesTests(WebAppFixture app) : IClassFixture<WebA
     public async Task AnyDefinitionPage_LaDataLead_IsForbidden(string url)
     {
         // Act
-        var (status, _) = await GetAsync("lead.medway@fgc.example", url);
+        var (status, _) = await GetAsync(TestData.Users.MedwayLead, url);
 
         // Assert
         status.ShouldBe(HttpStatusCode.Forbidden);

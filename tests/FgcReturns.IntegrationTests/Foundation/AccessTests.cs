@@ -9,7 +9,7 @@ public sealed class AccessTests(WebAppFixture app) : IClassFixture<WebAppFixture
     public async Task LocalAuthorityPage_AnotherLasCode_IsNotFound()
     {
         // Arrange
-        var client = await app.Factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
+        var client = await app.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.MedwayLead);
 
         // Act
         var own = await client.GetAsync(new Uri("/local-authorities/887", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -28,7 +28,7 @@ public sealed class AccessTests(WebAppFixture app) : IClassFixture<WebAppFixture
     public async Task LocalAuthorityPage_Analyst_SeesAnyLa()
     {
         // Arrange
-        var client = await app.Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        var client = await app.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
 
         // Act
         var response = await client.GetAsync(new Uri("/local-authorities/856", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -39,8 +39,8 @@ public sealed class AccessTests(WebAppFixture app) : IClassFixture<WebAppFixture
     }
 
     [Theory]
-    [InlineData("lead.medway@fgc.example")]
-    [InlineData("analyst@fgc.example")]
+    [InlineData(TestData.Users.MedwayLead)]
+    [InlineData(TestData.Users.Analyst)]
     public async Task JobsDashboard_NotAnAdministrator_IsForbidden(string email)
     {
         // Arrange
@@ -57,7 +57,7 @@ public sealed class AccessTests(WebAppFixture app) : IClassFixture<WebAppFixture
     public async Task JobsDashboard_Administrator_IsShown()
     {
         // Arrange
-        var client = await app.Factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
+        var client = await app.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Administrator);
 
         // Act
         var response = await client.GetAsync(new Uri("/admin/jobs", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -85,7 +85,7 @@ public sealed class AccessTests(WebAppFixture app) : IClassFixture<WebAppFixture
     public async Task AnalystPage_LaDataLead_IsForbidden()
     {
         // Arrange
-        var client = await app.Factory.CreateBrowserlessClient().SignedInAsync("lead.leicester@fgc.example");
+        var client = await app.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.LeicesterLead);
 
         // Act
         var response = await client.GetAsync(new Uri("/local-authorities", UriKind.Relative), TestContext.Current.CancellationToken);

@@ -32,7 +32,7 @@ public sealed class DemoSeedTests(DatabaseServerFixture database)
 
         // Assert
         var collections = await db.Collections.OrderBy(c => c.PeriodStart).ToListAsync(ct);
-        collections.Select(c => (c.Period, c.Status)).ShouldBe([("2024-25", CollectionStatus.Closed), ("2025-26", CollectionStatus.Open)]);
+        collections.Select(c => (c.Period, c.Status)).ShouldBe([(TestData.PreviousPeriod, CollectionStatus.Closed), (TestData.OpenPeriod, CollectionStatus.Open)]);
         var returns = await db.Returns.GroupBy(r => new { r.CollectionId, r.Status }).Select(g => new { g.Key.CollectionId, g.Key.Status, Count = g.Count() }).ToListAsync(ct);
         returns.ShouldContain(g => g.CollectionId == collections[0].Id && g.Status == ReturnStatus.Accepted && g.Count == 153);
         returns.ShouldContain(g => g.CollectionId == collections[1].Id && g.Status == ReturnStatus.NotStarted && g.Count == 153);

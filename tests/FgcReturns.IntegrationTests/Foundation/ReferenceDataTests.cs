@@ -1,4 +1,5 @@
 using FgcReturns.Core.Data;
+using FgcReturns.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -34,9 +35,9 @@ public sealed class ReferenceDataTests(WebAppFixture app) : IClassFixture<WebApp
         var ct = TestContext.Current.CancellationToken;
 
         // Act
-        var medway = await db.LocalAuthorities.Include(l => l.Region).SingleAsync(l => l.Code == "887", ct);
+        var medway = await db.LocalAuthorities.Include(l => l.Region).SingleAsync(l => l.Code == TestData.Medway, ct);
         var barnsley = await db.LocalAuthorities.SingleAsync(l => l.Code == "370", ct);
-        var medwayPopulation = await db.ChildPopulations.SingleAsync(p => p.LaCode == "887" && p.Year == 2024, ct);
+        var medwayPopulation = await db.ChildPopulations.SingleAsync(p => p.LaCode == TestData.Medway && p.Year == 2024, ct);
 
         // Assert
         medway.Name.ShouldBe("Medway");

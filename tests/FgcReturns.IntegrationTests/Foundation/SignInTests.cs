@@ -12,7 +12,7 @@ public sealed class SignInTests(WebAppFixture app) : IClassFixture<WebAppFixture
         var client = app.Factory.CreateBrowserlessClient();
 
         // Act
-        var signIn = await client.SignInAsync("lead.leicestershire@fgc.example");
+        var signIn = await client.SignInAsync(TestData.Users.LeicestershireLead);
         var home = await client.GetStringAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
 
         // Assert
@@ -27,7 +27,7 @@ public sealed class SignInTests(WebAppFixture app) : IClassFixture<WebAppFixture
         var client = app.Factory.CreateBrowserlessClient();
 
         // Act
-        var response = await client.SignInAsync("lead.leicester@fgc.example", "not-the-password");
+        var response = await client.SignInAsync(TestData.Users.LeicesterLead, "not-the-password");
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         var home = await client.GetStringAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
 
@@ -46,11 +46,11 @@ public sealed class SignInTests(WebAppFixture app) : IClassFixture<WebAppFixture
         var client = app.Factory.CreateBrowserlessClient();
         for (var i = 0; i < 5; i++)
         {
-            await client.SignInAsync("analyst@fgc.example", "wrong-password-" + i);
+            await client.SignInAsync(TestData.Users.Analyst, "wrong-password-" + i);
         }
 
         // Act
-        var response = await client.SignInAsync("analyst@fgc.example");
+        var response = await client.SignInAsync(TestData.Users.Analyst);
 
         // Assert: the right password no longer works, and the message is the one anyone gets.
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -63,7 +63,7 @@ public sealed class SignInTests(WebAppFixture app) : IClassFixture<WebAppFixture
     public async Task SignOut_SignedIn_EndsTheSession()
     {
         // Arrange
-        var client = await app.Factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
+        var client = await app.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.MedwayLead);
         var home = await client.GetStringAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -86,7 +86,7 @@ public sealed class SignInTests(WebAppFixture app) : IClassFixture<WebAppFixture
     public async Task SignOut_WithoutAntiforgeryToken_IsRefused()
     {
         // Arrange
-        var client = await app.Factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
+        var client = await app.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.MedwayLead);
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["returnUrl"] = "/" });
 
         // Act

@@ -86,7 +86,7 @@ public sealed class MultiInstanceFixture(DatabaseServerFixture database) : IAsyn
     public Task<List<int>> SubmitAsync(params string[] laCodes) =>
         Arranger.WithDbAsync(async db =>
         {
-            var returns = await db.Returns.Where(r => r.Collection!.Period == "2025-26" && laCodes.Contains(r.LaCode)).ToListAsync();
+            var returns = await db.Returns.Where(r => r.Collection!.Period == TestData.OpenPeriod && laCodes.Contains(r.LaCode)).ToListAsync();
             foreach (var ret in returns)
             {
                 ret.Values = ReturnValuesBuilder.ValidFgc10().Build().ToDictionary();

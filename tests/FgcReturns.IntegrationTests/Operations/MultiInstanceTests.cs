@@ -29,7 +29,7 @@ public sealed class MultiInstanceTests(MultiInstanceFixture app) : IClassFixture
         using var client = MultiInstanceFixture.Client(cookies);
 
         // Act: sign in on A, then read a page on B and post one of A's forms to B.
-        var signIn = await MultiInstanceFixture.SignInAsync(client, app.WebA, "analyst@fgc.example");
+        var signIn = await MultiInstanceFixture.SignInAsync(client, app.WebA, TestData.Users.Analyst);
         var onB = await client.GetAsync(new Uri(app.WebB.Address, "/collections"), Ct);
         var page = await client.GetStringAsync(new Uri(app.WebA.Address, "/benchmarks"), Ct);
         var tokenFromA = SignInExtensions.AntiforgeryToken(page);
@@ -61,10 +61,10 @@ public sealed class MultiInstanceTests(MultiInstanceFixture app) : IClassFixture
     {
         // Arrange
         await app.EnsureWorkerRunningAsync();
-        var id = (await app.SubmitAsync("887")).Single();
+        var id = (await app.SubmitAsync(TestData.Medway)).Single();
         var cookies = new CookieContainer();
         using var client = MultiInstanceFixture.Client(cookies);
-        (await MultiInstanceFixture.SignInAsync(client, app.WebA, "analyst@fgc.example")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await MultiInstanceFixture.SignInAsync(client, app.WebA, TestData.Users.Analyst)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var before = (await app.BuildsAsync()).Select(b => b.Id).ToHashSet();
 
         // Act: accept on B with a token from A's page.
@@ -97,7 +97,7 @@ public sealed class MultiInstanceTests(MultiInstanceFixture app) : IClassFixture
         var id = (await app.SubmitAsync("856")).Single();
         var cookies = new CookieContainer();
         using var client = MultiInstanceFixture.Client(cookies);
-        (await MultiInstanceFixture.SignInAsync(client, app.WebB, "analyst@fgc.example")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await MultiInstanceFixture.SignInAsync(client, app.WebB, TestData.Users.Analyst)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         await app.Worker.StopAsync();
         var before = (await app.BuildsAsync()).Select(b => b.Id).ToHashSet();
 
@@ -173,7 +173,7 @@ public sealed class MultiInstanceTests(MultiInstanceFixture app) : IClassFixture
         // Arrange: 50 submitted returns and a quiet spell (no job waiting or running).
         await app.EnsureWorkerRunningAsync();
         var codes = await app.Arranger.WithDbAsync(db => db.LocalAuthorities.Select(l => l.Code)
-            .Where(c => c != "887" && c != "856" && c != "855").OrderBy(c => c).Take(50).ToListAsync());
+            .Where(c => c != TestData.Medway && c != "856" && c != "855").OrderBy(c => c).Take(50).ToListAsync());
         var ids = await app.SubmitAsync([.. codes]);
         var monitor = app.Arranger.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
         await app.WaitForBuildsAsync(
@@ -183,7 +183,7 @@ public sealed class MultiInstanceTests(MultiInstanceFixture app) : IClassFixture
         await Task.Delay(TimeSpan.FromSeconds(3), Ct);
         var cookies = new CookieContainer();
         using var client = MultiInstanceFixture.Client(cookies);
-        (await MultiInstanceFixture.SignInAsync(client, app.WebA, "analyst@fgc.example")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await MultiInstanceFixture.SignInAsync(client, app.WebA, TestData.Users.Analyst)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var token = SignInExtensions.AntiforgeryToken(await client.GetStringAsync(new Uri(app.WebA.Address, $"/review/{ids[0]}"), Ct));
         var before = (await app.BuildsAsync()).Select(b => b.Id).ToHashSet();
 

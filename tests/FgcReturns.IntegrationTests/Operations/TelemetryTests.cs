@@ -50,8 +50,8 @@ public sealed class TelemetryTests(DatabaseServerFixture database) : IAsyncLifet
     public async Task SaveAnAnswer_CountsOneSaveAndTheQueriesItRaisesByRuleWithNoValueInAnyTag()
     {
         // Arrange
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         var changes = new[] { new ValueChange("fgcs_held", StoredAnswer.Unanswered, StoredAnswer.Of("98765")) };
 
         // Act
@@ -60,7 +60,7 @@ public sealed class TelemetryTests(DatabaseServerFixture database) : IAsyncLifet
         // Assert
         saved.Status.ShouldBe(OutcomeStatus.Done, saved.Message);
         Total("fgc.returns.saves").ShouldBe(1);
-        var raised = (await factory.OpenReturnAsync("887")).QueryRuleIds;
+        var raised = (await factory.OpenReturnAsync(TestData.Medway)).QueryRuleIds;
         measurements.Where(m => m.Instrument == "fgc.validation.queries_raised").Select(m => (string)m.Tags.Single().Value!).Order()
             .ShouldBe(raised.Order());
         measurements.SelectMany(m => m.Tags).ShouldAllBe(t => !(t.Value ?? "").ToString()!.Contains("98765"));
@@ -70,8 +70,8 @@ public sealed class TelemetryTests(DatabaseServerFixture database) : IAsyncLifet
     public async Task SaveAWrongFigure_CountsTheErrorByRuleOnceWhileItStaysWrong()
     {
         // Arrange: more families agreed than were offered an FGC is an error.
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id,
             [new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of("10"))], ChangeSource.Form));
 
@@ -85,7 +85,7 @@ public sealed class TelemetryTests(DatabaseServerFixture database) : IAsyncLifet
         }
 
         // Assert: each error counted when it appeared (twice: first save and after it was fixed), never while it stayed.
-        var stored = await factory.OpenReturnAsync("887");
+        var stored = await factory.OpenReturnAsync(TestData.Medway);
         stored.ErrorRuleIds.ShouldNotBeEmpty();
         var counted = measurements.Where(m => m.Instrument == "fgc.validation.errors_raised").Select(m => (string)m.Tags.Single().Value!).ToList();
         counted.Order().ShouldBe(stored.ErrorRuleIds.Concat(stored.ErrorRuleIds).Order());

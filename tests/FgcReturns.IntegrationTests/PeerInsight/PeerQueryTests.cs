@@ -21,7 +21,7 @@ namespace FgcReturns.IntegrationTests.PeerInsight;
 /// </summary>
 public sealed class PeerQueryTests(DatabaseServerFixture database) : IAsyncLifetime
 {
-    private const string MedwayLead = "lead.medway@fgc.example";
+    private const string MedwayLead = TestData.Users.MedwayLead;
     private FgcWebFactory factory = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -57,7 +57,7 @@ public sealed class PeerQueryTests(DatabaseServerFixture database) : IAsyncLifet
         var (england, threshold) = await factory.WithDbAsync(async db =>
         {
             var build = await db.Set<BenchmarkBuild>().AsNoTracking().SingleAsync(b => b.IsCurrent && b.Kind == BenchmarkKind.Final, Ct);
-            var period = await db.Collections.Where(c => c.Period == "2024-25").Select(c => c.Id).SingleAsync(Ct);
+            var period = await db.Collections.Where(c => c.Period == TestData.PreviousPeriod).Select(c => c.Id).SingleAsync(Ct);
             var row = await db.Set<BenchmarkAreaValue>().AsNoTracking()
                 .SingleAsync(a => a.BuildId == build.Id && a.CollectionId == period && a.AreaLevel == AreaLevel.National && a.SeriesKey == "acceptance_rate", Ct);
             return (row, build.SuppressionThreshold);
@@ -72,7 +72,7 @@ public sealed class PeerQueryTests(DatabaseServerFixture database) : IAsyncLifet
     {
         // Arrange: before any final build the rule is silent (the first year).
         var lead = await factory.PrincipalAsync(MedwayLead);
-        var ret = await factory.OpenReturnAsync("887");
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         var saved = await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, FarFromPeers().AsChangesFromBlank(), ChangeSource.Form, Ct));
         saved.State!.Validation.Issues.ShouldNotContain(i => i.RuleId == "P01");
         (await BuildFinalAsync()).Outcome.ShouldBe(BuildOutcome.Succeeded);
@@ -112,7 +112,7 @@ public sealed class PeerQueryTests(DatabaseServerFixture database) : IAsyncLifet
     {
         // Arrange: Medway at 6% is below England's 5th percentile in the first build.
         var lead = await factory.PrincipalAsync(MedwayLead);
-        var ret = await factory.OpenReturnAsync("887");
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, FarFromPeers().AsChangesFromBlank(), ChangeSource.Form, Ct));
         (await BuildFinalAsync()).Outcome.ShouldBe(BuildOutcome.Succeeded);
         var expected = WebUtility.HtmlEncode(await ExpectedMessageAsync("6%"));
@@ -149,7 +149,7 @@ public sealed class PeerQueryTests(DatabaseServerFixture database) : IAsyncLifet
     {
         // Arrange
         var lead = await factory.PrincipalAsync(MedwayLead);
-        var ret = await factory.OpenReturnAsync("887");
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, FarFromPeers().AsChangesFromBlank(), ChangeSource.Form, Ct));
         var client = await factory.CreateBrowserlessClient().SignedInAsync(MedwayLead);
         var before = await client.GetStringAsync(new Uri($"/returns/{ret.Id}/check", UriKind.Relative), Ct);
@@ -157,14 +157,14 @@ public sealed class PeerQueryTests(DatabaseServerFixture database) : IAsyncLifet
         var (rows, threshold, others) = await factory.WithDbAsync(async db =>
         {
             var build = await db.Set<BenchmarkBuild>().AsNoTracking().SingleAsync(b => b.IsCurrent && b.Kind == BenchmarkKind.Final, Ct);
-            var period = await db.Collections.Where(c => c.Period == "2024-25").Select(c => c.Id).SingleAsync(Ct);
-            var medway = await db.LocalAuthorities.AsNoTracking().SingleAsync(l => l.Code == "887", Ct);
+            var period = await db.Collections.Where(c => c.Period == TestData.PreviousPeriod).Select(c => c.Id).SingleAsync(Ct);
+            var medway = await db.LocalAuthorities.AsNoTracking().SingleAsync(l => l.Code == TestData.Medway, Ct);
             var areaRows = await db.Set<BenchmarkAreaValue>().AsNoTracking()
                 .Where(a => a.BuildId == build.Id && a.CollectionId == period && a.SeriesKey == "acceptance_rate"
                     && ((a.AreaLevel == AreaLevel.National) || (a.AreaLevel == AreaLevel.Regional && a.AreaCode == medway.RegionCode)
-                        || (a.AreaLevel == AreaLevel.Neighbours && a.AreaCode == "887")))
+                        || (a.AreaLevel == AreaLevel.Neighbours && a.AreaCode == TestData.Medway)))
                 .ToListAsync(Ct);
-            var otherNames = await db.LocalAuthorities.Where(l => l.Code != "887").Select(l => l.Name).ToListAsync(Ct);
+            var otherNames = await db.LocalAuthorities.Where(l => l.Code != TestData.Medway).Select(l => l.Name).ToListAsync(Ct);
             return (areaRows, build.SuppressionThreshold, otherNames);
         });
         string Published(AreaLevel level, DisclosureControl.Statistic statistic) =>
@@ -198,10 +198,10 @@ public sealed class PeerQueryTests(DatabaseServerFixture database) : IAsyncLifet
         var (areas, laValues, threshold) = await factory.WithDbAsync(async db =>
         {
             var build = await db.Set<BenchmarkBuild>().AsNoTracking().SingleAsync(b => b.IsCurrent && b.Kind == BenchmarkKind.Final, Ct);
-            var period = await db.Collections.Where(c => c.Period == "2024-25").Select(c => c.Id).SingleAsync(Ct);
+            var period = await db.Collections.Where(c => c.Period == TestData.PreviousPeriod).Select(c => c.Id).SingleAsync(Ct);
             var a = await db.Set<BenchmarkAreaValue>().AsNoTracking().Where(x => x.BuildId == build.Id && x.CollectionId == period
-                && (x.AreaLevel == AreaLevel.National || (x.AreaLevel == AreaLevel.Neighbours && x.AreaCode == "887"))).ToListAsync(Ct);
-            var l = await db.Set<BenchmarkLaValue>().AsNoTracking().Where(x => x.BuildId == build.Id && x.CollectionId == period && x.LaCode == "887").ToListAsync(Ct);
+                && (x.AreaLevel == AreaLevel.National || (x.AreaLevel == AreaLevel.Neighbours && x.AreaCode == TestData.Medway))).ToListAsync(Ct);
+            var l = await db.Set<BenchmarkLaValue>().AsNoTracking().Where(x => x.BuildId == build.Id && x.CollectionId == period && x.LaCode == TestData.Medway).ToListAsync(Ct);
             return (a, l, build.SuppressionThreshold);
         });
         string AreaRate(AreaLevel level, string key) => DisclosureControl.Area(areas.Single(a => a.AreaLevel == level && a.SeriesKey == key),
@@ -210,7 +210,7 @@ public sealed class PeerQueryTests(DatabaseServerFixture database) : IAsyncLifet
             MeasureKind.Count, DisclosureControl.Statistic.Total, threshold, DisclosureView.Suppressed).Format(0);
         string Own(string key) => DisclosureControl.La(laValues.Single(v => v.SeriesKey == key), DisclosureView.Unsuppressed).Format(1);
         var lead = await factory.CreateBrowserlessClient().SignedInAsync(MedwayLead);
-        var analyst = await factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        var analyst = await factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
 
         // Act
         var compare = await lead.GetStringAsync(new Uri("/compare", UriKind.Relative), Ct);

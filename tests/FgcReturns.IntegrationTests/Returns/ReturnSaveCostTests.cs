@@ -20,7 +20,7 @@ public sealed class ReturnSaveCostTests(DatabaseServerFixture database) : IAsync
     public async ValueTask InitializeAsync()
     {
         factory = new FgcWebFactory(await database.Server.CreateDatabaseAsync());
-        await factory.SetPreviousYearAsync("887", ReturnValuesBuilder.PreviousFgc10().Build());
+        await factory.SetPreviousYearAsync(TestData.Medway, ReturnValuesBuilder.PreviousFgc10().Build());
     }
 
     public async ValueTask DisposeAsync() => await factory.DisposeAsync();
@@ -29,8 +29,8 @@ public sealed class ReturnSaveCostTests(DatabaseServerFixture database) : IAsync
     public async Task Save_OneAnswerOnAnOpenPage_TakesFourRoundTripsToTheDatabase()
     {
         // Arrange: the page has loaded and saved once, as an open page has.
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, [new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of("40"))], ChangeSource.Form));
         using var roundTrips = new RoundTrips(await factory.WithDbAsync(db => Task.FromResult(db.Database.GetDbConnection().Database)));
 
@@ -48,10 +48,10 @@ public sealed class ReturnSaveCostTests(DatabaseServerFixture database) : IAsync
     public async Task Save_AfterLastYearsAcceptedFiguresChanged_ValidatesAgainstTheNewFigures()
     {
         // Arrange: a save keeps last year's return in memory; then last year's FGCs held change from 30 to 10.
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         var calm = await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, ReturnValuesBuilder.ValidFgc10().With("fgcs_held", "36").Build().AsChangesFromBlank(), ChangeSource.Form));
-        await factory.SetPreviousYearAsync("887", ReturnValuesBuilder.PreviousFgc10().With("fgcs_held", "10").Build());
+        await factory.SetPreviousYearAsync(TestData.Medway, ReturnValuesBuilder.PreviousFgc10().With("fgcs_held", "10").Build());
 
         // Act: 36 against 10 is a jump (Q02).
         var jumped = await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, [new ValueChange("fgcs_held", StoredAnswer.Of("36"), StoredAnswer.Of("37"))], ChangeSource.Form));
@@ -59,18 +59,18 @@ public sealed class ReturnSaveCostTests(DatabaseServerFixture database) : IAsync
         // Assert: on the page and in the return's stored query list.
         calm.State!.Validation.Issues.ShouldNotContain(i => i.RuleId == "Q02");
         jumped.State!.Validation.Queries.ShouldContain(i => i.RuleId == "Q02");
-        (await factory.OpenReturnAsync("887")).QueryRuleIds.ShouldContain("Q02");
+        (await factory.OpenReturnAsync(TestData.Medway)).QueryRuleIds.ShouldContain("Q02");
     }
 
     [Fact]
     public async Task Save_AfterLastYearsReturnIsNoLongerAccepted_ValidatesAsAFreshLoadDoes()
     {
         // Arrange: a save keeps last year's return (FGCs held 10, so 36 is a jump) in memory; then it is reopened.
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
-        await factory.SetPreviousYearAsync("887", ReturnValuesBuilder.PreviousFgc10().With("fgcs_held", "10").Build());
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
+        await factory.SetPreviousYearAsync(TestData.Medway, ReturnValuesBuilder.PreviousFgc10().With("fgcs_held", "10").Build());
         var jumped = await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, ReturnValuesBuilder.ValidFgc10().With("fgcs_held", "36").Build().AsChangesFromBlank(), ChangeSource.Form));
-        await factory.WithDbAsync(db => db.Returns.Where(r => r.LaCode == "887" && r.Collection!.Period == "2024-25")
+        await factory.WithDbAsync(db => db.Returns.Where(r => r.LaCode == TestData.Medway && r.Collection!.Period == TestData.PreviousPeriod)
             .ExecuteUpdateAsync(r => r.SetProperty(x => x.Status, ReturnStatus.Submitted)));
 
         // Act
@@ -79,7 +79,7 @@ public sealed class ReturnSaveCostTests(DatabaseServerFixture database) : IAsync
 
         // Assert: the save compared with what a page load (which reads last year afresh) compares with, not the old figures.
         jumped.State!.Validation.Queries.ShouldContain(i => i.RuleId == "Q02");
-        fresh!.Previous?.Period.ShouldNotBe("2024-25");
+        fresh!.Previous?.Period.ShouldNotBe(TestData.PreviousPeriod);
         after.State!.Validation.Issues.Select(i => i.RuleId).Order(StringComparer.Ordinal)
             .ShouldBe(fresh.Validation.Issues.Select(i => i.RuleId).Order(StringComparer.Ordinal));
         after.State.Validation.Issues.ShouldNotContain(i => i.RuleId == "Q02");

@@ -18,7 +18,7 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
     public async ValueTask InitializeAsync()
     {
         factory = new FgcWebFactory(await database.Server.CreateDatabaseAsync());
-        await factory.SetPreviousYearAsync("887", ReturnValuesBuilder.PreviousFgc10().Build());
+        await factory.SetPreviousYearAsync(TestData.Medway, ReturnValuesBuilder.PreviousFgc10().Build());
     }
 
     public async ValueTask DisposeAsync() => await factory.DisposeAsync();
@@ -32,8 +32,8 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
     public async Task Save_ValueThatFailsItsQuestionsChecks_IsNeverStoredAndComesBackNotSaved(string key, string typed, string message)
     {
         // Arrange
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         await Service(s => s.SaveAsync(lead, ret.Id, [new ValueChange(key, StoredAnswer.Unanswered, StoredAnswer.Of("37"))], ChangeSource.Form));
 
         // Act
@@ -41,7 +41,7 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
 
         // Assert: the database still holds 37, no audit row mentions what was typed, and the page is told why.
         outcome.NotSaved[key].ShouldBe(message);
-        (await factory.OpenReturnAsync("887")).Values[key].ShouldBe("37");
+        (await factory.OpenReturnAsync(TestData.Medway)).Values[key].ShouldBe("37");
         var audit = await factory.WithDbAsync(db => db.AuditEvents.Where(a => a.ReturnId == ret.Id && a.ItemKey == key).ToListAsync());
         audit.ShouldNotContain(a => a.NewValue == typed);
     }
@@ -50,15 +50,15 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
     public async Task Save_Change_ReturnsTheRefreshedStateInOneRoundTrip()
     {
         // Arrange
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
 
         // Act: accepted (60) more than offered (50) is error E01.
         var outcome = await Service(s => s.SaveAsync(lead, ret.Id,
             [new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of("50")), new ValueChange("families_accepted", StoredAnswer.Unanswered, StoredAnswer.Of("60"))], ChangeSource.Form));
 
         // Assert
-        var stored = await factory.OpenReturnAsync("887");
+        var stored = await factory.OpenReturnAsync(TestData.Medway);
         outcome.State!.Values["families_accepted"].ShouldBe("60");
         outcome.State.RowVersion.ShouldBe(stored.RowVersion);
         outcome.State.Validation.Errors.ShouldContain(e => e.RuleId == "E01");
@@ -68,8 +68,8 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
     public async Task Save_TwentyPeopleChangingDifferentAnswersAtOnce_EveryAnswerIsSaved()
     {
         // Arrange: twenty numeric answers of FGC 1.0, each typed by its own "page" (its own scope and DbContext).
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         var answers = TwentyCountAnswers();
 
         // Act
@@ -77,7 +77,7 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
 
         // Assert: no exception escaped (WhenAll would throw), every save says saved, every answer is in the database.
         outcomes.ShouldAllBe(o => o.Status == OutcomeStatus.Done);
-        var stored = await factory.OpenReturnAsync("887");
+        var stored = await factory.OpenReturnAsync(TestData.Medway);
         foreach (var (key, value) in answers)
         {
             stored.Values[key].ShouldBe(value);
@@ -91,8 +91,8 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
     {
         // Arrange: as above; every save refused by the return's row version (and redone from scratch) is counted.
         // Under load (the 500-circuit harness) such retries outnumbered saves 1.6 to 1 and multiplied the work.
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         var database = await factory.WithDbAsync(db => Task.FromResult(db.Database.GetDbConnection().Database));
         var answers = TwentyCountAnswers();
         using var refusals = new RowVersionRefusals(database);
@@ -185,10 +185,10 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
     public async Task SaveExplanation_ColleagueSavedFirst_IsRefusedAndTheirsIsKept()
     {
         // Arrange: both colleagues open the query with no explanation yet.
-        await AddLeadAsync("second.medway@fgc.example", "887");
-        var first = await factory.PrincipalAsync("lead.medway@fgc.example");
+        await AddLeadAsync("second.medway@fgc.example", TestData.Medway);
+        var first = await factory.PrincipalAsync(TestData.Users.MedwayLead);
         var second = await factory.PrincipalAsync("second.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         await Service(s => s.SaveAsync(first, ret.Id, ReturnValuesBuilder.ValidFgc10().With("fgcs_held", "38").With("families_accepted", "37").With("families_declined", "8").Build().AsChangesFromBlank(), ChangeSource.Form));
         await Service(s => s.SaveExplanationAsync(first, ret.Id, "Q01", "Families agreed in March and met in April.", before: null));
 
@@ -199,7 +199,7 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
         stale.Status.ShouldBe(OutcomeStatus.Conflict);
         stale.Message!.ShouldContain("lead.medway@fgc.example changed this explanation");
         stale.State!.Explanations["Q01"].ShouldBe("Families agreed in March and met in April.");
-        (await factory.OpenReturnAsync("887")).Explanations["Q01"].ShouldBe("Families agreed in March and met in April.");
+        (await factory.OpenReturnAsync(TestData.Medway)).Explanations["Q01"].ShouldBe("Families agreed in March and met in April.");
 
         // Having seen theirs, the second may knowingly replace it.
         var knowing = await Service(s => s.SaveExplanationAsync(second, ret.Id, "Q01", "A data error we are checking.", before: "Families agreed in March and met in April."));
@@ -210,10 +210,10 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
     public async Task Save_UseMyAnswersInstead_TheColleagueIsToldOnTheirNextSave()
     {
         // Arrange: the first saves 37; the second, who started from blank, gets a conflict and chooses theirs.
-        await AddLeadAsync("second.medway@fgc.example", "887");
-        var first = await factory.PrincipalAsync("lead.medway@fgc.example");
+        await AddLeadAsync("second.medway@fgc.example", TestData.Medway);
+        var first = await factory.PrincipalAsync(TestData.Users.MedwayLead);
         var second = await factory.PrincipalAsync("second.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         await Service(s => s.SaveAsync(first, ret.Id, [new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of("37"))], ChangeSource.Form));
         var conflict = (await Service(s => s.SaveAsync(second, ret.Id, [new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of("40"))], ChangeSource.Form))).Conflicts.ShouldHaveSingleItem();
 
@@ -237,9 +237,9 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
     public async Task Save_AccountDeactivatedWhilePageOpen_IsRefusedAtOnce()
     {
         // Arrange: the principal (the open page's sign-in) still says data lead; the account is now inactive.
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
-        await factory.WithDbAsync(db => db.Users.Where(u => u.Email == "lead.medway@fgc.example").ExecuteUpdateAsync(u => u.SetProperty(x => x.IsActive, false)));
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
+        await factory.WithDbAsync(db => db.Users.Where(u => u.Email == TestData.Users.MedwayLead).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsActive, false)));
 
         // Act
         var outcome = await Service(s => s.SaveAsync(lead, ret.Id, [new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of("5"))], ChangeSource.Form));
@@ -249,7 +249,7 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
         outcome.Status.ShouldBe(OutcomeStatus.Refused);
         outcome.Message!.ShouldContain("deactivated");
         explanation.Status.ShouldBe(OutcomeStatus.Refused);
-        (await factory.OpenReturnAsync("887")).Values.ShouldBeEmpty();
+        (await factory.OpenReturnAsync(TestData.Medway)).Values.ShouldBeEmpty();
     }
 
     [Fact]
@@ -260,7 +260,7 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
         using (var scope = host.Factory.Services.CreateScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<FgcUser>>();
-            var second = new FgcUser { UserName = "second.medway@fgc.example", Email = "second.medway@fgc.example", DisplayName = "Second", LaCode = "887", IsActive = true };
+            var second = new FgcUser { UserName = "second.medway@fgc.example", Email = "second.medway@fgc.example", DisplayName = "Second", LaCode = TestData.Medway, IsActive = true };
             (await users.CreateAsync(second, SignInExtensions.DemoPassword)).Succeeded.ShouldBeTrue();
             (await users.AddToRoleAsync(second, Roles.LaDataLead)).Succeeded.ShouldBeTrue();
         }
@@ -270,7 +270,7 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
 
         // Assert
         var emails = host.Emails();
-        emails.Select(e => e.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal).ShouldBe(["lead.medway@fgc.example", "second.medway@fgc.example"]);
+        emails.Select(e => e.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal).ShouldBe([TestData.Users.MedwayLead, "second.medway@fgc.example"]);
         emails[0].Subject.ShouldBe("FGC annual return 2025-26: your return has been submitted – reference FGC-202526-887-1");
         var body = emails[0].TextBody.ShouldNotBeNull();
         body.ShouldContain("Your reference is FGC-202526-887-1.");
@@ -282,15 +282,15 @@ public sealed class ReturnSavePathTests(DatabaseServerFixture database) : IAsync
     public async Task HistoryPage_MoreThanAPageOfChanges_IsPagedInAScrollingRegion()
     {
         // Arrange: 30 changes, one audit row each.
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         for (var i = 1; i <= 30; i++)
         {
             var before = i == 1 ? StoredAnswer.Unanswered : StoredAnswer.Of((i - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
             await Service(s => s.SaveAsync(lead, ret.Id, [new ValueChange("families_offered", before, StoredAnswer.Of(i.ToString(System.Globalization.CultureInfo.InvariantCulture)))], ChangeSource.Form));
         }
 
-        using var client = await factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
+        using var client = await factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.MedwayLead);
 
         // Act
         var first = await Review.ReviewHost.BodyAsync(await client.GetAsync(new Uri($"/returns/{ret.Id}/history", UriKind.Relative), TestContext.Current.CancellationToken));

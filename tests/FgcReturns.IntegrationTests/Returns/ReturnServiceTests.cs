@@ -15,7 +15,7 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
     {
         // A fresh database per test: these tests change returns.
         factory = new TestSupport.FgcWebFactory(await database.Server.CreateDatabaseAsync());
-        await factory.SetPreviousYearAsync("887", ReturnValuesBuilder.PreviousFgc10().Build());
+        await factory.SetPreviousYearAsync(TestData.Medway, ReturnValuesBuilder.PreviousFgc10().Build());
     }
 
     public async ValueTask DisposeAsync() => await factory.DisposeAsync();
@@ -26,8 +26,8 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
     public async Task ListOwnLa_DataLead_ListsOnlyTheirLasReturnsNewestFirst()
     {
         // Arrange: Medway's lead; every LA has returns, and Medway has last year's too.
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var medwayIds = await factory.WithDbAsync(db => db.Returns.Where(r => r.LaCode == "887").OrderByDescending(r => r.Collection!.PeriodStart).Select(r => r.Id).ToListAsync());
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var medwayIds = await factory.WithDbAsync(db => db.Returns.Where(r => r.LaCode == TestData.Medway).OrderByDescending(r => r.Collection!.PeriodStart).Select(r => r.Id).ToListAsync());
 
         // Act
         var listed = await Service(s => s.ListOwnLaAsync(lead));
@@ -35,15 +35,15 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
         // Assert
         medwayIds.Count.ShouldBeGreaterThan(1);
         listed.Select(r => r.Id).ShouldBe(medwayIds);
-        listed.ShouldAllBe(r => r.LaCode == "887" && r.Collection != null);
+        listed.ShouldAllBe(r => r.LaCode == TestData.Medway && r.Collection != null);
     }
 
     [Fact]
     public async Task HomePage_DataLead_LinksOnlyTheirLasReturns()
     {
         // Arrange
-        using var client = await factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
-        var medwayIds = await factory.WithDbAsync(db => db.Returns.Where(r => r.LaCode == "887").OrderByDescending(r => r.Collection!.PeriodStart).Select(r => r.Id).ToListAsync());
+        using var client = await factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.MedwayLead);
+        var medwayIds = await factory.WithDbAsync(db => db.Returns.Where(r => r.LaCode == TestData.Medway).OrderByDescending(r => r.Collection!.PeriodStart).Select(r => r.Id).ToListAsync());
 
         // Act
         var home = await client.GetStringAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -57,7 +57,7 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
     public async Task ListOwnLa_Analyst_ListsNothing()
     {
         // Arrange
-        var analyst = await factory.PrincipalAsync("analyst@fgc.example");
+        var analyst = await factory.PrincipalAsync(TestData.Users.Analyst);
 
         // Act
         var listed = await Service(s => s.ListOwnLaAsync(analyst));
@@ -70,24 +70,24 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
     public async Task Save_Change_StoresCanonicalValueAuditAndStatus()
     {
         // Arrange
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
 
         // Act
         var outcome = await Service(s => s.SaveAsync(lead, ret.Id, [new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of(" 1,234 "))], ChangeSource.Form));
 
         // Assert
         outcome.Status.ShouldBe(OutcomeStatus.Done);
-        var saved = await factory.OpenReturnAsync("887");
+        var saved = await factory.OpenReturnAsync(TestData.Medway);
         saved.Values["families_offered"].ShouldBe("1234");
         saved.Status.ShouldBe(ReturnStatus.InProgress);
-        saved.LastModifiedBy.ShouldBe("lead.medway@fgc.example");
+        saved.LastModifiedBy.ShouldBe(TestData.Users.MedwayLead);
         var audit = await factory.WithDbAsync(db => db.AuditEvents.Where(a => a.ReturnId == ret.Id).ToListAsync());
         audit.ShouldHaveSingleItem().ShouldSatisfyAllConditions(
             a => a.ItemKey.ShouldBe("families_offered"),
             a => a.OldValue.ShouldBe("(blank)"),
             a => a.NewValue.ShouldBe("1234"),
-            a => a.UserEmail.ShouldBe("lead.medway@fgc.example"),
+            a => a.UserEmail.ShouldBe(TestData.Users.MedwayLead),
             a => a.Source.ShouldBe("form"));
     }
 
@@ -95,8 +95,8 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
     public async Task Save_NotRecorded_IsDistinctFromZero()
     {
         // Arrange
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
 
         // Act
         await Service(s => s.SaveAsync(lead, ret.Id,
@@ -106,7 +106,7 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
         ], ChangeSource.Form));
 
         // Assert
-        var saved = await factory.OpenReturnAsync("887");
+        var saved = await factory.OpenReturnAsync(TestData.Medway);
         saved.Values.ShouldContainKey("review_fgcs_held");
         saved.Values["review_fgcs_held"].ShouldBeNull();
         saved.Values["children_disabled"].ShouldBe("0");
@@ -116,8 +116,8 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
     public async Task Save_SomeoneElseChangedTheSameField_IsAConflictNamingThem()
     {
         // Arrange: two people from Medway load the blank return.
-        var first = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var first = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         await Service(s => s.SaveAsync(first, ret.Id, [new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of("37"))], ChangeSource.Form));
 
         // Act: the second still thinks the field is blank.
@@ -128,16 +128,16 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
         var conflict = outcome.Conflicts.ShouldHaveSingleItem();
         conflict.Theirs.Text.ShouldBe("37");
         conflict.Yours.Text.ShouldBe("40");
-        conflict.ChangedBy.ShouldBe("lead.medway@fgc.example");
-        (await factory.OpenReturnAsync("887")).Values["families_offered"].ShouldBe("37");
+        conflict.ChangedBy.ShouldBe(TestData.Users.MedwayLead);
+        (await factory.OpenReturnAsync(TestData.Medway)).Values["families_offered"].ShouldBe("37");
     }
 
     [Fact]
     public async Task Save_SomeoneElseChangedAnotherField_KeepsBoth()
     {
         // Arrange
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         await Service(s => s.SaveAsync(lead, ret.Id, [new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of("37"))], ChangeSource.Form));
 
         // Act
@@ -145,7 +145,7 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
 
         // Assert
         outcome.Status.ShouldBe(OutcomeStatus.Done);
-        var saved = await factory.OpenReturnAsync("887");
+        var saved = await factory.OpenReturnAsync(TestData.Medway);
         saved.Values["families_offered"].ShouldBe("37");
         saved.Values["families_accepted"].ShouldBe("30");
     }
@@ -154,8 +154,8 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
     public async Task Save_AnotherLasReturn_IsNotFoundAndChangesNothing()
     {
         // Arrange
-        var leicester = await factory.PrincipalAsync("lead.leicester@fgc.example");
-        var medwayReturn = await factory.OpenReturnAsync("887");
+        var leicester = await factory.PrincipalAsync(TestData.Users.LeicesterLead);
+        var medwayReturn = await factory.OpenReturnAsync(TestData.Medway);
 
         // Act
         var outcome = await Service(s => s.SaveAsync(leicester, medwayReturn.Id, [new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of("1"))], ChangeSource.Form));
@@ -164,15 +164,15 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
         // Assert
         outcome.Status.ShouldBe(OutcomeStatus.NotFound);
         view.ShouldBeNull();
-        (await factory.OpenReturnAsync("887")).Values.ShouldBeEmpty();
+        (await factory.OpenReturnAsync(TestData.Medway)).Values.ShouldBeEmpty();
     }
 
     [Fact]
     public async Task Submit_WithErrors_IsRefusedAndNothingIsFrozen()
     {
         // Arrange: accepted more than offered (E01).
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         var values = ReturnValuesBuilder.ValidFgc10().With("families_accepted", "60").Build();
         await Service(s => s.SaveAsync(lead, ret.Id, values.AsChangesFromBlank(), ChangeSource.Form));
 
@@ -183,15 +183,15 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
         outcome.Succeeded.ShouldBeFalse();
         outcome.Problems.ShouldContain(p => p.Message.StartsWith("Families who agreed to an FGC (60) cannot be more than families offered one", StringComparison.Ordinal));
         (await factory.WithDbAsync(db => db.ReturnSubmissions.CountAsync())).ShouldBe(0);
-        (await factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.InProgress);
+        (await factory.OpenReturnAsync(TestData.Medway)).Status.ShouldBe(ReturnStatus.InProgress);
     }
 
     [Fact]
     public async Task Submit_UnexplainedQueryThenExplained_SubmitsSnapshot()
     {
         // Arrange: Q01 (held more FGCs than families agreed) needs an explanation.
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         var values = ReturnValuesBuilder.ValidFgc10().With("fgcs_held", "38").With("families_accepted", "37")
             .With("families_declined", "8").Build();
         await Service(s => s.SaveAsync(lead, ret.Id, values.AsChangesFromBlank(), ChangeSource.Form));
@@ -211,15 +211,15 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
         snapshot.DefinitionVersion.ShouldBe("1.0");
         snapshot.DefinitionHash.Length.ShouldBe(64);
         snapshot.DeclarationName.ShouldBe("Sam Head");
-        (await factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.Submitted);
+        (await factory.OpenReturnAsync(TestData.Medway)).Status.ShouldBe(ReturnStatus.Submitted);
     }
 
     [Fact]
     public async Task Submit_ReopenAndResubmit_NumbersVersionsAndKeepsTheFirst()
     {
         // Arrange
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         await Service(s => s.SaveAsync(lead, ret.Id, ReturnValuesBuilder.ValidFgc10().Build().AsChangesFromBlank(), ChangeSource.Form));
         (await Service(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"))).Succeeded.ShouldBeTrue();
 
@@ -242,8 +242,8 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
     public async Task Save_AfterTheDeadline_IsRefusedReadOnly()
     {
         // Arrange
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         factory.Clock.Set(new DateTimeOffset(2026, 12, 19, 9, 0, 0, TimeSpan.Zero));
 
         // Act
@@ -254,25 +254,25 @@ public sealed class ReturnServiceTests(DatabaseServerFixture database) : IAsyncL
         outcome.Status.ShouldBe(OutcomeStatus.Refused);
         outcome.Message!.ShouldContain("deadline has passed");
         view!.CanEdit.ShouldBeFalse();
-        (await factory.OpenReturnAsync("887")).Values.ShouldBeEmpty();
+        (await factory.OpenReturnAsync(TestData.Medway)).Values.ShouldBeEmpty();
     }
 
     [Fact]
     public async Task Validate_YearOnYear_UsesThePreviousAcceptedReturn()
     {
         // Arrange: last year 30 FGCs held (PreviousFgc10); this year 70 is more than 50% and 10 higher.
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         var values = ReturnValuesBuilder.ValidFgc10().With("fgcs_held", "36").Build();
         await Service(s => s.SaveAsync(lead, ret.Id, values.AsChangesFromBlank(), ChangeSource.Form));
         var calm = await Service(s => s.GetAsync(lead, ret.Id));
-        await factory.SetPreviousYearAsync("887", ReturnValuesBuilder.PreviousFgc10().With("fgcs_held", "10").Build());
+        await factory.SetPreviousYearAsync(TestData.Medway, ReturnValuesBuilder.PreviousFgc10().With("fgcs_held", "10").Build());
 
         // Act
         var jumped = await Service(s => s.GetAsync(lead, ret.Id));
 
         // Assert
-        calm!.Previous!.Period.ShouldBe("2024-25");
+        calm!.Previous!.Period.ShouldBe(TestData.PreviousPeriod);
         calm.Validation.Issues.ShouldNotContain(i => i.RuleId == "Q02");
         jumped!.Validation.Queries.ShouldContain(i => i.RuleId == "Q02");
     }

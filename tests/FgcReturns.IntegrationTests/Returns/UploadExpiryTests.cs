@@ -18,8 +18,8 @@ public sealed class UploadExpiryTests(DatabaseServerFixture database) : IAsyncLi
     public async Task Apply_PreviewOlderThan24Hours_RefusedPurgedAndNothingSaved()
     {
         // Arrange: a clean CSV checked, then left for a day and a minute.
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         var csv = System.Text.Encoding.UTF8.GetBytes("item_key,value\nfamilies_offered,12\n");
         var check = await factory.WithServiceAsync<ReturnUploadService, UploadCheck>(s => s.CheckAsync(lead, ret.Id, new MemoryStream(csv), "medway.csv", csv.Length));
         factory.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
@@ -35,15 +35,15 @@ public sealed class UploadExpiryTests(DatabaseServerFixture database) : IAsyncLi
         apply.Status.ShouldBe(OutcomeStatus.Refused);
         apply.Problems.ShouldHaveSingleItem().ShouldBe(new Problem(ReturnUploadService.FileField, ReturnUploadService.ExpiredMessage));
         left.ShouldBe(0);
-        (await factory.OpenReturnAsync("887")).Values.ShouldNotContainKey("families_offered");
+        (await factory.OpenReturnAsync(TestData.Medway)).Values.ShouldNotContainKey("families_offered");
     }
 
     [Fact]
     public async Task Purge_PreviewsOlderThan24Hours_DeletedNewerKept()
     {
         // Arrange
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         var csv = System.Text.Encoding.UTF8.GetBytes("item_key,value\nfamilies_offered,12\n");
         await factory.WithServiceAsync<ReturnUploadService, UploadCheck>(s => s.CheckAsync(lead, ret.Id, new MemoryStream(csv), "old.csv", csv.Length));
         factory.Clock.Advance(TimeSpan.FromHours(25));

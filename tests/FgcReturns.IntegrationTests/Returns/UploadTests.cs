@@ -20,8 +20,8 @@ public sealed class UploadTests(DatabaseServerFixture database) : IAsyncLifetime
     public async Task TemplateUpload_FilledInExcel_PreviewsThenAppliesThroughTheForm()
     {
         // Arrange: the data lead downloads the template and fills it in as a person would.
-        var client = await factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var client = await factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         var template = await client.GetByteArrayAsync(new Uri($"/returns/{ret.Id}/template.xlsx", UriKind.Relative), TestContext.Current.CancellationToken);
         var valid = ReturnValuesBuilder.ValidFgc10().Build();
         var filled = Fill(template, sheetCell =>
@@ -36,7 +36,7 @@ public sealed class UploadTests(DatabaseServerFixture database) : IAsyncLifetime
         var upload = await PostUploadAsync(client, ret.Id, filled, "medway.xlsx");
         var previewUrl = upload.Headers.Location!.PathAndQuery;
         var preview = await client.GetStringAsync(new Uri(previewUrl, UriKind.Relative), TestContext.Current.CancellationToken);
-        var beforeApply = await factory.OpenReturnAsync("887");
+        var beforeApply = await factory.OpenReturnAsync(TestData.Medway);
         using var apply = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "apply",
@@ -50,7 +50,7 @@ public sealed class UploadTests(DatabaseServerFixture database) : IAsyncLifetime
         preview.ShouldContain("4 answers would change");
         beforeApply.Values.ShouldBeEmpty();
         applied.StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        var saved = await factory.OpenReturnAsync("887");
+        var saved = await factory.OpenReturnAsync(TestData.Medway);
         saved.Values["families_offered"].ShouldBe("1050");
         saved.Values["families_accepted"].ShouldBe("40");
         saved.Values["review_fgcs_held"].ShouldBeNull();
@@ -77,11 +77,11 @@ public sealed class UploadTests(DatabaseServerFixture database) : IAsyncLifetime
     public async Task Upload_BadFile_ListsTheSpecificProblemAndChangesNothing(string scenario, string fileName, string expected)
     {
         // Arrange: something is already saved, which a bad upload must not touch.
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, [new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of("37"))], ChangeSource.Form));
         var bytes = await BadFileAsync(scenario, ret.Id);
-        var client = await factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
+        var client = await factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.MedwayLead);
 
         // Act
         var response = await PostUploadAsync(client, ret.Id, bytes, fileName);
@@ -91,7 +91,7 @@ public sealed class UploadTests(DatabaseServerFixture database) : IAsyncLifetime
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         page.ShouldContain("There is a problem with the file");
         WebUtility.HtmlDecode(page).ShouldContain(expected);
-        var after = await factory.OpenReturnAsync("887");
+        var after = await factory.OpenReturnAsync(TestData.Medway);
         after.Values.ShouldBe(new Dictionary<string, string?> { ["families_offered"] = "37" });
         (await factory.WithDbAsync(db => db.PendingUploads.CountAsync())).ShouldBe(0);
     }
@@ -100,8 +100,8 @@ public sealed class UploadTests(DatabaseServerFixture database) : IAsyncLifetime
     public async Task Upload_AnotherLasReturn_IsNotFound()
     {
         // Arrange
-        var client = await factory.CreateBrowserlessClient().SignedInAsync("lead.leicester@fgc.example");
-        var medway = await factory.OpenReturnAsync("887");
+        var client = await factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.LeicesterLead);
+        var medway = await factory.OpenReturnAsync(TestData.Medway);
 
         // Act
         var template = await client.GetAsync(new Uri($"/returns/{medway.Id}/template.xlsx", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -114,7 +114,7 @@ public sealed class UploadTests(DatabaseServerFixture database) : IAsyncLifetime
 
     private async Task<byte[]> BadFileAsync(string scenario, int returnId)
     {
-        var client = await factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
+        var client = await factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.MedwayLead);
         async Task<byte[]> TemplateFor(string email, int id)
         {
             var c = await factory.CreateBrowserlessClient().SignedInAsync(email);
@@ -123,14 +123,14 @@ public sealed class UploadTests(DatabaseServerFixture database) : IAsyncLifetime
 
         return scenario switch
         {
-            "text-in-a-count" => Fill(await TemplateFor("lead.medway@fgc.example", returnId), cell => cell("families_accepted").Value = "twelve"),
-            "negative" => Fill(await TemplateFor("lead.medway@fgc.example", returnId), cell => cell("families_accepted").Value = -3),
+            "text-in-a-count" => Fill(await TemplateFor(TestData.Users.MedwayLead, returnId), cell => cell("families_accepted").Value = "twelve"),
+            "negative" => Fill(await TemplateFor(TestData.Users.MedwayLead, returnId), cell => cell("families_accepted").Value = -3),
             "not-a-spreadsheet" => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3],
             "old-excel" => [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0],
             "corrupt" => [0x50, 0x4B, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8],
             "empty" => [],
             "too-large" => System.Text.Encoding.UTF8.GetBytes("item_key,value\n" + new string('1', (5 * 1024 * 1024) + 10)),
-            "another-la" => await TemplateFor("lead.leicester@fgc.example", (await factory.OpenReturnAsync("856")).Id),
+            "another-la" => await TemplateFor(TestData.Users.LeicesterLead, (await factory.OpenReturnAsync("856")).Id),
             "csv-unknown-key" => System.Text.Encoding.UTF8.GetBytes("item_key,value\nfamilies_ofered,12\n"),
             _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
         };

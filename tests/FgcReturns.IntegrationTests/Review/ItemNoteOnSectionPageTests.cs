@@ -16,10 +16,10 @@ public sealed class ItemNoteOnSectionPageTests(DatabaseServerFixture database) :
     public async Task SectionPage_AnalystNoteOnAnItem_IsShownToTheLaBesideThatSectionOnly()
     {
         // Arrange
-        var analyst = await factory.PrincipalAsync("analyst@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var analyst = await factory.PrincipalAsync(TestData.Users.Analyst);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         var added = await factory.WithServiceAsync<ReturnReviewService, Outcome>(s => s.AddNoteAsync(analyst, ret.Id, "families_offered", "Last year you counted children here, not families."));
-        var client = await factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
+        var client = await factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.MedwayLead);
 
         // Act
         var offers = await client.GetStringAsync(new Uri($"/returns/{ret.Id}/sections/offers", UriKind.Relative), TestContext.Current.CancellationToken);

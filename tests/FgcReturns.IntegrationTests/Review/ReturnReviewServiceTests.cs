@@ -24,8 +24,8 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
     public async Task Accept_ReturnInProgress_IsRefusedWithClearMessage()
     {
         // Arrange: Medway has started but not submitted.
-        var lead = await Factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await Factory.OpenReturnAsync("887");
+        var lead = await Factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await Factory.OpenReturnAsync(TestData.Medway);
         await Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, [new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of("5"))], ChangeSource.Form));
 
         // Act
@@ -38,7 +38,7 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         accept.Message.ShouldBe("Only a submitted return can be accepted. This return is in progress.");
         sendBack.Message.ShouldBe("Only a submitted return can be returned for amendment. This return is in progress.");
         reopen.Message.ShouldBe("Only an accepted return can be reopened. This return is in progress.");
-        var after = await Factory.OpenReturnAsync("887");
+        var after = await Factory.OpenReturnAsync(TestData.Medway);
         after.Status.ShouldBe(ReturnStatus.InProgress);
         after.AcceptedAt.ShouldBeNull();
     }
@@ -69,17 +69,17 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         // Assert
         outcome.Succeeded.ShouldBeTrue(outcome.Message);
         again.Message.ShouldBe("Only a submitted return can be accepted. This return has already been accepted.");
-        var accepted = await Factory.OpenReturnAsync("887");
+        var accepted = await Factory.OpenReturnAsync(TestData.Medway);
         accepted.Status.ShouldBe(ReturnStatus.Accepted);
         accepted.AcceptedAt.ShouldBe(Factory.Clock.GetUtcNow());
-        accepted.AcceptedBy.ShouldBe("analyst@fgc.example");
+        accepted.AcceptedBy.ShouldBe(TestData.Users.Analyst);
         var audit = await Factory.WithDbAsync(db => db.AuditEvents.Where(a => a.ReturnId == ret.Id && a.Action == "Accepted").ToListAsync(TestContext.Current.CancellationToken));
         audit.ShouldHaveSingleItem().ShouldSatisfyAllConditions(
             a => a.Source.ShouldBe("analyst"),
-            a => a.UserEmail.ShouldBe("analyst@fgc.example"),
+            a => a.UserEmail.ShouldBe(TestData.Users.Analyst),
             a => a.NewValue.ShouldBe("FGC-202526-887-1"));
         var email = host.Emails().Where(e => !IsSubmissionConfirmation(e)).ShouldHaveSingleItem();
-        email.To.Mailboxes.Single().Address.ShouldBe("lead.medway@fgc.example");
+        email.To.Mailboxes.Single().Address.ShouldBe(TestData.Users.MedwayLead);
         email.Subject.ShouldNotBeNull().ShouldContain("accepted");
     }
 
@@ -90,7 +90,7 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         var recorder = new RecordingReturnEvents();
         await using var withRecorder = Factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IReturnEvents>(recorder)));
         var ret = await host.SubmitValidReturnAsync();
-        var analyst = await Factory.PrincipalAsync("analyst@fgc.example");
+        var analyst = await Factory.PrincipalAsync(TestData.Users.Analyst);
 
         // Act
         using (var scope = withRecorder.Services.CreateScope())
@@ -119,7 +119,7 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         // Assert
         outcome.Status.ShouldBe(OutcomeStatus.Refused);
         outcome.Message.ShouldBe("Enter a comment telling the local authority what to change");
-        (await Factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.Submitted);
+        (await Factory.OpenReturnAsync(TestData.Medway)).Status.ShouldBe(ReturnStatus.Submitted);
         host.Emails().Where(e => !IsSubmissionConfirmation(e)).ShouldBeEmpty();
     }
 
@@ -127,8 +127,8 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
     public async Task SendBack_Submitted_LaSeesCommentCanEditAndIsEmailedWithLink()
     {
         // Arrange: Medway has a second, active data lead and a deactivated one; only active leads are emailed.
-        await AddLeadAsync("second.medway@fgc.example", "887", active: true);
-        await AddLeadAsync("gone.medway@fgc.example", "887", active: false);
+        await AddLeadAsync("second.medway@fgc.example", TestData.Medway, active: true);
+        await AddLeadAsync("gone.medway@fgc.example", TestData.Medway, active: false);
         var ret = await host.SubmitValidReturnAsync();
 
         // Act
@@ -136,20 +136,20 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
 
         // Assert
         outcome.Succeeded.ShouldBeTrue(outcome.Message);
-        var back = await Factory.OpenReturnAsync("887");
+        var back = await Factory.OpenReturnAsync(TestData.Medway);
         back.Status.ShouldBe(ReturnStatus.ReturnedForAmendment);
         back.AnalystComment.ShouldBe("Check the number of FGCs held against last year.");
         host.Emails().Where(e => !IsSubmissionConfirmation(e)).Select(e => e.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal)
-            .ShouldBe(["lead.medway@fgc.example", "second.medway@fgc.example"]);
+            .ShouldBe([TestData.Users.MedwayLead, "second.medway@fgc.example"]);
         var body = host.Emails().First(e => !IsSubmissionConfirmation(e)).TextBody.ShouldNotBeNull();
         body.ShouldContain("Check the number of FGCs held against last year.");
         body.ShouldContain($"https://fgc.test/returns/{ret.Id}");
 
-        var lead = await Factory.PrincipalAsync("lead.medway@fgc.example");
+        var lead = await Factory.PrincipalAsync(TestData.Users.MedwayLead);
         var edit = await Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, [new ValueChange("review_fgcs_held", StoredAnswer.Of("20"), StoredAnswer.Of("19"))], ChangeSource.Form));
         edit.Status.ShouldBe(OutcomeStatus.Done);
 
-        using var client = await Factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
+        using var client = await Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.MedwayLead);
         var taskList = await ReviewHost.BodyAsync(await client.GetAsync(new Uri($"/returns/{ret.Id}", UriKind.Relative), TestContext.Current.CancellationToken));
         taskList.ShouldContain("Your return has been sent back for changes");
         taskList.ShouldContain("Check the number of FGCs held against last year.");
@@ -162,14 +162,14 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         var ret = await host.SubmitValidReturnAsync();
         (await host.AsAnalystAsync((s, a) => s.AcceptAsync(a, ret.Id))).Succeeded.ShouldBeTrue();
         Factory.Clock.Set(new DateTimeOffset(2027, 1, 10, 9, 0, 0, TimeSpan.Zero));
-        var lead = await Factory.PrincipalAsync("lead.medway@fgc.example");
+        var lead = await Factory.PrincipalAsync(TestData.Users.MedwayLead);
         var change = new ValueChange("review_fgcs_held", StoredAnswer.Of("20"), StoredAnswer.Of("21"));
         var whileAccepted = await Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, [change], ChangeSource.Form));
 
         // Act
         var reopen = await host.AsAnalystAsync((s, a) => s.ReopenAsync(a, ret.Id, "The reviews figure looks wrong."));
         var edit = await Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, [change], ChangeSource.Form));
-        var reopened = await Factory.OpenReturnAsync("887");
+        var reopened = await Factory.OpenReturnAsync(TestData.Medway);
         var resubmit = await Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"));
 
         // Assert
@@ -182,7 +182,7 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         reopened.AcceptedAt.ShouldBeNull();
         edit.Status.ShouldBe(OutcomeStatus.Done, edit.Message);
         resubmit.Succeeded.ShouldBeTrue(string.Join("; ", resubmit.Problems));
-        var final = await Factory.OpenReturnAsync("887");
+        var final = await Factory.OpenReturnAsync(TestData.Medway);
         final.Status.ShouldBe(ReturnStatus.Submitted);
         final.SubmittedVersion.ShouldBe(2);
         final.ReopenedByAnalyst.ShouldBeFalse();
@@ -202,7 +202,7 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
 
         // Assert
         outcome.Message.ShouldBe("Enter the reason for reopening the return");
-        (await Factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.Accepted);
+        (await Factory.OpenReturnAsync(TestData.Medway)).Status.ShouldBe(ReturnStatus.Accepted);
     }
 
     [Fact]
@@ -210,7 +210,7 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
     {
         // Arrange: the analyst opened version 1; Medway reopened and submitted version 2 meanwhile.
         var ret = await host.SubmitValidReturnAsync();
-        var lead = await Factory.PrincipalAsync("lead.medway@fgc.example");
+        var lead = await Factory.PrincipalAsync(TestData.Users.MedwayLead);
         await Factory.WithServiceAsync<ReturnService, Outcome>(s => s.ReopenAsync(lead, ret.Id));
         await Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"));
 
@@ -220,7 +220,7 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         // Assert
         outcome.Status.ShouldBe(OutcomeStatus.Refused);
         outcome.Message!.ShouldContain("version 2");
-        (await Factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.Submitted);
+        (await Factory.OpenReturnAsync(TestData.Medway)).Status.ShouldBe(ReturnStatus.Submitted);
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
     {
         // Arrange
         var ret = await host.SubmitValidReturnAsync();
-        var lead = await Factory.PrincipalAsync("lead.medway@fgc.example");
+        var lead = await Factory.PrincipalAsync(TestData.Users.MedwayLead);
 
         // Act
         var outcomes = await Factory.WithServiceAsync<ReturnReviewService, Outcome[]>(async s =>
@@ -243,7 +243,7 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         // Assert
         outcomes.ShouldAllBe(o => o.Status == OutcomeStatus.Forbidden);
         view.ShouldBeNull();
-        (await Factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.Submitted);
+        (await Factory.OpenReturnAsync(TestData.Medway)).Status.ShouldBe(ReturnStatus.Submitted);
     }
 
     [Fact]
@@ -291,16 +291,16 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
         added.Succeeded.ShouldBeTrue(added.Message);
         unknownItem.Message.ShouldBe("Select the question the note is about");
         var note = (await Factory.WithDbAsync(db => db.ReturnItemNotes.Where(n => n.ReturnId == ret.Id).ToListAsync(TestContext.Current.CancellationToken))).ShouldHaveSingleItem();
-        note.AuthorEmail.ShouldBe("analyst@fgc.example");
+        note.AuthorEmail.ShouldBe(TestData.Users.Analyst);
         note.CreatedAt.ShouldBe(Factory.Clock.GetUtcNow());
         (await Factory.WithDbAsync(db => db.AuditEvents.CountAsync(a => a.ReturnId == ret.Id && a.Action == "NoteAdded" && a.Source == "analyst", TestContext.Current.CancellationToken))).ShouldBe(1);
 
-        using var medway = await Factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
+        using var medway = await Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.MedwayLead);
         var taskList = await ReviewHost.BodyAsync(await medway.GetAsync(new Uri($"/returns/{ret.Id}", UriKind.Relative), TestContext.Current.CancellationToken));
         taskList.ShouldContain("Notes from the national team");
         taskList.ShouldContain("This is much higher than your neighbours.");
 
-        var leicester = await Factory.PrincipalAsync("lead.leicester@fgc.example");
+        var leicester = await Factory.PrincipalAsync(TestData.Users.LeicesterLead);
         (await Factory.WithServiceAsync<ReturnReviewService, IReadOnlyList<ReturnItemNote>>(s => s.NotesAsync(leicester, ret.Id))).ShouldBeEmpty();
     }
 
@@ -309,16 +309,16 @@ public sealed class ReturnReviewServiceTests(DatabaseServerFixture database) : I
     {
         // Arrange
         var ret = await host.SubmitValidReturnAsync();
-        var lead = await Factory.PrincipalAsync("lead.medway@fgc.example");
+        var lead = await Factory.PrincipalAsync(TestData.Users.MedwayLead);
         await Factory.WithServiceAsync<ReturnService, Outcome>(s => s.ReopenAsync(lead, ret.Id));
         await Factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id,
             [new ValueChange("review_fgcs_held", StoredAnswer.Of("20"), StoredAnswer.Of("1234"))], ChangeSource.Form));
         (await Factory.WithServiceAsync<ReturnService, Outcome<ReturnSubmission>>(s => s.SubmitAsync(lead, ret.Id, "Sam Head", "Head of Service"))).Succeeded.ShouldBeTrue();
-        var analyst = await Factory.PrincipalAsync("analyst@fgc.example");
+        var analyst = await Factory.PrincipalAsync(TestData.Users.Analyst);
 
         // Act
         var comparison = await Factory.WithServiceAsync<ReturnReviewService, VersionComparison?>(s => s.CompareAsync(analyst, ret.Id, 1, 2));
-        using var client = await Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        using var client = await Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
         var page = await client.GetAsync(new Uri($"/review/{ret.Id}/compare?from=1&to=2", UriKind.Relative), TestContext.Current.CancellationToken);
         var missing = await client.GetAsync(new Uri($"/review/{ret.Id}/compare?from=1&to=9", UriKind.Relative), TestContext.Current.CancellationToken);
 

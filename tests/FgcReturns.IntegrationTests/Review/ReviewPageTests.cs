@@ -20,7 +20,7 @@ public sealed class ReviewPageTests(DatabaseServerFixture database) : IAsyncLife
     {
         // Arrange: last year Medway held 30 FGCs (PreviousFgc10); this year 36 (ValidFgc10).
         var ret = await host.SubmitValidReturnAsync();
-        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
 
         // Act
         var response = await client.GetAsync(new Uri($"/review/{ret.Id}", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -29,7 +29,7 @@ public sealed class ReviewPageTests(DatabaseServerFixture database) : IAsyncLife
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var body = await ReviewHost.BodyAsync(response);
         body.ShouldContain("Review Medway's return");
-        body.ShouldContain("2024-25");
+        body.ShouldContain(TestData.PreviousPeriod);
         body.ShouldContain("FGC-202526-887-1");
         body.ShouldContain("Sam Head, Head of Service");
         body.ShouldContain("What do you want to do with version 1?");
@@ -44,8 +44,8 @@ public sealed class ReviewPageTests(DatabaseServerFixture database) : IAsyncLife
     {
         // Arrange: last year 10 FGCs held, this year 36 (+260%).
         var ret = await host.SubmitValidReturnAsync();
-        await host.Factory.SetPreviousYearAsync("887", Core.Tests.Builders.ReturnValuesBuilder.PreviousFgc10().With("fgcs_held", "10").Build());
-        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        await host.Factory.SetPreviousYearAsync(TestData.Medway, Core.Tests.Builders.ReturnValuesBuilder.PreviousFgc10().With("fgcs_held", "10").Build());
+        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
 
         // Act
         var body = await ReviewHost.BodyAsync(await client.GetAsync(new Uri($"/review/{ret.Id}", UriKind.Relative), TestContext.Current.CancellationToken));
@@ -65,7 +65,7 @@ public sealed class ReviewPageTests(DatabaseServerFixture database) : IAsyncLife
     {
         // Arrange
         var ret = await host.SubmitValidReturnAsync();
-        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
 
         // Act
         var post = await ReviewHost.PostFormAsync(client, $"/review/{ret.Id}", "review-action", new Dictionary<string, string>
@@ -78,7 +78,7 @@ public sealed class ReviewPageTests(DatabaseServerFixture database) : IAsyncLife
         // Assert
         post.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await ReviewHost.BodyAsync(after)).ShouldContain("The return has been accepted");
-        (await host.Factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.Accepted);
+        (await host.Factory.OpenReturnAsync(TestData.Medway)).Status.ShouldBe(ReturnStatus.Accepted);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class ReviewPageTests(DatabaseServerFixture database) : IAsyncLife
     {
         // Arrange
         var ret = await host.SubmitValidReturnAsync();
-        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
 
         // Act
         var post = await ReviewHost.PostFormAsync(client, $"/review/{ret.Id}", "review-action", new Dictionary<string, string>
@@ -100,7 +100,7 @@ public sealed class ReviewPageTests(DatabaseServerFixture database) : IAsyncLife
         var body = await ReviewHost.BodyAsync(post);
         body.ShouldContain("There is a problem");
         body.ShouldContain("Enter a comment telling the local authority what to change");
-        (await host.Factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.Submitted);
+        (await host.Factory.OpenReturnAsync(TestData.Medway)).Status.ShouldBe(ReturnStatus.Submitted);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class ReviewPageTests(DatabaseServerFixture database) : IAsyncLife
     {
         // Arrange: the old page guessed one field from the first word of one message, so it showed only the first problem.
         var ret = await host.SubmitValidReturnAsync();
-        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
 
         // Act
         var post = await ReviewHost.PostFormAsync(client, $"/review/{ret.Id}", "note", new Dictionary<string, string>
@@ -131,7 +131,7 @@ public sealed class ReviewPageTests(DatabaseServerFixture database) : IAsyncLife
     {
         // Arrange
         var ret = await host.SubmitValidReturnAsync();
-        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
 
         // Act
         var post = await ReviewHost.PostFormAsync(client, $"/review/{ret.Id}", "note", new Dictionary<string, string>
@@ -150,8 +150,8 @@ public sealed class ReviewPageTests(DatabaseServerFixture database) : IAsyncLife
     public async Task ReviewPage_AcceptPostedForADraft_IsRefusedWithClearMessage()
     {
         // Arrange: the page is loaded while Medway's return is still a draft.
-        var ret = await host.Factory.OpenReturnAsync("887");
-        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        var ret = await host.Factory.OpenReturnAsync(TestData.Medway);
+        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
 
         // Act
         var post = await ReviewHost.PostFormAsync(client, $"/review/{ret.Id}", "review-action", new Dictionary<string, string>
@@ -162,7 +162,7 @@ public sealed class ReviewPageTests(DatabaseServerFixture database) : IAsyncLife
         // Assert
         var body = await ReviewHost.BodyAsync(post);
         body.ShouldContain("Only a submitted return can be accepted. This return has not been started.");
-        (await host.Factory.OpenReturnAsync("887")).Status.ShouldBe(ReturnStatus.NotStarted);
+        (await host.Factory.OpenReturnAsync(TestData.Medway)).Status.ShouldBe(ReturnStatus.NotStarted);
     }
 
     [Fact]
@@ -171,7 +171,7 @@ public sealed class ReviewPageTests(DatabaseServerFixture database) : IAsyncLife
         // Arrange
         var ret = await host.SubmitValidReturnAsync();
         (await host.AsAnalystAsync((s, a) => s.SendBackAsync(a, ret.Id, "Please recheck the age breakdown"))).Succeeded.ShouldBeTrue();
-        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        using var client = await host.Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
 
         // Act
         var response = await client.GetAsync(new Uri($"/review/{ret.Id}/history", UriKind.Relative), TestContext.Current.CancellationToken);

@@ -35,7 +35,7 @@ public sealed partial class ReviewHost : IAsyncDisposable
     }
 
     /// <summary>Medway fills in a valid return (against a matching previous year, so no queries) and submits it.</summary>
-    public async Task<LaReturn> SubmitValidReturnAsync(string laCode = "887", string lead = "lead.medway@fgc.example", Action<ReturnValuesBuilder>? change = null)
+    public async Task<LaReturn> SubmitValidReturnAsync(string laCode = TestData.Medway, string lead = TestData.Users.MedwayLead, Action<ReturnValuesBuilder>? change = null)
     {
         await Factory.SetPreviousYearAsync(laCode, ReturnValuesBuilder.PreviousFgc10().Build());
         var principal = await Factory.PrincipalAsync(lead);
@@ -51,7 +51,7 @@ public sealed partial class ReviewHost : IAsyncDisposable
         return await Factory.OpenReturnAsync(laCode);
     }
 
-    public async Task<Outcome> AsAnalystAsync(Func<ReturnReviewService, System.Security.Claims.ClaimsPrincipal, Task<Outcome>> action, string email = "analyst@fgc.example")
+    public async Task<Outcome> AsAnalystAsync(Func<ReturnReviewService, System.Security.Claims.ClaimsPrincipal, Task<Outcome>> action, string email = TestData.Users.Analyst)
     {
         var analyst = await Factory.PrincipalAsync(email);
         return await Factory.WithServiceAsync<ReturnReviewService, Outcome>(s => action(s, analyst));

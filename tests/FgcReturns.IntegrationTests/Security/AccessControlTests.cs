@@ -27,11 +27,11 @@ public sealed class SecurityFixture(DatabaseServerFixture database) : IAsyncLife
     public async ValueTask InitializeAsync()
     {
         Factory = new FgcWebFactory(await database.Server.CreateDatabaseAsync());
-        OwnReturnId = (await Factory.OpenReturnAsync("887")).Id;
+        OwnReturnId = (await Factory.OpenReturnAsync(TestData.Medway)).Id;
         OtherReturnId = (await Factory.OpenReturnAsync("856")).Id;
-        Medway = await Factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
-        Analyst = await Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
-        Admin = await Factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
+        Medway = await Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.MedwayLead);
+        Analyst = await Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
+        Admin = await Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Administrator);
     }
 
     public async ValueTask DisposeAsync()

@@ -58,7 +58,7 @@ public sealed class DfeSignInTests(DfeSignInHost host) : IClassFixture<DfeSignIn
 
     private async Task<string> InviteAsync(string email, string role, string? laCode)
     {
-        var admin = await Factory.PrincipalAsync("admin@fgc.example");
+        var admin = await Factory.PrincipalAsync(TestData.Users.Administrator);
         var outcome = await Factory.WithServiceAsync<UserAdminService, Outcome<string>>(s => s.InviteAsync(admin, email, "Invited Person", new UserAccess(role, laCode), Ct));
         outcome.Succeeded.ShouldBeTrue(string.Join("; ", outcome.Problems.Select(e => e.Message)));
         return outcome.Value!;
@@ -87,7 +87,7 @@ public sealed class DfeSignInTests(DfeSignInHost host) : IClassFixture<DfeSignIn
     public async Task SignInWithDfe_InvitedMedwayLead_LandsAsMedwayLeadThroughPkce()
     {
         // Arrange: invited, never set a password.
-        var userId = await InviteAsync("casey.invited@medway.example", Roles.LaDataLead, "887");
+        var userId = await InviteAsync("casey.invited@medway.example", Roles.LaDataLead, TestData.Medway);
         var person = Provider.AddUser("dfe-subject-medway-1", "casey.invited@medway.example");
         var verifiersBefore = Provider.TokenRequestsWithVerifier;
 
@@ -102,14 +102,14 @@ public sealed class DfeSignInTests(DfeSignInHost host) : IClassFixture<DfeSignIn
         var login = await Factory.WithDbAsync(db => db.UserLogins.SingleAsync(l => l.UserId == userId, Ct));
         (login.LoginProvider, login.ProviderKey).ShouldBe((DfeSignIn.Scheme, "dfe-subject-medway-1"));
         var user = await Factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Id == userId, Ct));
-        (user.LaCode, user.PasswordHash, user.EmailConfirmed).ShouldBe(("887", null, true));
+        (user.LaCode, user.PasswordHash, user.EmailConfirmed).ShouldBe((TestData.Medway, null, true));
     }
 
     [Fact]
     public async Task SignInWithDfe_InvitedPersonWithAnUnusedSetPasswordLink_TheLinkNoLongerSetsAPassword()
     {
         // Arrange: invited by email; the person signs in with DfE Sign-in instead of using the link.
-        var userId = await InviteAsync("robin.invited@medway.example", Roles.LaDataLead, "887");
+        var userId = await InviteAsync("robin.invited@medway.example", Roles.LaDataLead, TestData.Medway);
         var link = host.SetPasswordLinkFor("robin.invited@medway.example");
         var client = Factory.CreateBrowserlessClient();
         (await client.GetStringAsync(new Uri(link, UriKind.Relative), Ct)).ShouldContain("name=\"Form.Password\"");
@@ -165,7 +165,7 @@ public sealed class DfeSignInTests(DfeSignInHost host) : IClassFixture<DfeSignIn
     public async Task SignInWithDfe_UnverifiedEmailOfAnInvitedUser_Refused()
     {
         // Arrange
-        await InviteAsync("unverified@medway.example", Roles.LaDataLead, "887");
+        await InviteAsync("unverified@medway.example", Roles.LaDataLead, TestData.Medway);
         var person = Provider.AddUser("dfe-subject-unverified", "unverified@medway.example", emailVerified: false);
 
         // Act
@@ -181,12 +181,12 @@ public sealed class DfeSignInTests(DfeSignInHost host) : IClassFixture<DfeSignIn
     public async Task SignInWithDfe_DeactivatedUser_RefusedByEmailAndBySubject()
     {
         // Arrange: one linked by a first sign-in, then both deactivated.
-        var linkedId = await InviteAsync("linked.then.gone@medway.example", Roles.LaDataLead, "887");
-        var neverId = await InviteAsync("never.linked@medway.example", Roles.LaDataLead, "887");
+        var linkedId = await InviteAsync("linked.then.gone@medway.example", Roles.LaDataLead, TestData.Medway);
+        var neverId = await InviteAsync("never.linked@medway.example", Roles.LaDataLead, TestData.Medway);
         var linked = Provider.AddUser("dfe-subject-linked-gone", "linked.then.gone@medway.example");
         var never = Provider.AddUser("dfe-subject-never-linked", "never.linked@medway.example");
         (await SignInAsync(linked)).Body.ShouldContain(">Medway</h1>");
-        var admin = await Factory.PrincipalAsync("admin@fgc.example");
+        var admin = await Factory.PrincipalAsync(TestData.Users.Administrator);
         foreach (var id in new[] { linkedId, neverId })
         {
             (await Factory.WithServiceAsync<UserAdminService, Outcome<string>>(s => s.SetActiveAsync(admin, id, false, ct: Ct))).Succeeded.ShouldBeTrue();
@@ -208,7 +208,7 @@ public sealed class DfeSignInTests(DfeSignInHost host) : IClassFixture<DfeSignIn
     public async Task SignInWithDfe_SecondSignInAfterEmailChangedAtProvider_MatchedBySubject()
     {
         // Arrange
-        await InviteAsync("first.address@medway.example", Roles.LaDataLead, "887");
+        await InviteAsync("first.address@medway.example", Roles.LaDataLead, TestData.Medway);
         var person = Provider.AddUser("dfe-subject-moves", "first.address@medway.example");
         (await SignInAsync(person)).Body.ShouldContain(">Medway</h1>");
         person.Email = "new.address@elsewhere.example";
@@ -225,7 +225,7 @@ public sealed class DfeSignInTests(DfeSignInHost host) : IClassFixture<DfeSignIn
     public async Task SignInWithDfe_SecondProviderAccountWithTheSameEmail_Refused()
     {
         // Arrange
-        await InviteAsync("one.person@medway.example", Roles.LaDataLead, "887");
+        await InviteAsync("one.person@medway.example", Roles.LaDataLead, TestData.Medway);
         (await SignInAsync(Provider.AddUser("dfe-subject-original", "one.person@medway.example"))).Body.ShouldContain(">Medway</h1>");
         var impostor = Provider.AddUser("dfe-subject-second-account", "ONE.PERSON@medway.example");
 
@@ -241,7 +241,7 @@ public sealed class DfeSignInTests(DfeSignInHost host) : IClassFixture<DfeSignIn
     public async Task SignOut_AfterDfeSignIn_EndsThePortalAndProviderSessions()
     {
         // Arrange
-        await InviteAsync("signs.out@medway.example", Roles.LaDataLead, "887");
+        await InviteAsync("signs.out@medway.example", Roles.LaDataLead, TestData.Medway);
         var person = Provider.AddUser("dfe-subject-signs-out", "signs.out@medway.example");
         using var providerClient = OidcSignInExtensions.CreateProviderClient();
         var portal = Factory.CreateBrowserlessClient();
@@ -265,7 +265,7 @@ public sealed class DfeSignInTests(DfeSignInHost host) : IClassFixture<DfeSignIn
     public async Task SignOut_AfterPasswordSignIn_DoesNotGoToTheProvider()
     {
         // Arrange
-        var portal = await Factory.CreateBrowserlessClient().SignedInAsync("lead.leicester@fgc.example");
+        var portal = await Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.LeicesterLead);
         using var providerClient = OidcSignInExtensions.CreateProviderClient();
         var endSessionsBefore = Provider.EndSessions.Count;
 

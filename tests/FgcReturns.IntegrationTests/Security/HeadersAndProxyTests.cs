@@ -55,8 +55,8 @@ public sealed partial class HeadersAndProxyTests(DatabaseServerFixture database)
     {
         // Arrange
         using var client = Client();
-        await SignInBehindProxyAsync(client, "lead.medway@fgc.example", "198.51.100.7");
-        var ret = await factory.OpenReturnAsync("887");
+        await SignInBehindProxyAsync(client, TestData.Users.MedwayLead, "198.51.100.7");
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
 
         // Act
         using var response = await client.GetAsync(new Uri($"/returns/{ret.Id}/template.xlsx", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -73,7 +73,7 @@ public sealed partial class HeadersAndProxyTests(DatabaseServerFixture database)
         using var client = Client();
 
         // Act: the proxy says the browser used HTTPS.
-        var response = await SignInBehindProxyAsync(client, "lead.leicester@fgc.example", "198.51.100.8");
+        var response = await SignInBehindProxyAsync(client, TestData.Users.LeicesterLead, "198.51.100.8");
         var cookies = response.Headers.GetValues("Set-Cookie").ToList();
 
         // Assert
@@ -90,7 +90,7 @@ public sealed partial class HeadersAndProxyTests(DatabaseServerFixture database)
         using var client = Client();
 
         // Act: no X-Forwarded-Proto (a misconfigured proxy): the sign-in cookie still never travels over plain HTTP.
-        var response = await SignInBehindProxyAsync(client, "lead.leicester@fgc.example", "198.51.100.9", https: false);
+        var response = await SignInBehindProxyAsync(client, TestData.Users.LeicesterLead, "198.51.100.9", https: false);
 
         // Assert
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);

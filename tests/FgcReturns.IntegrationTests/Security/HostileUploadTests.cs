@@ -49,10 +49,10 @@ public sealed class HostileUploadTests(DatabaseServerFixture database, ITestOutp
     public async Task Upload_HostileFile_SpecificMessageBoundedMemoryAndReturnUnchanged(string scenario, string fileName, string expected)
     {
         // Arrange: something is already saved, which the upload must not touch.
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id, [new ValueChange("families_offered", StoredAnswer.Unanswered, StoredAnswer.Of("37"))], ChangeSource.Form));
-        var client = await KestrelClient().SignedInAsync("lead.medway@fgc.example");
+        var client = await KestrelClient().SignedInAsync(TestData.Users.MedwayLead);
         var template = await client.GetByteArrayAsync(new Uri($"/returns/{ret.Id}/template.xlsx", UriKind.Relative), TestContext.Current.CancellationToken);
         var file = HostileFile(scenario, template);
         var sent = file.Headers.ContentLength;
@@ -89,9 +89,9 @@ public sealed class HostileUploadTests(DatabaseServerFixture database, ITestOutp
         page.ShouldContain(expected);
         page.ShouldNotContain("antiforgery");
         peak.ShouldBeLessThan(PeakManagedBytesBound);
-        var after = await factory.OpenReturnAsync("887");
+        var after = await factory.OpenReturnAsync(TestData.Medway);
         after.Values.ShouldBe(new Dictionary<string, string?> { ["families_offered"] = "37" });
-        after.RowVersion.ShouldBe((await factory.OpenReturnAsync("887")).RowVersion);
+        after.RowVersion.ShouldBe((await factory.OpenReturnAsync(TestData.Medway)).RowVersion);
         (await factory.WithDbAsync(db => db.PendingUploads.CountAsync())).ShouldBe(0);
     }
 
@@ -99,8 +99,8 @@ public sealed class HostileUploadTests(DatabaseServerFixture database, ITestOutp
     public async Task Upload_CsvOf200000BadLines_ShowsTheFirst100AndDownloadsEveryProblem()
     {
         // Arrange
-        var ret = await factory.OpenReturnAsync("887");
-        var client = await KestrelClient().SignedInAsync("lead.medway@fgc.example");
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
+        var client = await KestrelClient().SignedInAsync(TestData.Users.MedwayLead);
         var uploadPage = await client.GetStringAsync(new Uri($"/returns/{ret.Id}/upload", UriKind.Relative), TestContext.Current.CancellationToken);
         using var form = new MultipartFormDataContent
         {
@@ -153,11 +153,11 @@ public sealed class HostileUploadTests(DatabaseServerFixture database, ITestOutp
     public async Task ProblemList_AnotherUser_IsNotFound()
     {
         // Arrange: Medway's lead uploads a bad file; an analyst (who can see the return) asks for its problems.
-        var ret = await factory.OpenReturnAsync("887");
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
         var check = await factory.WithServiceAsync<ReturnUploadService, UploadCheck>(s =>
             s.CheckAsync(lead, ret.Id, new MemoryStream(HostileFiles.CsvOfBadLines(3)), "medway.csv", 100));
-        var analyst = await KestrelClient().SignedInAsync("analyst@fgc.example");
+        var analyst = await KestrelClient().SignedInAsync(TestData.Users.Analyst);
 
         // Act
         var response = await analyst.GetAsync(new Uri($"/returns/{ret.Id}/upload/problems/{check.ProblemListId}.csv", UriKind.Relative), TestContext.Current.CancellationToken);

@@ -9,7 +9,7 @@ namespace FgcReturns.IntegrationTests.Security;
 /// <summary>Sign-in must not tell who has an account: not by its words, not by the time it takes.</summary>
 public sealed class SignInProbingTests(DatabaseServerFixture database) : IAsyncLifetime
 {
-    private const string Known = "lead.leicester@fgc.example";
+    private const string Known = TestData.Users.LeicesterLead;
     private const string Unknown = "nobody.here@fgc.example";
 
     private FgcWebFactory factory = null!;
@@ -68,8 +68,8 @@ public sealed class SignInProbingTests(DatabaseServerFixture database) : IAsyncL
     {
         { "wrong password", Known },
         { "unknown email", Unknown },
-        { "deactivated", "lead.medway@fgc.example" },
-        { "locked", "analyst@fgc.example" },
+        { "deactivated", TestData.Users.MedwayLead },
+        { "locked", TestData.Users.Analyst },
     };
 
     [Theory]

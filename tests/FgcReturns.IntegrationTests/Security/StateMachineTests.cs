@@ -50,8 +50,8 @@ public sealed class StateMachineTests(WebAppFixture app) : IClassFixture<WebAppF
             tracked.SubmittedVersion = state is ReturnStatus.NotStarted or ReturnStatus.InProgress ? 0 : 1;
             return await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         });
-        var analyst = await Factory.PrincipalAsync("analyst@fgc.example");
-        var lead = await Factory.PrincipalAsync("lead.leicestershire@fgc.example");
+        var analyst = await Factory.PrincipalAsync(TestData.Users.Analyst);
+        var lead = await Factory.PrincipalAsync(TestData.Users.LeicestershireLead);
 
         // Act
         var message = action switch

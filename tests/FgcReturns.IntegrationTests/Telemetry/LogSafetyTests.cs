@@ -67,14 +67,14 @@ public sealed partial class LogSafetyTests(DatabaseServerFixture database) : IAs
         var client = factory.CreateBrowserlessClient();
         var signInPage = await client.GetStringAsync(new Uri("/account/sign-in", UriKind.Relative), Ct);
         secrets.Add(("antiforgery token", SignInExtensions.AntiforgeryToken(signInPage)));
-        await client.SignInAsync("lead.medway@fgc.example", WrongPassword);
-        var signedIn = await client.SignInAsync("lead.medway@fgc.example");
+        await client.SignInAsync(TestData.Users.MedwayLead, WrongPassword);
+        var signedIn = await client.SignInAsync(TestData.Users.MedwayLead);
         secrets.AddRange(CookieValues(signedIn).Select(v => ("cookie", v)));
         (await client.GetAsync(new Uri("/", UriKind.Relative), Ct)).EnsureSuccessStatusCode();
 
         // Act: answers typed into the form and a file uploaded and confirmed.
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         var saved = await factory.WithServiceAsync<ReturnService, SaveOutcome>(s => s.SaveAsync(lead, ret.Id,
             [
                 new ValueChange("coordinators_fte", StoredAnswer.Unanswered, StoredAnswer.Of(TypedFte)),
@@ -87,9 +87,9 @@ public sealed partial class LogSafetyTests(DatabaseServerFixture database) : IAs
         applied.Status.ShouldBe(OutcomeStatus.Done);
 
         // Act: an administrator invites someone; the invitee opens the one-time link.
-        var admin = await factory.PrincipalAsync("admin@fgc.example");
+        var admin = await factory.PrincipalAsync(TestData.Users.Administrator);
         var invited = await factory.WithServiceAsync<UserAdminService, Outcome<string>>(s =>
-            s.InviteAsync(admin, "log.safety@medway.example", "Logan Safety", new UserAccess(Roles.LaDataLead, "887"), Ct));
+            s.InviteAsync(admin, "log.safety@medway.example", "Logan Safety", new UserAccess(Roles.LaDataLead, TestData.Medway), Ct));
         invited.Succeeded.ShouldBeTrue();
         var email = Directory.GetFiles(emails, "*.eml").Select(f => MimeMessage.Load(f)).Single(m => m.To.Mailboxes.Any(b => b.Address == "log.safety@medway.example"));
         var body = email.TextBody ?? "";

@@ -61,7 +61,7 @@ public sealed class PortalMetricsTests(DatabaseServerFixture database) : IAsyncL
         // Act: five wrong passwords lock the account; the sixth attempt meets the lock; one unknown address.
         for (var i = 0; i < 6; i++)
         {
-            await client.SignInAsync("lead.leicester@fgc.example", "not-the-password");
+            await client.SignInAsync(TestData.Users.LeicesterLead, "not-the-password");
         }
 
         await client.SignInAsync("nobody@fgc.example", "whatever-it-is");
@@ -78,8 +78,8 @@ public sealed class PortalMetricsTests(DatabaseServerFixture database) : IAsyncL
     public async Task Upload_AcceptedAndRefused_CountedByOutcomeAndReason()
     {
         // Arrange
-        var lead = await factory.PrincipalAsync("lead.medway@fgc.example");
-        var ret = await factory.OpenReturnAsync("887");
+        var lead = await factory.PrincipalAsync(TestData.Users.MedwayLead);
+        var ret = await factory.OpenReturnAsync(TestData.Medway);
         var files = new (string Name, string Content)[]
         {
             ("clean.csv", "item_key,value\nfamilies_offered,12\n"),

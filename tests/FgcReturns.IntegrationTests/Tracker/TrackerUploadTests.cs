@@ -18,7 +18,7 @@ namespace FgcReturns.IntegrationTests.Tracker;
 /// <summary>A data lead computes the return from the FGC service's tracker; nothing of the tracker's rows is kept.</summary>
 public sealed class TrackerUploadTests(DatabaseServerFixture database) : IAsyncLifetime
 {
-    private const string MedwayLead = "lead.medway@fgc.example";
+    private const string MedwayLead = TestData.Users.MedwayLead;
     private readonly CapturedLogs logs = new();
     private FgcWebFactory root = null!;
     private WebApplicationFactory<Program> factory = null!;
@@ -120,7 +120,7 @@ public sealed class TrackerUploadTests(DatabaseServerFixture database) : IAsyncL
         int exitCode;
         try
         {
-            (exitCode, var output) = await RunCliAsync("tracker", "compute", path, "--definition", "fgc-annual/1.1", "--period", "2025-26",
+            (exitCode, var output) = await RunCliAsync("tracker", "compute", path, "--definition", "fgc-annual/1.1", "--period", TestData.OpenPeriod,
                 "--definitions", Path.Combine(RepoRoot(), "survey-definitions"));
             cli = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
                 .Select(l => l.Split('\t')).ToDictionary(p => p[0], p => p[1] == "not recorded" ? null : (string?)p[1]);
@@ -175,7 +175,7 @@ public sealed class TrackerUploadTests(DatabaseServerFixture database) : IAsyncL
         await factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }).SignedInAsync(MedwayLead);
 
     private Task<Core.Data.LaReturn> OpenReturnAsync() =>
-        WithDbAsync(db => db.Returns.AsNoTracking().SingleAsync(r => r.LaCode == "887" && r.Collection!.Period == "2025-26", Ct));
+        WithDbAsync(db => db.Returns.AsNoTracking().SingleAsync(r => r.LaCode == TestData.Medway && r.Collection!.Period == TestData.OpenPeriod, Ct));
 
     private async Task<T> WithDbAsync<T>(Func<Core.Data.FgcDbContext, Task<T>> action)
     {

@@ -22,7 +22,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<T> AsAdminAsync<T>(Func<UserAdminService, System.Security.Claims.ClaimsPrincipal, Task<T>> action, string email = "admin@fgc.example")
+    private async Task<T> AsAdminAsync<T>(Func<UserAdminService, System.Security.Claims.ClaimsPrincipal, Task<T>> action, string email = TestData.Users.Administrator)
     {
         var admin = await Factory.PrincipalAsync(email);
         return await Factory.WithServiceAsync<UserAdminService, T>(s => action(s, admin));
@@ -45,7 +45,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
     public async Task Invite_AnalystWithAnLa_StoresNoLa()
     {
         // Act
-        var outcome = await AsAdminAsync((s, a) => s.InviteAsync(a, "new.analyst@fgc.example", "New Analyst", new UserAccess(Roles.Analyst, "887"), Ct));
+        var outcome = await AsAdminAsync((s, a) => s.InviteAsync(a, "new.analyst@fgc.example", "New Analyst", new UserAccess(Roles.Analyst, TestData.Medway), Ct));
 
         // Assert
         outcome.Succeeded.ShouldBeTrue(outcome.Message);
@@ -58,7 +58,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
     public async Task Invite_ExistingEmail_IsRefused()
     {
         // Act
-        var outcome = await AsAdminAsync((s, a) => s.InviteAsync(a, "lead.medway@fgc.example", "Someone", new UserAccess(Roles.LaDataLead, "887"), Ct));
+        var outcome = await AsAdminAsync((s, a) => s.InviteAsync(a, TestData.Users.MedwayLead, "Someone", new UserAccess(Roles.LaDataLead, TestData.Medway), Ct));
 
         // Assert
         outcome.Problems.ShouldContain(e => e.Message == "A user with this email address already exists");
@@ -68,7 +68,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
     public async Task InvitePage_NothingFilledIn_ErrorSummaryFollowsTheOrderOfTheForm()
     {
         // Arrange
-        using var admin = await Factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
+        using var admin = await Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Administrator);
 
         // Act
         var invite = await ReviewHost.PostFormAsync(admin, "/admin/users/invite", "invite", new Dictionary<string, string>());
@@ -84,13 +84,13 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
     public async Task SetPasswordPage_RulesStatedUpFront_ShortRefusedInPlainWordsAndLongLowercaseAccepted()
     {
         // Arrange: an invitation, opened by the invitee.
-        using var admin = await Factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
+        using var admin = await Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Administrator);
         await ReviewHost.PostFormAsync(admin, "/admin/users/invite", "invite", new Dictionary<string, string>
         {
             ["Form.DisplayName"] = "Sam Rules",
             ["Form.Email"] = "sam.rules@fgc.example",
             ["Form.Role"] = Roles.LaDataLead,
-            ["Form.LaCode"] = "887",
+            ["Form.LaCode"] = TestData.Medway,
         });
         var token = host.LinkTokenFor("sam.rules@fgc.example");
         using var invitee = Factory.CreateBrowserlessClient();
@@ -123,13 +123,13 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
     public async Task Invitation_SetPasswordThroughLink_SignsInAndTheLinkWorksOnce()
     {
         // Arrange: an administrator invites a second Medway data lead through the page.
-        using var admin = await Factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
+        using var admin = await Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Administrator);
         var invite = await ReviewHost.PostFormAsync(admin, "/admin/users/invite", "invite", new Dictionary<string, string>
         {
             ["Form.DisplayName"] = "Robin Second",
             ["Form.Email"] = "robin.medway@fgc.example",
             ["Form.Role"] = Roles.LaDataLead,
-            ["Form.LaCode"] = "887",
+            ["Form.LaCode"] = TestData.Medway,
         });
         invite.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var email = host.Emails().ShouldHaveSingleItem();
@@ -157,7 +157,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
         (await ReviewHost.BodyAsync(again)).ShouldContain("This link has already been used.");
         signIn.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var robin = await Factory.PrincipalAsync("robin.medway@fgc.example");
-        robin.LaCode().ShouldBe("887");
+        robin.LaCode().ShouldBe(TestData.Medway);
         robin.IsInRole(Roles.LaDataLead).ShouldBeTrue();
     }
 
@@ -227,15 +227,15 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
     {
         // Arrange
         using var anonymous = Factory.CreateBrowserlessClient();
-        var request = await ReviewHost.PostFormAsync(anonymous, "/account/forgot-password", "forgot-password", new Dictionary<string, string> { ["Form.Email"] = "lead.medway@fgc.example" });
+        var request = await ReviewHost.PostFormAsync(anonymous, "/account/forgot-password", "forgot-password", new Dictionary<string, string> { ["Form.Email"] = TestData.Users.MedwayLead });
         var unknown = await ReviewHost.PostFormAsync(anonymous, "/account/forgot-password", "forgot-password", new Dictionary<string, string> { ["Form.Email"] = "nobody@fgc.example" });
-        var token = host.LinkTokenFor("lead.medway@fgc.example");
+        var token = host.LinkTokenFor(TestData.Users.MedwayLead);
 
         // Act
         var reset = await Factory.WithServiceAsync<PasswordLinkService, Outcome<string>>(s => s.SetPasswordAsync(token, "Medways-new-passw0rd", "Medways-new-passw0rd", Ct));
         var reuse = await Factory.WithServiceAsync<PasswordLinkService, Outcome<string>>(s => s.SetPasswordAsync(token, "Another-new-passw0rd", "Another-new-passw0rd", Ct));
-        await Factory.WithServiceAsync<PasswordLinkService, bool>(async s => { await s.RequestPasswordResetAsync("lead.medway@fgc.example", Ct); return true; });
-        var later = host.LinkTokenFor("lead.medway@fgc.example");
+        await Factory.WithServiceAsync<PasswordLinkService, bool>(async s => { await s.RequestPasswordResetAsync(TestData.Users.MedwayLead, Ct); return true; });
+        var later = host.LinkTokenFor(TestData.Users.MedwayLead);
         Factory.Clock.Advance(TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1));
         var expired = await Factory.WithServiceAsync<PasswordLinkService, Outcome<string>>(s => s.SetPasswordAsync(later, "Another-new-passw0rd", "Another-new-passw0rd", Ct));
 
@@ -248,7 +248,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
         expired.Problems.ShouldHaveSingleItem().Message.ShouldBe("This password reset link has expired. Ask for a new one from the sign-in page.");
         using var scope = Factory.Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<FgcUser>>();
-        var medway = (await users.FindByEmailAsync("lead.medway@fgc.example"))!;
+        var medway = (await users.FindByEmailAsync(TestData.Users.MedwayLead))!;
         (await users.CheckPasswordAsync(medway, "Medways-new-passw0rd")).ShouldBeTrue();
     }
 
@@ -256,19 +256,19 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
     public async Task Deactivate_ExistingSessionStopsWorkingAndSignInIsRefused_ReactivateRestores()
     {
         // Arrange: Leicester's data lead is signed in and working.
-        using var leicester = await Factory.CreateBrowserlessClient().SignedInAsync("lead.leicester@fgc.example");
+        using var leicester = await Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.LeicesterLead);
         var ret = await Factory.OpenReturnAsync("856");
         var before = await leicester.GetAsync(new Uri($"/returns/{ret.Id}", UriKind.Relative), Ct);
-        var userId = (await Factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Email == "lead.leicester@fgc.example", Ct))).Id;
+        var userId = (await Factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Email == TestData.Users.LeicesterLead, Ct))).Id;
 
         // Act
         (await AsAdminAsync((s, a) => s.SetActiveAsync(a, userId, active: false, ct: Ct))).Succeeded.ShouldBeTrue();
         Factory.Clock.Advance(TimeSpan.FromMinutes(2));
         var after = await leicester.GetAsync(new Uri($"/returns/{ret.Id}", UriKind.Relative), Ct);
         using var again = Factory.CreateBrowserlessClient();
-        var signIn = await again.SignInAsync("lead.leicester@fgc.example");
+        var signIn = await again.SignInAsync(TestData.Users.LeicesterLead);
         (await AsAdminAsync((s, a) => s.SetActiveAsync(a, userId, active: true, ct: Ct))).Succeeded.ShouldBeTrue();
-        var reactivated = await again.SignInAsync("lead.leicester@fgc.example");
+        var reactivated = await again.SignInAsync(TestData.Users.LeicesterLead);
 
         // Assert
         before.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -285,7 +285,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
     public async Task RevokePending_OnePurpose_CancelsOnlyThatPurposesLiveLinks()
     {
         // Arrange: Leicester's lead has a live invitation, a live reset, an expired reset and a used reset.
-        var userId = await UserIdAsync("lead.leicester@fgc.example");
+        var userId = await UserIdAsync(TestData.Users.LeicesterLead);
         var links = await AddLinksAsync(userId);
 
         // Act
@@ -300,7 +300,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
     public async Task RevokePending_EveryPurpose_CancelsEveryLiveLinkAndLeavesExpiredAndUsedOnes()
     {
         // Arrange
-        var userId = await UserIdAsync("lead.leicester@fgc.example");
+        var userId = await UserIdAsync(TestData.Users.LeicesterLead);
         var links = await AddLinksAsync(userId);
 
         // Act
@@ -315,7 +315,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
     public async Task Deactivate_UserWithPendingLinks_CancelsThemAll()
     {
         // Arrange
-        var userId = await UserIdAsync("lead.leicester@fgc.example");
+        var userId = await UserIdAsync(TestData.Users.LeicesterLead);
         var links = await AddLinksAsync(userId);
 
         // Act
@@ -358,33 +358,33 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
     public async Task ChangeAccess_MovesALeadToAnotherLaAndGuardsTheAdministrator()
     {
         // Arrange
-        var medwayId = (await Factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Email == "lead.medway@fgc.example", Ct))).Id;
-        var adminId = (await Factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Email == "admin@fgc.example", Ct))).Id;
+        var medwayId = (await Factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Email == TestData.Users.MedwayLead, Ct))).Id;
+        var adminId = (await Factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Email == TestData.Users.Administrator, Ct))).Id;
 
         // Act
         var moved = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, medwayId, new UserAccess(Roles.LaDataLead, "855"), ct: Ct));
         var noLa = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, medwayId, new UserAccess(Roles.LaDataLead, ""), ct: Ct));
         var demoteSelf = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, adminId, new UserAccess(Roles.Analyst, null), ct: Ct));
         var deactivateSelf = await AsAdminAsync((s, a) => s.SetActiveAsync(a, adminId, false, ct: Ct));
-        var byAnalyst = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, medwayId, new UserAccess(Roles.Administrator, null), ct: Ct), "analyst@fgc.example");
+        var byAnalyst = await AsAdminAsync((s, a) => s.ChangeAccessAsync(a, medwayId, new UserAccess(Roles.Administrator, null), ct: Ct), TestData.Users.Analyst);
 
         // Assert
         moved.Succeeded.ShouldBeTrue(moved.Message);
-        (await Factory.PrincipalAsync("lead.medway@fgc.example")).LaCode().ShouldBe("855");
+        (await Factory.PrincipalAsync(TestData.Users.MedwayLead)).LaCode().ShouldBe("855");
         noLa.Problems.ShouldContain(e => e.Field == "la-code");
         demoteSelf.Message.ShouldBe("You cannot remove your own administrator role. Ask another administrator.");
         deactivateSelf.Message.ShouldBe("You cannot deactivate your own account.");
         byAnalyst.ShouldBe(AdminOutcome.Forbidden);
-        (await Factory.PrincipalAsync("lead.medway@fgc.example")).IsInRole(Roles.Administrator).ShouldBeFalse();
+        (await Factory.PrincipalAsync(TestData.Users.MedwayLead)).IsInRole(Roles.Administrator).ShouldBeFalse();
     }
 
     [Fact]
     public async Task TeamPage_ShowsOnlyColleaguesFromTheSameLa()
     {
         // Arrange: a second Medway lead is invited.
-        (await AsAdminAsync((s, a) => s.InviteAsync(a, "robin.medway@fgc.example", "Robin Second", new UserAccess(Roles.LaDataLead, "887"), Ct))).Succeeded.ShouldBeTrue();
-        using var medway = await Factory.CreateBrowserlessClient().SignedInAsync("lead.medway@fgc.example");
-        using var analyst = await Factory.CreateBrowserlessClient().SignedInAsync("analyst@fgc.example");
+        (await AsAdminAsync((s, a) => s.InviteAsync(a, "robin.medway@fgc.example", "Robin Second", new UserAccess(Roles.LaDataLead, TestData.Medway), Ct))).Succeeded.ShouldBeTrue();
+        using var medway = await Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.MedwayLead);
+        using var analyst = await Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Analyst);
 
         // Act
         var page = await medway.GetAsync(new Uri("/team", UriKind.Relative), Ct);
@@ -393,11 +393,11 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
         // Assert
         page.StatusCode.ShouldBe(HttpStatusCode.OK);
         var body = await ReviewHost.BodyAsync(page);
-        body.ShouldContain("lead.medway@fgc.example");
+        body.ShouldContain(TestData.Users.MedwayLead);
         body.ShouldContain("robin.medway@fgc.example");
         body.ShouldContain("Invited");
-        body.ShouldNotContain("lead.leicester@fgc.example");
-        body.ShouldNotContain("analyst@fgc.example");
+        body.ShouldNotContain(TestData.Users.LeicesterLead);
+        body.ShouldNotContain(TestData.Users.Analyst);
         forAnalyst.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
@@ -405,7 +405,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
     public async Task UsersPage_AdministratorSeesUsers()
     {
         // Arrange
-        using var admin = await Factory.CreateBrowserlessClient().SignedInAsync("admin@fgc.example");
+        using var admin = await Factory.CreateBrowserlessClient().SignedInAsync(TestData.Users.Administrator);
 
         // Act
         var response = await admin.GetAsync(new Uri("/admin/users", UriKind.Relative), Ct);
@@ -413,7 +413,7 @@ public sealed class UserAdminTests(DatabaseServerFixture database) : IAsyncLifet
         // Assert
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var body = await ReviewHost.BodyAsync(response);
-        body.ShouldContain("lead.leicestershire@fgc.example");
+        body.ShouldContain(TestData.Users.LeicestershireLead);
         body.ShouldContain("Invite a user");
     }
 }

@@ -1,6 +1,7 @@
 using Bunit;
 using FgcReturns.Core.Benchmarks;
 using FgcReturns.Core.PeerInsight;
+using FgcReturns.TestSupport;
 using FgcReturns.Web.Components.PeerInsight;
 
 namespace FgcReturns.Web.Tests.PeerInsight;
@@ -14,7 +15,7 @@ public sealed class PeerPositionPanelTests : BunitContext
         return row with { Sentence = PeerPositionService.Sentence(row, "last year") };
     }
 
-    private static PeerPosition Position() => new("2024-25", "South East",
+    private static PeerPosition Position() => new(TestData.PreviousPeriod, "South East",
     [
         Row("acceptance_rate", "Families who agreed to an FGC", 12m, Figure.Of(61m), Figure.Of(48.5m), Figure.Of(70m), Figure.Of(58m), Figure.Suppressed, PeerBand.LowestQuarter),
         Row("conversion_rate", "Agreed FGCs that were held", null, Figure.Of(90m), Figure.Suppressed, Figure.Of(96m), Figure.NotAvailable, Figure.Of(88m), null),

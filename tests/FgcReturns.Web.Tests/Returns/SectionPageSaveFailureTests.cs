@@ -36,7 +36,7 @@ public sealed class SectionPageDatabase : IAsyncLifetime
 /// </summary>
 public sealed class SectionPageSaveFailureTests(SectionPageDatabase database) : BunitContext, IClassFixture<SectionPageDatabase>, IAsyncLifetime
 {
-    private const string Lead = "lead.medway@fgc.example";
+    private const string Lead = TestData.Users.MedwayLead;
     private const string Key = "referrals_children";
     private readonly Faults faults = new();
     private string connectionString = "";
@@ -61,10 +61,10 @@ public sealed class SectionPageSaveFailureTests(SectionPageDatabase database) : 
 
         await using var db = Plain();
         var userId = await db.Users.Where(u => u.Email == Lead).Select(u => u.Id).SingleAsync(Xunit.TestContext.Current.CancellationToken);
-        returnId = await db.Returns.Where(r => r.LaCode == "887" && r.Collection!.Period == "2025-26").Select(r => r.Id).SingleAsync(Xunit.TestContext.Current.CancellationToken);
+        returnId = await db.Returns.Where(r => r.LaCode == TestData.Medway && r.Collection!.Period == TestData.OpenPeriod).Select(r => r.Id).SingleAsync(Xunit.TestContext.Current.CancellationToken);
         auth.SetAuthorized(Lead);
         auth.SetRoles(Roles.LaDataLead);
-        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId), new Claim(ClaimTypes.Email, Lead), new Claim(FgcClaimTypes.LaCode, "887"));
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId), new Claim(ClaimTypes.Email, Lead), new Claim(FgcClaimTypes.LaCode, TestData.Medway));
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await base.DisposeAsync();
@@ -161,7 +161,7 @@ public sealed class SectionPageSaveFailureTests(SectionPageDatabase database) : 
         var db = scope.ServiceProvider.GetRequiredService<FgcDbContext>();
         var colleagueId = await db.Users.Where(u => u.Email == Lead).Select(u => u.Id).SingleAsync(Xunit.TestContext.Current.CancellationToken);
         var colleague = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, colleagueId), new Claim(ClaimTypes.Email, "colleague@medway.example"), new Claim(ClaimTypes.Role, Roles.LaDataLead), new Claim(FgcClaimTypes.LaCode, "887")], "test"));
+            [new Claim(ClaimTypes.NameIdentifier, colleagueId), new Claim(ClaimTypes.Email, "colleague@medway.example"), new Claim(ClaimTypes.Role, Roles.LaDataLead), new Claim(FgcClaimTypes.LaCode, TestData.Medway)], "test"));
         var saved = await scope.ServiceProvider.GetRequiredService<ReturnService>()
             .SaveAsync(colleague, returnId, [new ValueChange(Key, StoredAnswer.Unanswered, StoredAnswer.Of(value)), .. more.Select(m => new ValueChange(m.Key, StoredAnswer.Unanswered, StoredAnswer.Of(m.Value)))], ChangeSource.Form, Xunit.TestContext.Current.CancellationToken);
         saved.Status.ShouldBe(OutcomeStatus.Done, saved.Message);

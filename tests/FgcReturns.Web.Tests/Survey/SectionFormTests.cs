@@ -2,6 +2,7 @@ using Bunit;
 using FgcReturns.Core.Returns;
 using FgcReturns.Core.SurveyDefinitions;
 using FgcReturns.Core.Validation;
+using FgcReturns.TestSupport;
 using FgcReturns.Web.Components.Survey;
 using Microsoft.AspNetCore.Components;
 
@@ -101,7 +102,7 @@ public sealed class SectionFormTests : BunitContext
                 .Add(x => x.Issues, issues ?? [])
                 .Add(x => x.ReadOnly, readOnly)
                 .Add(x => x.PreviousValues, previous)
-                .Add(x => x.PreviousPeriod, "2024-25")
+                .Add(x => x.PreviousPeriod, TestData.PreviousPeriod)
                 .Add(x => x.Explanations, new Dictionary<string, string> { ["Q01"] = "Service paused" });
             if (onAnswer is not null)
             {
