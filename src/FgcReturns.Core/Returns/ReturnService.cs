@@ -398,14 +398,13 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
     private const int MaxSaveAttempts = 20;
 
     /// <summary>
-    /// The return afresh (locked until the caller's transaction ends when <paramref name="lockRow"/>), or why this
-    /// person may not change it now (not theirs, account inactive, closed or read-only).
+    /// The return afresh, or why this person may not change it now (not theirs, account inactive, closed or read-only).
+    /// The form save takes its row lock itself, with the facts it needs, in one command.
     /// </summary>
-    private async Task<(LaReturn Return, SaveOutcome? Refused)> LoadForEditAsync(ClaimsPrincipal user, int returnId, bool lockRow, CancellationToken ct)
+    private async Task<(LaReturn Return, SaveOutcome? Refused)> LoadForEditAsync(ClaimsPrincipal user, int returnId, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        var returns = lockRow ? db.Returns.FromSql($"SELECT *, xmin FROM returns WHERE id = {returnId} FOR UPDATE") : db.Returns;
-        var ret = await returns.Include(r => r.Collection).SingleOrDefaultAsync(r => r.Id == returnId, ct);
+        var ret = await db.Returns.Include(r => r.Collection).SingleOrDefaultAsync(r => r.Id == returnId, ct);
         return ret is null ? (null!, SaveOutcome.NotFound) : await CheckForEditAsync(user, ret, ct);
     }
 
@@ -432,7 +431,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
     {
         for (var attempt = 1; ; attempt++)
         {
-            var (ret, refused) = await LoadForEditAsync(user, returnId, lockRow: false, ct);
+            var (ret, refused) = await LoadForEditAsync(user, returnId, ct);
             if (refused is not null)
             {
                 return refused;
