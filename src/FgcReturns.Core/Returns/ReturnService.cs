@@ -104,14 +104,9 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
                 return SaveOutcome.NotFound;
             }
 
-            if (!facts.Active)
+            if (SaveRefusal(ret, facts.Active) is { } refused)
             {
-                return SaveOutcome.Refused(InactiveMessage);
-            }
-
-            if (EditRefusal(ret, ret.Collection!) is { } refusal)
-            {
-                return SaveOutcome.Refused(refusal);
+                return refused;
             }
 
             var definition = Definition(ret.Collection!);
@@ -290,12 +285,17 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
     private const string InactiveMessage = "Your account has been deactivated, so your changes were not saved. Contact your organisation's administrator.";
 
     /// <summary>A deactivated person's open page must stop saving at once, not at the next sign-in check.</summary>
-    private async Task<string?> InactiveRefusalAsync(ClaimsPrincipal user, CancellationToken ct)
+    private async Task<bool> IsActiveAsync(ClaimsPrincipal user, CancellationToken ct)
     {
         var userId = user.UserId();
-        var active = userId is not null && await db.Users.AsNoTracking().AnyAsync(u => u.Id == userId && u.IsActive, ct);
-        return active ? null : InactiveMessage;
+        return userId is not null && await db.Users.AsNoTracking().AnyAsync(u => u.Id == userId && u.IsActive, ct);
     }
+
+    /// <summary>Why this person's change to their own LA's return cannot be saved now (account inactive, closed or read-only), or null.</summary>
+    private SaveOutcome? SaveRefusal(LaReturn ret, bool accountActive) =>
+        !accountActive ? SaveOutcome.Refused(InactiveMessage)
+        : EditRefusal(ret, ret.Collection!) is { } refusal ? SaveOutcome.Refused(refusal)
+        : null;
 
     /// <summary>The return with its collection, tracked for the save; the caller holds its lock (<see cref="LockForSaveAsync"/>).</summary>
     private async Task<LaReturn?> ReadLockedAsync(int returnId, CancellationToken ct)
@@ -385,10 +385,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
         }
 
         var values = await db.Returns.AsNoTracking().Where(r => r.Id == id).Select(r => r.Values).SingleAsync(ct);
-        var fromDefinition = catalog.Get(facts.PreviousSurveyId!, facts.PreviousDefinitionVersion!);
-        var previous = new PreviousReturn(facts.PreviousPeriod!, fromDefinition is null || fromDefinition.Version == definition.Version
-            ? values
-            : VersionMapping.Translate(fromDefinition, definition, values));
+        var previous = InDefinitionKeys(facts.PreviousPeriod!, facts.PreviousSurveyId!, facts.PreviousDefinitionVersion!, values, definition);
         cache.Set(key, previous, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(30), Size = 1 });
         return previous;
     }
@@ -415,12 +412,7 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
             return (null!, SaveOutcome.NotFound);
         }
 
-        if (await InactiveRefusalAsync(user, ct) is { } inactive)
-        {
-            return (ret, SaveOutcome.Refused(inactive));
-        }
-
-        return EditRefusal(ret, ret.Collection!) is { } refusal ? (ret, SaveOutcome.Refused(refusal)) : (ret, null);
+        return (ret, SaveRefusal(ret, await IsActiveAsync(user, ct)));
     }
 
     /// <summary>
@@ -701,11 +693,16 @@ public sealed class ReturnService(FgcDbContext db, SurveyDefinitionCatalog catal
             return null;
         }
 
-        var fromDefinition = catalog.Get(previous.Collection!.SurveyId, previous.Collection.DefinitionVersion);
-        var values = fromDefinition is null || fromDefinition.Version == definition.Version
-            ? previous.Values
-            : VersionMapping.Translate(fromDefinition, definition, previous.Values);
-        return new PreviousReturn(previous.Collection.Period, values);
+        return InDefinitionKeys(previous.Collection!.Period, previous.Collection.SurveyId, previous.Collection.DefinitionVersion, previous.Values, definition);
+    }
+
+    /// <summary>An earlier period's values, stored under its own definition, in <paramref name="definition"/>'s keys.</summary>
+    private PreviousReturn InDefinitionKeys(string period, string surveyId, string definitionVersion, IReadOnlyDictionary<string, string?> values, SurveyDefinition definition)
+    {
+        var fromDefinition = catalog.Get(surveyId, definitionVersion);
+        return new PreviousReturn(period, fromDefinition is null || fromDefinition.Version == definition.Version
+            ? values
+            : VersionMapping.Translate(fromDefinition, definition, values));
     }
 
     private static StoredAnswer Canonical(SurveyDefinition definition, string key, StoredAnswer answer)
