@@ -23,6 +23,26 @@ public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalS
     {
     }
 
+    /// <summary>
+    /// Whether <paramref name="line"/> holds <paramref name="value"/> as a whole value: not run on from letters or
+    /// digits either side. A short typed number such as 97531 turns up by chance inside random trace, span and
+    /// connection ids (hex and base64 runs); there it reveals nothing, while a logged parameter, property or
+    /// message always sets the value apart (<c>='97531'</c>, <c>=97531 |</c>, <c>"97531"</c>).
+    /// </summary>
+    public static bool Reveals(string line, string value)
+    {
+        for (var at = line.IndexOf(value, StringComparison.Ordinal); at >= 0; at = line.IndexOf(value, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + value.Length;
+            if ((at == 0 || !char.IsLetterOrDigit(line[at - 1])) && (end == line.Length || !char.IsLetterOrDigit(line[end])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private sealed class CapturingLogger(CapturingLoggerProvider provider, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)

@@ -105,9 +105,28 @@ public sealed partial class LogSafetyTests(DatabaseServerFixture database) : IAs
         lines.Count.ShouldBeGreaterThan(20); // the capture really saw the journey
         var leaks = (from line in lines
                      from secret in secrets
-                     where line.Contains(secret.Value, StringComparison.Ordinal)
+                     where CapturingLoggerProvider.Reveals(line, secret.Value)
                      select $"{secret.What} in: {line[..Math.Min(line.Length, 300)]}").Distinct().ToList();
         leaks.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("Debug Router[1]: Navigating to component Home | TraceId=4bf92f3577b34da6a3ce929d0e0e4736", "4da6a")]
+    [InlineData("Debug Router[1]: Navigating | SpanId=00f0675319753100 | ConnectionId=0HNH97531AB", "97531")]
+    public void Reveals_ValueOnlyInsideARandomId_IsNoLeak(string line, string value)
+    {
+        CapturingLoggerProvider.Reveals(line, value).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("Information Microsoft.EntityFrameworkCore.Database.Command[20101]: Executed DbCommand (3ms) [Parameters=[@p0='97531'], CommandType='Text']", "97531")]
+    [InlineData("Debug FgcReturns.Core.Returns.ReturnService[0]: Saved | families_offered=97531", "97531")]
+    [InlineData("Debug Circuit[5]: {\"value\":\"731.86\"} | SpanId=00f06753197531aa", "731.86")]
+    [InlineData("97531", "97531")]
+    [InlineData("Warning Sign-in[3]: failed for Wrong-Horse-Battery-7731.", "Wrong-Horse-Battery-7731")]
+    public void Reveals_ValueSetApartInALine_IsALeak(string line, string value)
+    {
+        CapturingLoggerProvider.Reveals(line, value).ShouldBeTrue();
     }
 
     private static IEnumerable<string> CookieValues(HttpResponseMessage response) =>
