@@ -50,12 +50,14 @@ public sealed class BenchmarkBuilder(
         string seriesVersion;
         string connectionString;
         List<DisclosureCollection> disclosureCollections;
+        List<(int Id, string Period, DateOnly PeriodStart, SurveyDefinition Definition)> fingerprinted;
+        SurveyDefinition newest;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             connectionString = db.Database.GetConnectionString()
                 ?? throw new InvalidOperationException("The database has no connection string.");
             var collections = await db.Collections.AsNoTracking().Where(c => c.SurveyId == surveyId)
-                .OrderBy(c => c.PeriodStart).Select(c => new { c.Id, c.DefinitionVersion, c.Period }).ToListAsync(ct);
+                .OrderBy(c => c.PeriodStart).Select(c => new { c.Id, c.DefinitionVersion, c.Period, c.PeriodStart }).ToListAsync(ct);
             if (collections.Count == 0)
             {
                 return new BenchmarkBuildResult(BuildOutcome.NothingToBuild, null, stopwatch.Elapsed);
@@ -63,13 +65,14 @@ public sealed class BenchmarkBuilder(
 
             var definitions = collections.Select(c => (c.Id, Definition: catalog.Get(surveyId, c.DefinitionVersion)
                 ?? throw new InvalidOperationException($"Survey definition {surveyId} {c.DefinitionVersion} (collection {c.Id}) is not in the catalog."))).ToList();
-            var newest = SeriesDefinition(surveyId, definitions.Select(d => d.Definition));
+            newest = SeriesDefinition(surveyId, definitions.Select(d => d.Definition));
             seriesVersion = newest.Version;
             measures = definitions.SelectMany(d => BenchmarkMeasures.For(d.Id, d.Definition, newest))
                 .Select((m, i) => m with { Mid = i + 1 }).ToList();
             var periods = collections.ToDictionary(c => c.Id, c => c.Period);
             disclosureCollections = definitions.Select(d => new DisclosureCollection(d.Id, periods[d.Id], d.Definition,
                 measures.Where(m => m.CollectionId == d.Id).ToList())).ToList();
+            fingerprinted = collections.Zip(definitions, (c, d) => (c.Id, c.Period, c.PeriodStart, d.Definition)).ToList();
         }
 
         await using var connection = new NpgsqlConnection(connectionString);
@@ -96,15 +99,36 @@ public sealed class BenchmarkBuilder(
                 ("series_version", seriesVersion), ("threshold", options.SuppressionThreshold));
 
             var statuses = StatusesFor(kind).Select(s => s.ToString()).ToArray();
-            var partitions = await PartitionAsync(connection, measures, statuses, ct);
             var steps = new List<(string, long)>();
             var step = Stopwatch.StartNew();
+            var inputs = await DisclosureInputsAsync(connection, surveyId, kind, statuses, fingerprinted, newest, measures, ct);
+            steps.Add(($"Disclosure inputs ({inputs.Count(i => i.ReusedFrom is not null)} of {inputs.Count} collections unchanged)", step.ElapsedMilliseconds));
+            var partitions = await PartitionAsync(connection, measures, statuses, ct);
+            step.Restart();
+            var reused = inputs.Where(i => i.ReusedFrom is not null).ToList();
             var results = await RunPartitionsAsync(partitions, p => BuildPartitionAsync(
-                connectionString, buildId, surveyId, statuses, measures.Where(m => p.Contains(m.CollectionId)).ToList(), p, ct), ct);
+                connectionString, buildId, surveyId, statuses, measures.Where(m => p.Contains(m.CollectionId)).ToList(), p, reused, ct), ct);
             steps.Add(($"Partitions ({partitions.Count})", step.ElapsedMilliseconds));
             steps.AddRange(results.SelectMany((r, i) => r.Steps.Select(x => ($"p{i + 1}.{x.Step}", x.Milliseconds))));
             step.Restart();
-            await ProtectAsync(connection, connectionString, buildId, disclosureCollections, steps, ct);
+            var fresh = disclosureCollections.Where(c => !reused.Any(r => r.CollectionId == c.CollectionId)).ToList();
+            await ProtectAsync(connection, connectionString, buildId, fresh, steps, ct);
+            if (reused.Count > 0)
+            {
+                logger.LogInformation("Benchmark build {BuildId}: disclosure control of {Reused} of {Collections} collections taken from earlier builds with the same inputs ({Sources}).",
+                    buildId, reused.Count, inputs.Count, string.Join(", ", reused.Select(r => $"collection {r.CollectionId} from build {r.ReusedFrom}")));
+            }
+
+            step.Restart();
+            await using (var command = new NpgsqlCommand(BenchmarkSql.InsertDisclosureInputs, connection))
+            {
+                command.Parameters.AddWithValue("build_id", buildId);
+                command.Parameters.AddWithValue("collection_ids", inputs.Select(i => i.CollectionId).ToArray());
+                command.Parameters.AddWithValue("fingerprints", inputs.Select(i => i.Fingerprint).ToArray());
+                command.Parameters.AddWithValue("reused_from", inputs.Select(i => i.ReusedFrom ?? 0).ToArray());
+                await command.ExecuteNonQueryAsync(ct);
+            }
+
             step.Restart();
             var counts = (Measures: results.Sum(r => r.Measures), LaRows: results.Sum(r => r.LaRows),
                 AreaRows: results.Sum(r => r.AreaRows), Returns: results.Sum(r => r.Returns));
@@ -188,13 +212,19 @@ public sealed class BenchmarkBuilder(
     private async Task ProtectAsync(NpgsqlConnection connection, string connectionString, long buildId, List<DisclosureCollection> collections,
         List<(string, long)> steps, CancellationToken ct)
     {
+        if (collections.Count == 0)
+        {
+            return; // every collection's flags came with its rows from an earlier build with the same inputs
+        }
+
         var step = Stopwatch.StartNew();
+        var collectionIds = collections.Select(c => c.CollectionId).ToArray();
 
         // The LA rows and the area rows are read at once on two connections (the second also writes half the flags).
         await using var second = new NpgsqlConnection(connectionString);
         await second.OpenAsync(ct);
-        var laRead = ReadLaValuesAsync(connection, buildId, ct);
-        var areaRead = ReadAreaValuesAsync(second, buildId, ct);
+        var laRead = ReadLaValuesAsync(connection, buildId, collectionIds, ct);
+        var areaRead = ReadAreaValuesAsync(second, buildId, collectionIds, ct);
         await Task.WhenAll(laRead, areaRead);
         var (laValues, areaValues) = (await laRead, await areaRead);
 
@@ -256,12 +286,15 @@ public sealed class BenchmarkBuilder(
             buildId, secondary.Count, flagged.Count);
     }
 
-    private static async Task<List<DisclosureLaValue>> ReadLaValuesAsync(NpgsqlConnection connection, long buildId, CancellationToken ct)
+    private static async Task<List<DisclosureLaValue>> ReadLaValuesAsync(NpgsqlConnection connection, long buildId, int[] collectionIds, CancellationToken ct)
     {
         var laValues = new List<DisclosureLaValue>();
-        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureLaValues, connection))
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await ExecuteAsync(connection, tx, BenchmarkSql.Settings, ct);
+        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureLaValues, connection, tx))
         {
             command.Parameters.AddWithValue("build_id", buildId);
+            command.Parameters.AddWithValue("collection_ids", collectionIds);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -280,12 +313,17 @@ public sealed class BenchmarkBuilder(
         return laValues;
     }
 
-    private static async Task<List<DisclosureAreaValue>> ReadAreaValuesAsync(NpgsqlConnection connection, long buildId, CancellationToken ct)
+    private static async Task<List<DisclosureAreaValue>> ReadAreaValuesAsync(NpgsqlConnection connection, long buildId, int[] collectionIds, CancellationToken ct)
     {
         var areaValues = new List<DisclosureAreaValue>();
-        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureAreaValues, connection))
+
+        // In a transaction with the build's settings: at the default work_mem the sort of ~100,000 rows went to disk.
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await ExecuteAsync(connection, tx, BenchmarkSql.Settings, ct);
+        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureAreaValues, connection, tx))
         {
             command.Parameters.AddWithValue("build_id", buildId);
+            command.Parameters.AddWithValue("collection_ids", collectionIds);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -336,6 +374,69 @@ public sealed class BenchmarkBuilder(
         }
 
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>A collection's disclosure fingerprint in this build, and the earlier build with the same one whose flags it takes.</summary>
+    private sealed record DisclosureInput(int CollectionId, string Fingerprint, long? ReusedFrom);
+
+    /// <summary>
+    /// Each collection's fingerprint: everything its figures and its suppression flags are computed from. The returns'
+    /// values, the geography and the populations are hashed in PostgreSQL; the collection, its definition (by content
+    /// hash) and measures, the series definition, the kind's statuses, the disclosure options and this build of the
+    /// code (its module version id, so a deployment never reuses flags an older algorithm chose) are added here. A
+    /// collection whose fingerprint matches a successful build's takes that build's flags (when reuse is on).
+    /// </summary>
+    private async Task<List<DisclosureInput>> DisclosureInputsAsync(NpgsqlConnection connection, string surveyId, BenchmarkKind kind,
+        string[] statuses, List<(int Id, string Period, DateOnly PeriodStart, SurveyDefinition Definition)> collections, SurveyDefinition newest,
+        List<MeasureSpec> measures, CancellationToken ct)
+    {
+        var ids = collections.Select(c => c.Id).ToArray();
+        var returnsHash = new Dictionary<int, string>();
+        string geographyHash;
+        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureInputs, connection))
+        {
+            command.Parameters.AddWithValue("collection_ids", ids);
+            command.Parameters.Add(new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = statuses });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                returnsHash[reader.GetInt32(0)] = reader.GetString(1);
+            }
+
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            geographyHash = reader.IsDBNull(0) ? "" : reader.GetString(0);
+        }
+
+        var shared = string.Join('\n',
+            "code " + typeof(BenchmarkDisclosure).Assembly.ManifestModule.ModuleVersionId.ToString("N"),
+            "survey " + surveyId, "kind " + kind, "statuses " + string.Join(',', statuses),
+            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"threshold {options.SuppressionThreshold} secondary {options.SecondarySuppression} coverage {options.MinimumCoverage:R} area {options.MinimumAreaLas}"),
+            $"series {newest.SurveyId} {newest.Version} {newest.ContentHash}", "geography " + geographyHash);
+        var fingerprints = collections.Select(c => (c.Id, Fingerprint: Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(string.Join('\n', shared,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"collection {c.Id} {c.Period} {c.PeriodStart:yyyy-MM-dd}"),
+                $"definition {c.Definition.Version} {c.Definition.ContentHash}",
+                "measures " + BenchmarkMeasures.ToJson(measures.Where(m => m.CollectionId == c.Id).Select(m => m with { Mid = 0 })),
+                "returns " + returnsHash.GetValueOrDefault(c.Id, "none"))))))).ToList();
+
+        var reusable = new Dictionary<int, long>();
+        if (options.ReuseUnchangedDisclosure)
+        {
+            await using var command = new NpgsqlCommand(BenchmarkSql.ReusableDisclosure, connection);
+            command.Parameters.AddWithValue("collection_ids", fingerprints.Select(f => f.Id).ToArray());
+            command.Parameters.AddWithValue("fingerprints", fingerprints.Select(f => f.Fingerprint).ToArray());
+            command.Parameters.AddWithValue("survey_id", surveyId);
+            command.Parameters.AddWithValue("kind", kind.ToString());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                reusable[reader.GetInt32(0)] = reader.GetInt64(1);
+            }
+        }
+
+        return [.. fingerprints.Select(f => new DisclosureInput(f.Id, f.Fingerprint, reusable.TryGetValue(f.Id, out var from) ? from : null))];
     }
 
     private sealed record PartitionResult(long Measures, long LaRows, long AreaRows, long Returns, IReadOnlyList<(string Step, long Milliseconds)> Steps);
@@ -416,7 +517,7 @@ public sealed class BenchmarkBuilder(
 
     /// <summary>One partition: the set-based SQL for its collections, in its own connection and transaction.</summary>
     private async Task<PartitionResult> BuildPartitionAsync(string connectionString, long buildId, string surveyId,
-        string[] statusNames, List<MeasureSpec> measures, int[] collectionIds, CancellationToken ct)
+        string[] statusNames, List<MeasureSpec> measures, int[] collectionIds, List<DisclosureInput> reused, CancellationToken ct)
     {
         var steps = new List<(string, long)>();
         var step = Stopwatch.StartNew();
@@ -443,9 +544,12 @@ public sealed class BenchmarkBuilder(
         Step("ItemValues");
         await ExecuteAsync(connection, tx, BenchmarkSql.IndicatorValues, ct, threshold);
         Step("IndicatorValues");
-        await ExecuteAsync(connection, tx, BenchmarkSql.LaValues, ct, build);
+        var here = reused.Where(r => collectionIds.Contains(r.CollectionId)).ToList();
+        var reuseCollections = ("reuse_collection_ids", (object)here.Select(r => r.CollectionId).ToArray());
+        var reuseBuilds = ("reuse_build_ids", (object)here.Select(r => r.ReusedFrom!.Value).ToArray());
+        await ExecuteAsync(connection, tx, BenchmarkSql.LaValues, ct, build, reuseCollections, reuseBuilds);
         Step("LaValues");
-        await ExecuteAsync(connection, tx, BenchmarkSql.AreaValues, ct, build);
+        await ExecuteAsync(connection, tx, BenchmarkSql.AreaValues, ct, build, reuseCollections, reuseBuilds);
         Step("AreaValues");
         var (measureCount, laRows, areaRows, returns) = await ReadCountsAsync(connection, tx, buildId, collectionIds, ct);
         await tx.CommitAsync(ct);

@@ -58,6 +58,20 @@ internal sealed class BenchmarkAreaValueConfiguration : IEntityTypeConfiguration
     }
 }
 
+internal sealed class BenchmarkDisclosureInputConfiguration : IEntityTypeConfiguration<BenchmarkDisclosureInput>
+{
+    public void Configure(EntityTypeBuilder<BenchmarkDisclosureInput> b)
+    {
+        b.ToTable("benchmark_disclosure_inputs");
+        b.HasKey(x => new { x.BuildId, x.CollectionId });
+        b.HasOne<BenchmarkBuild>().WithMany().HasForeignKey(x => x.BuildId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(x => x.Fingerprint).HasMaxLength(64);
+
+        // Looked up by fingerprint when a build starts: which earlier build had the same inputs.
+        b.HasIndex(x => new { x.CollectionId, x.Fingerprint });
+    }
+}
+
 internal sealed class BenchmarkBuildRequestConfiguration : IEntityTypeConfiguration<BenchmarkBuildRequest>
 {
     public void Configure(EntityTypeBuilder<BenchmarkBuildRequest> b)

@@ -154,6 +154,23 @@ public sealed class BenchmarkAreaValue
     public SuppressedStatistics SuppressedStatistics { get; init; }
 }
 
+/// <summary>
+/// What a build's disclosure control of one collection was computed from, as a fingerprint, so that a later build
+/// whose inputs are the same can take the suppression flags instead of computing them again (see
+/// <see cref="BenchmarkBuilder"/>).
+/// </summary>
+public sealed class BenchmarkDisclosureInput
+{
+    public long BuildId { get; init; }
+    public int CollectionId { get; init; }
+
+    /// <summary>SHA-256 (lower-case hex) of everything the collection's figures and flags depend on.</summary>
+    public required string Fingerprint { get; init; }
+
+    /// <summary>The build whose flags this build took (the same inputs); null when this build protected and audited it.</summary>
+    public long? ReusedFromBuildId { get; init; }
+}
+
 /// <summary>A pending, coalesced request to build a survey's benchmarks (at most one row per survey).</summary>
 public sealed class BenchmarkBuildRequest
 {

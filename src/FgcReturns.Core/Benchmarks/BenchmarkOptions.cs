@@ -17,6 +17,15 @@ public sealed class BenchmarkOptions
     public bool SecondarySuppression { get; set; } = true;
 
     /// <summary>
+    /// A collection whose inputs (its included returns' values, the LAs, regions, neighbours and populations, its
+    /// definition and measures, these options and this build of the code) are the same as in an earlier successful
+    /// build takes that build's suppression flags, which its audit passed, instead of protecting and auditing the
+    /// collection again: a rebuild after one acceptance re-protects one year, not ten. Off: every build protects and
+    /// audits every collection (the harness times the cold build so).
+    /// </summary>
+    public bool ReuseUnchangedDisclosure { get; set; } = true;
+
+    /// <summary>
     /// Share of all LAs whose returns a year must include before England figures are shown for it and before it is
     /// offered as the default year; below it England aggregates are x and the year is labelled provisional.
     /// </summary>

@@ -135,11 +135,16 @@ internal static class BenchmarkSql
         ANALYZE bench_values;
         """;
 
-    /// <summary>Each LA's value with its rank among the LAs reporting a value and its quartile band.</summary>
+    /// <summary>
+    /// Each LA's value with its rank among the LAs reporting a value and its quartile band. Suppressed is the small flag
+    /// (primary suppression), or for a collection whose disclosure is reused (@reuse_collection_ids, from the build
+    /// at the same place in @reuse_build_ids) that build's flag: its secondary suppression comes with it.
+    /// </summary>
     public const string LaValues = """
         INSERT INTO benchmark_la_values (build_id, collection_id, la_code, measure_key, series_key, state, value,
                                          numerator, denominator, small, suppressed, rank, rank_of, quartile)
-        SELECT @build_id, m.collection_id, l.la_code, m.measure_key, m.series_key, r.state, r.value, r.numerator, r.denominator, r.small, r.small,
+        SELECT @build_id, m.collection_id, l.la_code, m.measure_key, m.series_key, r.state, r.value, r.numerator, r.denominator, r.small,
+               r.small OR s.la_code IS NOT NULL,
                CASE WHEN r.state = 'Value' THEN r.rnk END,
                CASE WHEN r.state = 'Value' THEN r.n END,
                CASE WHEN r.state = 'Value' THEN ((r.rnk - 1) * 4 / r.n + 1)::int END
@@ -151,6 +156,11 @@ internal static class BenchmarkSql
             FROM bench_values v) r
         JOIN bench_measures m ON m.mid = r.mid
         JOIN bench_las l ON l.la_no = r.la_no
+        LEFT JOIN (SELECT p.collection_id, p.la_code, p.measure_key
+                   FROM unnest(@reuse_collection_ids::int[], @reuse_build_ids::bigint[]) AS u(collection_id, build_id)
+                   JOIN benchmark_la_values p ON p.build_id = u.build_id AND p.collection_id = u.collection_id
+                   WHERE p.suppressed AND NOT p.small) s
+          ON s.collection_id = m.collection_id AND s.la_code = l.la_code AND s.measure_key = m.measure_key
         """;
 
     private const string Aggregates = """
@@ -169,7 +179,8 @@ internal static class BenchmarkSql
         """;
 
     /// <summary>
-    /// England and each region (GROUPING SETS), and each LA's statistical-neighbour group. One sort per group gives
+    /// England and each region (GROUPING SETS), and each LA's statistical-neighbour group. Suppressed statistics are
+    /// none (set later by disclosure control), or a reused collection's flags from its earlier build (as LaValues). One sort per group gives
     /// all three quartiles (percentile_cont with an array: linear interpolation, as Excel's QUARTILE.INC).
     /// The input first gets the state as booleans and the value already as float8: the neighbour groups join each
     /// LA value to the 10 groups it is in (900k rows), so a text comparison or cast per row and aggregate is paid
@@ -183,14 +194,15 @@ internal static class BenchmarkSql
         ANALYZE bench_area_input;
         INSERT INTO benchmark_area_values (build_id, collection_id, measure_key, series_key, area_level, area_code,
                total, numerator_total, denominator_total, rate, mean, median, lower_quartile, upper_quartile, min, max,
-               public_min, public_max, reporting_count, not_recorded_count, small_count)
+               public_min, public_max, reporting_count, not_recorded_count, small_count, suppressed_statistics)
         SELECT @build_id, m.collection_id, m.measure_key, m.series_key, a.area_level, c.area_code,
                CASE WHEN m.kind = 'Count' THEN a.total END,
                CASE WHEN m.kind = 'Indicator' THEN a.numerator_total END,
                CASE WHEN m.kind = 'Indicator' THEN a.denominator_total END,
                CASE WHEN m.kind = 'Indicator' THEN round(a.numerator_total / nullif(a.denominator_total, 0) * m.multiplier, 10) END,
                round(a.mean, 10), round(a.q[2]::numeric, 10), round(a.q[1]::numeric, 10), round(a.q[3]::numeric, 10),
-               a.min, a.max, a.public_min, a.public_max, a.reporting_count, a.not_recorded_count, a.small_count
+               a.min, a.max, a.public_min, a.public_max, a.reporting_count, a.not_recorded_count, a.small_count,
+               coalesce(s.bits, 0)
         FROM (
             SELECT mid,
                    CASE WHEN GROUPING(region_no) = 1 THEN 'National' ELSE 'Regional' END AS area_level,
@@ -208,20 +220,62 @@ internal static class BenchmarkSql
         LEFT JOIN bench_las gl ON a.area_level = 'Neighbours' AND gl.la_no = a.area_no
         CROSS JOIN LATERAL (
             SELECT CASE a.area_level WHEN 'National' THEN 'E92000001' WHEN 'Regional' THEN rg.region_code ELSE gl.la_code END AS area_code) c
+        LEFT JOIN (SELECT p.collection_id, p.measure_key, p.area_level, p.area_code, p.suppressed_statistics AS bits
+                   FROM unnest(@reuse_collection_ids::int[], @reuse_build_ids::bigint[]) AS u(collection_id, build_id)
+                   JOIN benchmark_area_values p ON p.build_id = u.build_id AND p.collection_id = u.collection_id
+                   WHERE p.suppressed_statistics <> 0) s
+          ON s.collection_id = m.collection_id AND s.measure_key = m.measure_key AND s.area_level = a.area_level AND s.area_code = c.area_code
         """;
 
     // In a fixed order: complements that score the same are chosen by the order cells were met, so rows read in heap
     // order (which depends on how the partitions' inserts interleaved) could hide a slightly different set each build.
     public const string DisclosureLaValues = """
         SELECT collection_id, la_code, measure_key, state, value, denominator, small
-        FROM benchmark_la_values WHERE build_id = @build_id
+        FROM benchmark_la_values WHERE build_id = @build_id AND collection_id = ANY(@collection_ids)
         ORDER BY collection_id, la_code, measure_key
         """;
 
     public const string DisclosureAreaValues = """
         SELECT collection_id, measure_key, area_level, area_code, total, rate, mean, numerator_total, denominator_total, reporting_count
-        FROM benchmark_area_values WHERE build_id = @build_id
+        FROM benchmark_area_values WHERE build_id = @build_id AND collection_id = ANY(@collection_ids)
         ORDER BY collection_id, measure_key, area_level, area_code
+        """;
+
+    /// <summary>
+    /// What a collection's figures are computed from, hashed: per collection its included returns (LA, status and
+    /// values, in a fixed order; jsonb's text form is canonical), then the geography and populations every collection
+    /// shares. The rest of the fingerprint (definition, measures, options, code) is added in C#.
+    /// </summary>
+    public const string DisclosureInputs = """
+        SELECT r.collection_id,
+               md5(string_agg(r.la_code || ' ' || r.status || ' ' || r."values"::text, E'\n' ORDER BY r.la_code, r.id))
+        FROM returns r
+        WHERE r.collection_id = ANY(@collection_ids) AND r.status = ANY(@statuses)
+        GROUP BY r.collection_id;
+        SELECT md5(concat_ws(E'\n',
+            (SELECT string_agg(code || ' ' || region_code, ',' ORDER BY code) FROM local_authorities),
+            (SELECT string_agg(la_code || ' ' || neighbour_la_code || ' ' || rank, ',' ORDER BY la_code, rank, neighbour_la_code) FROM statistical_neighbours),
+            (SELECT string_agg(la_code || ' ' || year || ' ' || population, ',' ORDER BY la_code, year) FROM child_populations)));
+        """;
+
+    /// <summary>
+    /// For each collection, the newest successful build of the same survey and kind with the same fingerprint whose rows
+    /// are still kept (pruning deletes older builds' rows).
+    /// </summary>
+    public const string ReusableDisclosure = """
+        SELECT DISTINCT ON (i.collection_id) i.collection_id, i.build_id
+        FROM unnest(@collection_ids::int[], @fingerprints::text[]) AS f(collection_id, fingerprint)
+        JOIN benchmark_disclosure_inputs i ON i.collection_id = f.collection_id AND i.fingerprint = f.fingerprint
+        JOIN benchmark_builds b ON b.id = i.build_id
+        WHERE b.survey_id = @survey_id AND b.kind = @kind AND b.status = 'Succeeded'
+          AND EXISTS (SELECT 1 FROM benchmark_measures m WHERE m.build_id = b.id AND m.collection_id = i.collection_id)
+        ORDER BY i.collection_id, i.build_id DESC
+        """;
+
+    public const string InsertDisclosureInputs = """
+        INSERT INTO benchmark_disclosure_inputs (build_id, collection_id, fingerprint, reused_from_build_id)
+        SELECT @build_id, u.collection_id, u.fingerprint, nullif(u.reused_from, 0)
+        FROM unnest(@collection_ids::int[], @fingerprints::text[], @reused_from::bigint[]) AS u(collection_id, fingerprint, reused_from)
         """;
 
     public const string DisclosureGeography = """

@@ -397,6 +397,35 @@ namespace FgcReturns.Core.Data.Migrations
                     b.ToTable("benchmark_build_requests", (string)null);
                 });
 
+            modelBuilder.Entity("FgcReturns.Core.Benchmarks.BenchmarkDisclosureInput", b =>
+                {
+                    b.Property<long>("BuildId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("build_id");
+
+                    b.Property<int>("CollectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("collection_id");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<long?>("ReusedFromBuildId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reused_from_build_id");
+
+                    b.HasKey("BuildId", "CollectionId")
+                        .HasName("pk_benchmark_disclosure_inputs");
+
+                    b.HasIndex("CollectionId", "Fingerprint")
+                        .HasDatabaseName("ix_benchmark_disclosure_inputs_collection_id_fingerprint");
+
+                    b.ToTable("benchmark_disclosure_inputs", (string)null);
+                });
+
             modelBuilder.Entity("FgcReturns.Core.Benchmarks.BenchmarkLaValue", b =>
                 {
                     b.Property<long>("BuildId")
@@ -653,6 +682,237 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasDatabaseName("ix_reminders_sent_collection_id_la_code_milestone");
 
                     b.ToTable("reminders_sent", (string)null);
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Data.LaReturn", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<string>("AcceptedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("accepted_by");
+
+                    b.Property<string>("AnalystComment")
+                        .HasColumnType("text")
+                        .HasColumnName("analyst_comment");
+
+                    b.Property<int>("CollectionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("collection_id");
+
+                    b.Property<int>("ErrorCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("error_count");
+
+                    b.PrimitiveCollection<List<string>>("ErrorRuleIds")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("error_rule_ids");
+
+                    b.Property<string>("Explanations")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("explanations");
+
+                    b.Property<string>("LaCode")
+                        .IsRequired()
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("la_code");
+
+                    b.Property<DateTimeOffset?>("LastModifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_modified_at");
+
+                    b.Property<string>("LastModifiedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("last_modified_by");
+
+                    b.Property<int>("QueryCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("query_count");
+
+                    b.PrimitiveCollection<List<string>>("QueryRuleIds")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("query_rule_ids");
+
+                    b.Property<bool>("ReopenedByAnalyst")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reopened_by_analyst");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<int>("SubmittedVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("submitted_version");
+
+                    b.Property<string>("Values")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("values");
+
+                    b.HasKey("Id")
+                        .HasName("pk_returns");
+
+                    b.HasIndex("LaCode")
+                        .HasDatabaseName("ix_returns_la_code");
+
+                    b.HasIndex("CollectionId", "LaCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_returns_collection_id_la_code");
+
+                    b.ToTable("returns", (string)null);
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Data.PendingUpload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("BaseRowVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("base_row_version");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_name");
+
+                    b.Property<int>("ReturnId")
+                        .HasColumnType("integer")
+                        .HasColumnName("return_id");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Values")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("values");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pending_uploads");
+
+                    b.HasIndex("ReturnId")
+                        .HasDatabaseName("ix_pending_uploads_return_id");
+
+                    b.ToTable("pending_uploads", (string)null);
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Data.ReturnSubmission", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("DeclarationName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("declaration_name");
+
+                    b.Property<string>("DeclarationRole")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("declaration_role");
+
+                    b.Property<string>("DefinitionHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("definition_hash");
+
+                    b.Property<string>("DefinitionVersion")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("definition_version");
+
+                    b.Property<string>("Explanations")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("explanations");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reference");
+
+                    b.Property<int>("ReturnId")
+                        .HasColumnType("integer")
+                        .HasColumnName("return_id");
+
+                    b.Property<DateTimeOffset>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<string>("SubmittedByEmail")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("submitted_by_email");
+
+                    b.Property<string>("SubmittedByUserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("submitted_by_user_id");
+
+                    b.Property<string>("ValidationIssuesJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("validation_issues_json");
+
+                    b.Property<string>("Values")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("values");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("version_number");
+
+                    b.HasKey("Id")
+                        .HasName("pk_return_submissions");
+
+                    b.HasIndex("Reference")
+                        .IsUnique()
+                        .HasDatabaseName("ix_return_submissions_reference");
+
+                    b.HasIndex("ReturnId", "VersionNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_return_submissions_return_id_version_number");
+
+                    b.ToTable("return_submissions", (string)null);
                 });
 
             modelBuilder.Entity("FgcReturns.Core.Data.SurveyDefinitionRecord", b =>
@@ -1018,152 +1278,6 @@ namespace FgcReturns.Core.Data.Migrations
                     b.ToTable("statistical_neighbours", (string)null);
                 });
 
-            modelBuilder.Entity("FgcReturns.Core.Returns.LaReturn", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<DateTimeOffset?>("AcceptedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("accepted_at");
-
-                    b.Property<string>("AcceptedBy")
-                        .HasColumnType("text")
-                        .HasColumnName("accepted_by");
-
-                    b.Property<string>("AnalystComment")
-                        .HasColumnType("text")
-                        .HasColumnName("analyst_comment");
-
-                    b.Property<int>("CollectionId")
-                        .HasColumnType("integer")
-                        .HasColumnName("collection_id");
-
-                    b.Property<int>("ErrorCount")
-                        .HasColumnType("integer")
-                        .HasColumnName("error_count");
-
-                    b.PrimitiveCollection<List<string>>("ErrorRuleIds")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("error_rule_ids");
-
-                    b.Property<string>("Explanations")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("explanations");
-
-                    b.Property<string>("LaCode")
-                        .IsRequired()
-                        .HasColumnType("character varying(3)")
-                        .HasColumnName("la_code");
-
-                    b.Property<DateTimeOffset?>("LastModifiedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_modified_at");
-
-                    b.Property<string>("LastModifiedBy")
-                        .HasColumnType("text")
-                        .HasColumnName("last_modified_by");
-
-                    b.Property<int>("QueryCount")
-                        .HasColumnType("integer")
-                        .HasColumnName("query_count");
-
-                    b.PrimitiveCollection<List<string>>("QueryRuleIds")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("query_rule_ids");
-
-                    b.Property<bool>("ReopenedByAnalyst")
-                        .HasColumnType("boolean")
-                        .HasColumnName("reopened_by_analyst");
-
-                    b.Property<uint>("RowVersion")
-                        .IsConcurrencyToken()
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("xid")
-                        .HasColumnName("xmin");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
-                        .HasColumnName("status");
-
-                    b.Property<DateTimeOffset?>("SubmittedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("submitted_at");
-
-                    b.Property<int>("SubmittedVersion")
-                        .HasColumnType("integer")
-                        .HasColumnName("submitted_version");
-
-                    b.Property<string>("Values")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("values");
-
-                    b.HasKey("Id")
-                        .HasName("pk_returns");
-
-                    b.HasIndex("LaCode")
-                        .HasDatabaseName("ix_returns_la_code");
-
-                    b.HasIndex("CollectionId", "LaCode")
-                        .IsUnique()
-                        .HasDatabaseName("ix_returns_collection_id_la_code");
-
-                    b.ToTable("returns", (string)null);
-                });
-
-            modelBuilder.Entity("FgcReturns.Core.Returns.PendingUpload", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<long>("BaseRowVersion")
-                        .HasColumnType("bigint")
-                        .HasColumnName("base_row_version");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("FileName")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("file_name");
-
-                    b.Property<int>("ReturnId")
-                        .HasColumnType("integer")
-                        .HasColumnName("return_id");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("user_id");
-
-                    b.Property<string>("Values")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("values");
-
-                    b.HasKey("Id")
-                        .HasName("pk_pending_uploads");
-
-                    b.HasIndex("ReturnId")
-                        .HasDatabaseName("ix_pending_uploads_return_id");
-
-                    b.ToTable("pending_uploads", (string)null);
-                });
-
             modelBuilder.Entity("FgcReturns.Core.Returns.ReturnItemNote", b =>
                 {
                     b.Property<long>("Id")
@@ -1210,91 +1324,6 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasDatabaseName("ix_return_item_notes_return_id_item_key");
 
                     b.ToTable("return_item_notes", (string)null);
-                });
-
-            modelBuilder.Entity("FgcReturns.Core.Returns.ReturnSubmission", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<string>("DeclarationName")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("declaration_name");
-
-                    b.Property<string>("DeclarationRole")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("declaration_role");
-
-                    b.Property<string>("DefinitionHash")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("definition_hash");
-
-                    b.Property<string>("DefinitionVersion")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("definition_version");
-
-                    b.Property<string>("Explanations")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("explanations");
-
-                    b.Property<string>("Reference")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("reference");
-
-                    b.Property<int>("ReturnId")
-                        .HasColumnType("integer")
-                        .HasColumnName("return_id");
-
-                    b.Property<DateTimeOffset>("SubmittedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("submitted_at");
-
-                    b.Property<string>("SubmittedByEmail")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("submitted_by_email");
-
-                    b.Property<string>("SubmittedByUserId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("submitted_by_user_id");
-
-                    b.Property<string>("ValidationIssuesJson")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("validation_issues_json");
-
-                    b.Property<string>("Values")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("values");
-
-                    b.Property<int>("VersionNumber")
-                        .HasColumnType("integer")
-                        .HasColumnName("version_number");
-
-                    b.HasKey("Id")
-                        .HasName("pk_return_submissions");
-
-                    b.HasIndex("Reference")
-                        .IsUnique()
-                        .HasDatabaseName("ix_return_submissions_reference");
-
-                    b.HasIndex("ReturnId", "VersionNumber")
-                        .IsUnique()
-                        .HasDatabaseName("ix_return_submissions_return_id_version_number");
-
-                    b.ToTable("return_submissions", (string)null);
                 });
 
             modelBuilder.Entity("FgcReturns.Core.Uploads.RefusedUpload", b =>
@@ -1536,6 +1565,16 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasConstraintName("fk_api_clients_local_authorities_la_code");
                 });
 
+            modelBuilder.Entity("FgcReturns.Core.Benchmarks.BenchmarkDisclosureInput", b =>
+                {
+                    b.HasOne("FgcReturns.Core.Benchmarks.BenchmarkBuild", null)
+                        .WithMany()
+                        .HasForeignKey("BuildId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_benchmark_disclosure_inputs_benchmark_builds_build_id");
+                });
+
             modelBuilder.Entity("FgcReturns.Core.Benchmarks.BenchmarkMeasure", b =>
                 {
                     b.HasOne("FgcReturns.Core.Benchmarks.BenchmarkBuild", null)
@@ -1571,6 +1610,47 @@ namespace FgcReturns.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_reminders_sent_local_authorities_la_code");
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Data.LaReturn", b =>
+                {
+                    b.HasOne("FgcReturns.Core.Collections.Collection", "Collection")
+                        .WithMany()
+                        .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_returns_collections_collection_id");
+
+                    b.HasOne("FgcReturns.Core.ReferenceData.LocalAuthority", "LocalAuthority")
+                        .WithMany()
+                        .HasForeignKey("LaCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_returns_local_authorities_la_code");
+
+                    b.Navigation("Collection");
+
+                    b.Navigation("LocalAuthority");
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Data.PendingUpload", b =>
+                {
+                    b.HasOne("FgcReturns.Core.Data.LaReturn", null)
+                        .WithMany()
+                        .HasForeignKey("ReturnId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pending_uploads_returns_return_id");
+                });
+
+            modelBuilder.Entity("FgcReturns.Core.Data.ReturnSubmission", b =>
+                {
+                    b.HasOne("FgcReturns.Core.Data.LaReturn", null)
+                        .WithMany("Submissions")
+                        .HasForeignKey("ReturnId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_return_submissions_returns_return_id");
                 });
 
             modelBuilder.Entity("FgcReturns.Core.Identity.FgcUser", b =>
@@ -1633,40 +1713,9 @@ namespace FgcReturns.Core.Data.Migrations
                     b.Navigation("Neighbour");
                 });
 
-            modelBuilder.Entity("FgcReturns.Core.Returns.LaReturn", b =>
-                {
-                    b.HasOne("FgcReturns.Core.Collections.Collection", "Collection")
-                        .WithMany()
-                        .HasForeignKey("CollectionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_returns_collections_collection_id");
-
-                    b.HasOne("FgcReturns.Core.ReferenceData.LocalAuthority", "LocalAuthority")
-                        .WithMany()
-                        .HasForeignKey("LaCode")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_returns_local_authorities_la_code");
-
-                    b.Navigation("Collection");
-
-                    b.Navigation("LocalAuthority");
-                });
-
-            modelBuilder.Entity("FgcReturns.Core.Returns.PendingUpload", b =>
-                {
-                    b.HasOne("FgcReturns.Core.Returns.LaReturn", null)
-                        .WithMany()
-                        .HasForeignKey("ReturnId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_pending_uploads_returns_return_id");
-                });
-
             modelBuilder.Entity("FgcReturns.Core.Returns.ReturnItemNote", b =>
                 {
-                    b.HasOne("FgcReturns.Core.Returns.LaReturn", null)
+                    b.HasOne("FgcReturns.Core.Data.LaReturn", null)
                         .WithMany()
                         .HasForeignKey("ReturnId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1674,19 +1723,9 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasConstraintName("fk_return_item_notes_returns_return_id");
                 });
 
-            modelBuilder.Entity("FgcReturns.Core.Returns.ReturnSubmission", b =>
-                {
-                    b.HasOne("FgcReturns.Core.Returns.LaReturn", null)
-                        .WithMany("Submissions")
-                        .HasForeignKey("ReturnId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_return_submissions_returns_return_id");
-                });
-
             modelBuilder.Entity("FgcReturns.Core.Uploads.RefusedUpload", b =>
                 {
-                    b.HasOne("FgcReturns.Core.Returns.LaReturn", null)
+                    b.HasOne("FgcReturns.Core.Data.LaReturn", null)
                         .WithMany()
                         .HasForeignKey("ReturnId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1751,6 +1790,11 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasConstraintName("fk_asp_net_user_tokens_asp_net_users_user_id");
                 });
 
+            modelBuilder.Entity("FgcReturns.Core.Data.LaReturn", b =>
+                {
+                    b.Navigation("Submissions");
+                });
+
             modelBuilder.Entity("FgcReturns.Core.ReferenceData.LocalAuthority", b =>
                 {
                     b.Navigation("Neighbours");
@@ -1759,11 +1803,6 @@ namespace FgcReturns.Core.Data.Migrations
             modelBuilder.Entity("FgcReturns.Core.ReferenceData.Region", b =>
                 {
                     b.Navigation("LocalAuthorities");
-                });
-
-            modelBuilder.Entity("FgcReturns.Core.Returns.LaReturn", b =>
-                {
-                    b.Navigation("Submissions");
                 });
 #pragma warning restore 612, 618
         }
