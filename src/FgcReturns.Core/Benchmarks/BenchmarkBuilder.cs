@@ -303,10 +303,10 @@ public sealed class BenchmarkBuilder(
                     CollectionId = reader.GetInt32(0),
                     LaCode = reader.GetString(1),
                     MeasureKey = reader.GetString(2),
-                    State = Enum.Parse<ValueState>(reader.GetString(3)),
-                    Value = reader.IsDBNull(4) ? null : reader.GetDecimal(4),
-                    Denominator = reader.IsDBNull(5) ? null : reader.GetDecimal(5),
-                    Small = reader.GetBoolean(6),
+                    State = ValueState.Value,
+                    Value = reader.GetDecimal(3),
+                    Denominator = reader.IsDBNull(4) ? null : reader.GetDecimal(4),
+                    Small = reader.GetBoolean(5),
                 });
             }
         }
@@ -332,7 +332,7 @@ public sealed class BenchmarkBuilder(
                 {
                     CollectionId = reader.GetInt32(0),
                     MeasureKey = reader.GetString(1),
-                    Level = Enum.Parse<AreaLevel>(reader.GetString(2)),
+                    Level = reader.GetInt32(2) switch { 0 => AreaLevel.National, 1 => AreaLevel.Regional, _ => AreaLevel.Neighbours },
                     AreaCode = reader.GetString(3),
                     Total = D(4),
                     Rate = D(5),

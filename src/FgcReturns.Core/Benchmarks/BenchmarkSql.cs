@@ -229,14 +229,20 @@ internal static class BenchmarkSql
 
     // In a fixed order: complements that score the same are chosen by the order cells were met, so rows read in heap
     // order (which depends on how the partitions' inserts interleaved) could hide a slightly different set each build.
+    /// <summary>
+    /// The LA values disclosure control works on: those with a number (a value with none is shown as x or z, never as a
+    /// figure, and is in no relation), in a fixed order.
+    /// </summary>
     public const string DisclosureLaValues = """
-        SELECT collection_id, la_code, measure_key, state, value, denominator, small
-        FROM benchmark_la_values WHERE build_id = @build_id AND collection_id = ANY(@collection_ids)
+        SELECT collection_id, la_code, measure_key, value, denominator, small
+        FROM benchmark_la_values WHERE build_id = @build_id AND collection_id = ANY(@collection_ids) AND state = 'Value' AND value IS NOT NULL
         ORDER BY collection_id, la_code, measure_key
         """;
 
+    /// <summary>Every area row of the collections (the level as 0 National, 1 Regional, 2 Neighbours), in a fixed order.</summary>
     public const string DisclosureAreaValues = """
-        SELECT collection_id, measure_key, area_level, area_code, total, rate, mean, numerator_total, denominator_total, reporting_count
+        SELECT collection_id, measure_key, CASE area_level WHEN 'National' THEN 0 WHEN 'Regional' THEN 1 ELSE 2 END, area_code,
+               total, rate, mean, numerator_total, denominator_total, reporting_count
         FROM benchmark_area_values WHERE build_id = @build_id AND collection_id = ANY(@collection_ids)
         ORDER BY collection_id, measure_key, area_level, area_code
         """;
