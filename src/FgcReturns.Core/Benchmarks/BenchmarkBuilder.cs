@@ -356,6 +356,7 @@ public sealed class BenchmarkBuilder(
             await using var command = new NpgsqlCommand(BenchmarkSql.MarkSuppressedLaValues, connection, tx);
             command.Parameters.AddWithValue("build_id", buildId);
             command.Parameters.AddWithValue("collection_ids", secondary.Select(v => v.CollectionId).ToArray());
+            command.Parameters.AddWithValue("in_collections", secondary.Select(v => v.CollectionId).Distinct().ToArray());
             command.Parameters.AddWithValue("la_codes", secondary.Select(v => v.LaCode).ToArray());
             command.Parameters.AddWithValue("measure_keys", secondary.Select(v => v.MeasureKey).ToArray());
             await command.ExecuteNonQueryAsync(ct);
@@ -366,6 +367,7 @@ public sealed class BenchmarkBuilder(
             await using var command = new NpgsqlCommand(BenchmarkSql.MarkSuppressedAreaValues, connection, tx);
             command.Parameters.AddWithValue("build_id", buildId);
             command.Parameters.AddWithValue("collection_ids", flagged.Select(a => a.CollectionId).ToArray());
+            command.Parameters.AddWithValue("in_collections", flagged.Select(a => a.CollectionId).Distinct().ToArray());
             command.Parameters.AddWithValue("measure_keys", flagged.Select(a => a.MeasureKey).ToArray());
             command.Parameters.AddWithValue("area_levels", flagged.Select(a => a.Level.ToString()).ToArray());
             command.Parameters.AddWithValue("area_codes", flagged.Select(a => a.AreaCode).ToArray());

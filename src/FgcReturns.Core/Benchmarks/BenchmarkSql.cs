@@ -227,24 +227,28 @@ internal static class BenchmarkSql
           ON s.collection_id = m.collection_id AND s.measure_key = m.measure_key AND s.area_level = a.area_level AND s.area_code = c.area_code
         """;
 
-    // In a fixed order: complements that score the same are chosen by the order cells were met, so rows read in heap
-    // order (which depends on how the partitions' inserts interleaved) could hide a slightly different set each build.
     /// <summary>
     /// The LA values disclosure control works on: those with a number (a value with none is shown as x or z, never as a
-    /// figure, and is in no relation), in a fixed order.
+    /// figure, and is in no relation), in a fixed order: complements that score the same are chosen by the order cells
+    /// were met, so rows read in heap order (which depends on how the partitions' inserts interleaved) could hide a
+    /// slightly different set each build. Byte order (COLLATE "C"): the same on every server whatever its locale, and
+    /// the order they were read in before on this project's C.UTF-8 clusters.
     /// </summary>
     public const string DisclosureLaValues = """
         SELECT collection_id, la_code, measure_key, value, denominator, small
         FROM benchmark_la_values WHERE build_id = @build_id AND collection_id = ANY(@collection_ids) AND state = 'Value' AND value IS NOT NULL
-        ORDER BY collection_id, la_code, measure_key
+        ORDER BY collection_id, la_code COLLATE "C", measure_key COLLATE "C"
         """;
 
-    /// <summary>Every area row of the collections (the level as 0 National, 1 Regional, 2 Neighbours), in a fixed order.</summary>
+    /// <summary>
+    /// Every area row of the collections (the level as 0 National, 1 Regional, 2 Neighbours), in no particular order:
+    /// disclosure control looks area rows up by measure, level and code, and makes their cells in the order of the
+    /// areas and measures, so their order read cannot change what is hidden (sorting them was a third of the read).
+    /// </summary>
     public const string DisclosureAreaValues = """
         SELECT collection_id, measure_key, CASE area_level WHEN 'National' THEN 0 WHEN 'Regional' THEN 1 ELSE 2 END, area_code,
                total, rate, mean, numerator_total, denominator_total, reporting_count
         FROM benchmark_area_values WHERE build_id = @build_id AND collection_id = ANY(@collection_ids)
-        ORDER BY collection_id, measure_key, area_level, area_code
         """;
 
     /// <summary>
@@ -289,19 +293,23 @@ internal static class BenchmarkSql
         SELECT la_code, neighbour_la_code FROM statistical_neighbours ORDER BY la_code, rank;
         """;
 
-    /// <summary>Secondary suppression's complements (primary suppression is set from small by LaValues).</summary>
+    /// <summary>
+    /// Secondary suppression's complements (primary suppression is set from small by LaValues). The collections again
+    /// (@in_collections, each once), so that PostgreSQL hashes only their rows, not every row of the build, to join the flags.
+    /// </summary>
     public const string MarkSuppressedLaValues = """
         UPDATE benchmark_la_values v SET suppressed = true
         FROM unnest(@collection_ids::int[], @la_codes::text[], @measure_keys::text[]) AS u(collection_id, la_code, measure_key)
-        WHERE v.build_id = @build_id AND v.collection_id = u.collection_id AND v.la_code = u.la_code AND v.measure_key = u.measure_key
+        WHERE v.build_id = @build_id AND v.collection_id = ANY(@in_collections) AND v.collection_id = u.collection_id
+          AND v.la_code = u.la_code AND v.measure_key = u.measure_key
         """;
 
     public const string MarkSuppressedAreaValues = """
         UPDATE benchmark_area_values a SET suppressed_statistics = u.bits
         FROM unnest(@collection_ids::int[], @measure_keys::text[], @area_levels::text[], @area_codes::text[], @bits::int[])
              AS u(collection_id, measure_key, area_level, area_code, bits)
-        WHERE a.build_id = @build_id AND a.collection_id = u.collection_id AND a.measure_key = u.measure_key
-          AND a.area_level = u.area_level AND a.area_code = u.area_code
+        WHERE a.build_id = @build_id AND a.collection_id = ANY(@in_collections) AND a.collection_id = u.collection_id
+          AND a.measure_key = u.measure_key AND a.area_level = u.area_level AND a.area_code = u.area_code
         """;
 
     /// <summary>Included returns per collection, to balance the partitions.</summary>
