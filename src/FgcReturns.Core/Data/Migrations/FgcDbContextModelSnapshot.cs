@@ -267,6 +267,8 @@ namespace FgcReturns.Core.Data.Migrations
                         .HasName("pk_benchmark_area_values");
 
                     b.ToTable("benchmark_area_values", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("FgcReturns.Core.Benchmarks.BenchmarkBuild", b =>
