@@ -289,6 +289,8 @@ public sealed class BenchmarkBuilder(
     private static async Task<List<DisclosureLaValue>> ReadLaValuesAsync(NpgsqlConnection connection, long buildId, int[] collectionIds, CancellationToken ct)
     {
         var laValues = new List<DisclosureLaValue>();
+
+        // In a transaction with the build's settings: at the default work_mem the sort of ~80,000 rows went to disk.
         await using var tx = await connection.BeginTransactionAsync(ct);
         await ExecuteAsync(connection, tx, BenchmarkSql.Settings, ct);
         await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureLaValues, connection, tx))
@@ -316,11 +318,7 @@ public sealed class BenchmarkBuilder(
     private static async Task<List<DisclosureAreaValue>> ReadAreaValuesAsync(NpgsqlConnection connection, long buildId, int[] collectionIds, CancellationToken ct)
     {
         var areaValues = new List<DisclosureAreaValue>();
-
-        // In a transaction with the build's settings: at the default work_mem the sort of ~100,000 rows went to disk.
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await ExecuteAsync(connection, tx, BenchmarkSql.Settings, ct);
-        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureAreaValues, connection, tx))
+        await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureAreaValues, connection))
         {
             command.Parameters.AddWithValue("build_id", buildId);
             command.Parameters.AddWithValue("collection_ids", collectionIds);
