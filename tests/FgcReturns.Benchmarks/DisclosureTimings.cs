@@ -80,6 +80,7 @@ internal static class DisclosureTimings
         {
             GC.Collect();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var (gen0, gen1, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
             process.Refresh();
             var cpu0 = process.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
@@ -89,6 +90,8 @@ internal static class DisclosureTimings
             process.Refresh();
             var cpu1 = process.TotalProcessorTime;
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            var gcs = string.Create(CultureInfo.InvariantCulture,
+                $"GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} (gen 0/1/2), paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms");
             watch.Restart();
             var audited = build.Audit();
             var auditMs = watch.Elapsed.TotalMilliseconds;
@@ -105,7 +108,7 @@ internal static class DisclosureTimings
             var hash = HiddenSetHash(laValues, areaValues);
             firstHash ??= hash;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"run {run + 1}: protect CPU {protectCpu[^1]:F0} ms, wall {protectMs:F0} ms, {allocated / 1048576.0:F0} MB allocated; audit CPU {auditCpu[^1]:F0} ms, wall {auditMs:F0} ms; hidden {primary:N0} primary / {hiddenSecondary:N0} secondary, {areas:N0} area rows; left {build.Left.Count}, audit found {audited.Count}; hidden set {hash}{(hash == firstHash ? "" : " (DIFFERS from run 1)")}"));
+                $"run {run + 1}: protect CPU {protectCpu[^1]:F0} ms, wall {protectMs:F0} ms, {allocated / 1048576.0:F0} MB allocated, {gcs}; audit CPU {auditCpu[^1]:F0} ms, wall {auditMs:F0} ms; hidden {primary:N0} primary / {hiddenSecondary:N0} secondary, {areas:N0} area rows; left {build.Left.Count}, audit found {audited.Count}; hidden set {hash}{(hash == firstHash ? "" : " (DIFFERS from run 1)")}"));
         }
 
         Console.WriteLine();

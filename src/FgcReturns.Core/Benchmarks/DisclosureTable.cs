@@ -166,7 +166,14 @@ public sealed class DisclosureTable
             }
 
             var leaks = Leaks(only, knowledge, only is null ? null : pending);
-            needSummaries = new NeedSummary?[relations.Count];
+            if (needSummaries.Length != relations.Count)
+            {
+                needSummaries = new NeedSummary?[relations.Count];
+                summarised = new bool[relations.Count];
+            }
+
+            Array.Clear(summarised);
+
             if (leaks.Count == 0)
             {
                 if (only is null)
@@ -200,7 +207,7 @@ public sealed class DisclosureTable
                     foreach (var r in MemberOf()[c])
                     {
                         changed.Add(r);
-                        needSummaries[r] = null;
+                        summarised[r] = false;
                     }
 
                     hid = true;
@@ -244,8 +251,12 @@ public sealed class DisclosureTable
         /// <summary>Each LA's cells beyond the public's closure at its last audit.</summary>
         public List<int>[] Private { get; } = [.. Enumerable.Range(0, audienceCount).Select(_ => new List<int>())];
 
-        /// <summary>Per cell, the LAs whose <see cref="Private"/> holds it.</summary>
-        public List<int>?[] Knowers { get; } = new List<int>?[cellCount];
+        /// <summary>Words of <see cref="Knowers"/> per cell (one bit per LA).</summary>
+        public int Words { get; } = (audienceCount + 63) >> 6;
+
+        /// <summary>Per cell, the LAs whose <see cref="Private"/> holds it, as a bit set of <see cref="Words"/> words from
+        /// cell x <see cref="Words"/> (a list per cell was a tenth of secondary suppression: removing an LA shifted it).</summary>
+        public ulong[] Knowers { get; } = new ulong[(long)cellCount * ((audienceCount + 63) >> 6)];
 
         /// <summary>Per last-audit group, protected cells not tested because the public worked them out: tested again next time.</summary>
         public Dictionary<int, List<int>> Deferred { get; } = [];
@@ -256,16 +267,17 @@ public sealed class DisclosureTable
         public void Record(int audience, List<int> learnt)
         {
             AuditedAt[audience] = PublicAt.Count - 1;
+            var (word, bit) = (audience >> 6, 1UL << (audience & 63));
             foreach (var c in Private[audience])
             {
-                Knowers[c]!.Remove(audience);
+                Knowers[(c * Words) + word] &= ~bit;
             }
 
             Private[audience].Clear();
             Private[audience].AddRange(learnt);
             foreach (var c in learnt)
             {
-                (Knowers[c] ??= []).Add(audience);
+                Knowers[(c * Words) + word] |= bit;
             }
         }
     }
@@ -416,9 +428,12 @@ public sealed class DisclosureTable
                 return null;
             }
 
-            if (k.Knowers[x] is { } knowers)
+            for (var w = 0; w < k.Words; w++)
             {
-                could.UnionWith(knowers);
+                for (var bits = k.Knowers[(x * k.Words) + w]; bits != 0; bits &= bits - 1)
+                {
+                    could.Add((w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits));
+                }
             }
 
             return could;
@@ -570,8 +585,10 @@ public sealed class DisclosureTable
         var (known, values, unknown, all) = (buffers.Known, buffers.Values, buffers.Unknown, buffers.AllRelations);
         Array.Copy(buffers.ShownKnown, known, known.Length);
         Array.Copy(buffers.ShownUnknown, unknown, unknown.Length);
+        Array.Copy(buffers.ShownXor, buffers.UnknownXor, unknown.Length);
         tainted = buffers.Tainted;
         Array.Clear(tainted);
+        Array.Clear(buffers.TaintedCount);
         Propagate(Public, known, values, unknown, all, leaks, null);
         track?.PublicAt.Add((bool[])known.Clone());
         track?.PublicTested.Add(false);
@@ -604,7 +621,7 @@ public sealed class DisclosureTable
             Propagate(audience, known, values, unknown, touched, leaks, undo);
             LaAudits++;
             track?.Record(audience, undo.Cells);
-            undo.Restore(known, unknown, tainted);
+            undo.Restore(known, unknown, tainted, buffers, index);
         }
 
         publicKnown = known;
@@ -627,6 +644,7 @@ public sealed class DisclosureTable
                     if (x == cell)
                     {
                         buffers.ShownUnknown[r]++;
+                        buffers.ShownXor[r] ^= cell;
                     }
                 }
             }
@@ -651,6 +669,10 @@ public sealed class DisclosureTable
             ShownKnown = new bool[cells.Count];
             Unknown = new int[relations.Count];
             ShownUnknown = new int[relations.Count];
+            UnknownXor = new int[relations.Count];
+            ShownXor = new int[relations.Count];
+            TaintedCount = new int[relations.Count];
+            Repeats = new bool[relations.Count];
             AllRelations = [.. Enumerable.Range(0, relations.Count)];
             for (var i = 0; i < cells.Count; i++)
             {
@@ -661,12 +683,16 @@ public sealed class DisclosureTable
 
             for (var r = 0; r < relations.Count; r++)
             {
-                foreach (var c in relations[r].Cells)
+                var cellsOf = relations[r].Cells;
+                for (var i = 0; i < cellsOf.Length; i++)
                 {
-                    if (!ShownKnown[c])
+                    if (!ShownKnown[cellsOf[i]])
                     {
                         ShownUnknown[r]++;
+                        ShownXor[r] ^= cellsOf[i];
                     }
+
+                    Repeats[r] |= Array.IndexOf(cellsOf, cellsOf[i], i + 1) >= 0;
                 }
             }
         }
@@ -677,6 +703,19 @@ public sealed class DisclosureTable
         public bool[] ShownKnown { get; }
         public int[] Unknown { get; }
         public int[] ShownUnknown { get; }
+
+        /// <summary>Per relation, the exclusive or of its unknown cells: with one unknown left, that cell (no search of
+        /// England's 154 cells each time one of its relations is solved). Not used for <see cref="Repeats"/>.</summary>
+        public int[] UnknownXor { get; }
+
+        /// <summary>The public's starting <see cref="UnknownXor"/>, kept up to date as cells are hidden.</summary>
+        public int[] ShownXor { get; }
+
+        /// <summary>Per relation, how many of its known cells were worked out from a recovered figure (see tainted).</summary>
+        public int[] TaintedCount { get; }
+
+        /// <summary>Relations that list a cell twice: their unknown count is not one per cell, so they are searched.</summary>
+        public bool[] Repeats { get; }
         public int[] AllRelations { get; }
     }
 
@@ -687,12 +726,18 @@ public sealed class DisclosureTable
         /// <summary>Every change of a relation's unknown count, in order, with the count before it.</summary>
         public List<(int Relation, int Was)> Changes { get; } = [];
 
-        public void Restore(bool[] known, int[] unknown, bool[] tainted)
+        public void Restore(bool[] known, int[] unknown, bool[] tainted, Buffers buffers, int[][] index)
         {
             foreach (var c in Cells)
             {
                 known[c] = false;
+                var wasTainted = tainted[c];
                 tainted[c] = false;
+                foreach (var r in index[c])
+                {
+                    buffers.UnknownXor[r] ^= c;
+                    buffers.TaintedCount[r] -= wasTainted ? 1 : 0;
+                }
             }
 
             for (var i = Changes.Count - 1; i >= 0; i--)
@@ -736,14 +781,16 @@ public sealed class DisclosureTable
         return byAudienceCache = byAudience;
     }
 
-    private static void Learn(int cell, decimal value, bool[] known, decimal[] values, int[] unknown, int[][] index, List<int> touched, Undo? undo)
+    private void Learn(int cell, decimal value, bool[] known, decimal[] values, int[] unknown, int[][] index, List<int> touched, Undo? undo)
     {
         known[cell] = true;
         values[cell] = value;
+        var xor = buffers!.UnknownXor;
         foreach (var r in index[cell])
         {
             undo?.Changes.Add((r, unknown[r]));
             unknown[r]--;
+            xor[r] ^= cell;
             touched.Add(r);
         }
     }
@@ -755,6 +802,7 @@ public sealed class DisclosureTable
     private void Propagate(int audience, bool[] known, decimal[] values, int[] unknown, IReadOnlyList<int> start, List<Leak> leaks, Undo? undo)
     {
         var tainted = this.tainted!;
+        var (repeats, taintedCount) = (buffers!.Repeats, buffers.TaintedCount);
         var index = MemberOf();
         var (work, touched) = (this.work, learnt);
         work.Clear();
@@ -775,20 +823,30 @@ public sealed class DisclosureTable
             }
 
             var relation = relations[r];
-            var cell = -1;
-            foreach (var x in relation.Cells)
+            int cell;
+            bool fromRecovered;
+            if (!repeats[r])
             {
-                if (!known[x])
-                {
-                    cell = x;
-                    break;
-                }
+                cell = buffers!.UnknownXor[r];
+                fromRecovered = taintedCount[r] > 0; // the unknown cell itself is never tainted
             }
-
-            var fromRecovered = false;
-            foreach (var x in relation.Cells)
+            else
             {
-                fromRecovered |= x != cell && tainted[x];
+                cell = -1;
+                foreach (var x in relation.Cells)
+                {
+                    if (!known[x])
+                    {
+                        cell = x;
+                        break;
+                    }
+                }
+
+                fromRecovered = false;
+                foreach (var x in relation.Cells)
+                {
+                    fromRecovered |= x != cell && tainted[x];
+                }
             }
 
             if (Solve(relation, cell, values) is not { } value)
@@ -807,11 +865,16 @@ public sealed class DisclosureTable
             if (c.Protected && c.Owner != audience && (c.VisibleOnlyTo == Public || c.VisibleOnlyTo == audience))
             {
                 leaks.Add(new Leak(audience, cell, r, value, !fromRecovered));
-                tainted[cell] = true;
+                fromRecovered = true;
             }
-            else
+
+            if (fromRecovered)
             {
-                tainted[cell] = fromRecovered;
+                tainted[cell] = true;
+                foreach (var t in index[cell])
+                {
+                    taintedCount[t]++;
+                }
             }
 
             foreach (var next in touched)
@@ -854,11 +917,14 @@ public sealed class DisclosureTable
         return v[rate] == 0 ? null : v[n] * r.Multiplier / v[rate];
     }
 
+    /// <summary>ChooseComplement's working list, reused.</summary>
+    private readonly List<(int Cell, int Relation)> candidates = [];
+
     private int? ChooseComplement(Leak leak)
     {
         var index = MemberOf();
         var relation = relations[leak.Relation];
-        var candidates = new List<(int Cell, int Relation)>();
+        candidates.Clear();
         foreach (var c in relation.Cells)
         {
             candidates.Add((c, leak.Relation));
@@ -868,9 +934,15 @@ public sealed class DisclosureTable
             var cell = cells[c];
             if (c != leak.Cell && cell.Hidden && !cell.Protected)
             {
-                foreach (var r in index[c].Where(r => r != leak.Relation))
+                foreach (var r in index[c])
                 {
-                    candidates.AddRange(relations[r].Cells.Select(x => (x, r)));
+                    if (r != leak.Relation)
+                    {
+                        foreach (var x in relations[r].Cells)
+                        {
+                            candidates.Add((x, r));
+                        }
+                    }
                 }
             }
         }
@@ -959,7 +1031,13 @@ public sealed class DisclosureTable
     /// </summary>
     private int Need(int r, int hiding)
     {
-        var summary = needSummaries[r] ??= Summarise(r);
+        var summary = needSummaries[r] ??= new NeedSummary();
+        if (!summarised[r])
+        {
+            Summarise(r, summary);
+            summarised[r] = true;
+        }
+
         if (summary.UnknownPublic == 0 && hiding < 0)
         {
             return 0;
@@ -984,8 +1062,9 @@ public sealed class DisclosureTable
                 {
                     // Otherwise no owner can be left with a single unknown: each owns too few of them (England's
                     // relations, with 150 owners of one cell each, skip this loop).
-                    foreach (var (owner, owned, ownedProtected) in summary.Owners)
+                    for (var i = 0; i < summary.OwnerCount; i++)
                     {
+                        var (owner, owned, ownedProtected) = summary.Owners[i];
                         var ownHiding = owner == hidingOwner ? add : 0;
                         leaky |= Leaky(summary.UnknownPublic + add - owned - ownHiding, summary.ProtectedPublic + add - ownedProtected - ownHiding, k);
                     }
@@ -1010,23 +1089,41 @@ public sealed class DisclosureTable
         static bool Leaky(int unknown, int protectedUnknown, int k) => unknown + k == 1 && (k == 1 || protectedUnknown == 1);
     }
 
-    /// <param name="OwnerBits">The owners in <paramref name="Owners"/> as a bit set (null when there are none).</param>
-    private sealed record NeedSummary(int RestrictedTo, int UnknownPublic, int ProtectedPublic, int UnknownToRestricted, int ProtectedToRestricted,
-        (int Owner, int Owned, int OwnedProtected)[] Owners, ulong[]? OwnerBits, int MaxOwned)
+    /// <summary>
+    /// A relation's unknown cells after the last audit (see <see cref="Summarise"/>). One object per relation, filled
+    /// again each time one of its cells is hidden (England's relations, with 150 owners, many times a round): a new
+    /// summary with its own arrays each time was most of what choosing complements allocated.
+    /// </summary>
+    private sealed class NeedSummary
     {
-        public bool HasOwner(int owner) => OwnerBits is not null && (OwnerBits[owner >> 6] & (1UL << (owner & 63))) != 0;
+        public int RestrictedTo { get; set; }
+        public int UnknownPublic { get; set; }
+        public int ProtectedPublic { get; set; }
+        public int UnknownToRestricted { get; set; }
+        public int ProtectedToRestricted { get; set; }
+        public int MaxOwned { get; set; }
+
+        /// <summary>The first <see cref="OwnerCount"/> entries: each LA owning unknown cells, how many, how many protected.</summary>
+        public (int Owner, int Owned, int OwnedProtected)[] Owners { get; set; } = [];
+        public int OwnerCount { get; set; }
+
+        /// <summary>The owners as a bit set (all clear when there are none).</summary>
+        public ulong[] OwnerBits { get; set; } = [];
+
+        public bool HasOwner(int owner) => OwnerCount > 0 && (OwnerBits[owner >> 6] & (1UL << (owner & 63))) != 0;
     }
 
-    /// <summary>Summarise's working list and each audience's place in it (-1: none); reused, as summaries are made
-    /// again each time a cell of the relation is hidden (England's relations have 150 owners).</summary>
+    /// <summary>Summarise's working list and each audience's place in it (-1: none); reused.</summary>
     private readonly List<(int Owner, int Owned, int OwnedProtected)> ownersScratch = [];
     private int[] ownerSlot = [];
 
-    /// <summary>Per relation, cached within a round of complement selection and dropped when one of its cells is hidden.</summary>
+    /// <summary>Per relation, its summary: valid while <see cref="summarised"/> says so (within a round of complement
+    /// selection, until one of its cells is hidden).</summary>
     private NeedSummary?[] needSummaries = [];
+    private bool[] summarised = [];
 
     /// <summary>A relation's unknown cells after the last audit: for the public, per LA owning some, and for the LA it is restricted to.</summary>
-    private NeedSummary Summarise(int r)
+    private void Summarise(int r, NeedSummary summary)
     {
         var relation = relations[r];
         var restrictedTo = Public;
@@ -1078,15 +1175,34 @@ public sealed class DisclosureTable
         }
 
         var maxOwned = 0;
-        ulong[]? bits = owners.Count == 0 ? null : new ulong[(ownerSlot.Length + 63) >> 6];
-        foreach (var o in owners)
+        var words = (ownerSlot.Length + 63) >> 6;
+        if (summary.OwnerBits.Length != words)
         {
-            maxOwned = Math.Max(maxOwned, o.Owned);
-            ownerSlot[o.Owner] = -1;
-            bits![o.Owner >> 6] |= 1UL << (o.Owner & 63);
+            summary.OwnerBits = new ulong[words];
         }
 
-        return new NeedSummary(restrictedTo, unknownPublic, protectedPublic, unknownRestricted, protectedRestricted, [.. owners], bits, maxOwned);
+        Array.Clear(summary.OwnerBits);
+        if (summary.Owners.Length < owners.Count)
+        {
+            summary.Owners = new (int, int, int)[owners.Count];
+        }
+
+        for (var i = 0; i < owners.Count; i++)
+        {
+            var o = owners[i];
+            maxOwned = Math.Max(maxOwned, o.Owned);
+            ownerSlot[o.Owner] = -1;
+            summary.OwnerBits[o.Owner >> 6] |= 1UL << (o.Owner & 63);
+            summary.Owners[i] = o;
+        }
+
+        summary.OwnerCount = owners.Count;
+        summary.RestrictedTo = restrictedTo;
+        summary.UnknownPublic = unknownPublic;
+        summary.ProtectedPublic = protectedPublic;
+        summary.UnknownToRestricted = unknownRestricted;
+        summary.ProtectedToRestricted = protectedRestricted;
+        summary.MaxOwned = maxOwned;
     }
 
     /// <summary>What the audience is given: shown cells (to everyone or to it) and its own.</summary>
