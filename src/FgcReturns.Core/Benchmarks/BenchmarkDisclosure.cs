@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using FgcReturns.Core.SurveyDefinitions;
 
@@ -274,6 +275,7 @@ public static partial class BenchmarkDisclosure
         (SuppressedStatistics.UpperQuartile, 0.75), (SuppressedStatistics.Max, 1),
     ];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OrderStatistics(DisclosureCollection c, IReadOnlyList<DisclosureLa> las, IEnumerable<DisclosureLaValue> laValues,
         IEnumerable<DisclosureAreaValue> areaValues, bool apply, List<Recovery> found)
     {
@@ -401,6 +403,7 @@ public static partial class BenchmarkDisclosure
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Model Build(DisclosureCollection c, IReadOnlyList<DisclosureLa> las, IEnumerable<DisclosureLaValue> laValues, IEnumerable<DisclosureAreaValue> areaValues)
         {
             var model = new Model();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace FgcReturns.Core.Benchmarks;
 
@@ -150,6 +151,7 @@ public sealed class DisclosureTable
     /// so the audiences that all see the same leak do not each hide a cell for it.
     /// Returns what is still recoverable (nothing, unless no complement was possible).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<Recovery> SuppressComplements(int maxRounds = 1000)
     {
         HashSet<int>? only = null;
@@ -264,6 +266,7 @@ public sealed class DisclosureTable
         /// <summary>Per cell hidden during secondary suppression, the last audit before it was hidden (else -1).</summary>
         public int[] HiddenAfter { get; } = [.. Enumerable.Repeat(-1, cellCount)];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Record(int audience, List<int> learnt)
         {
             AuditedAt[audience] = PublicAt.Count - 1;
@@ -293,6 +296,7 @@ public sealed class DisclosureTable
     /// is necessary, not sufficient, so no LA that could leak is left out. Each cell is tested once against each
     /// group of LAs last audited together: cells protected later only make the test harder to pass.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddAudiencesThatCouldWorkOut(List<int> hidden, HashSet<int> audiences, bool[] publicNow)
     {
         var k = knowledge!;
@@ -401,6 +405,7 @@ public sealed class DisclosureTable
     /// it out from another relation than <paramref name="via"/> whose other cells it could know (judged by what it
     /// knew at its last audit; <paramref name="y"/> is not known yet).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private HashSet<int>? KnownBefore(int x, int y, int via, bool[] publicThen, Knowledge k, bool deeper = true)
     {
         var cell = cells[x];
@@ -500,6 +505,7 @@ public sealed class DisclosureTable
     /// The derived-statistic rule for rates: a rate whose numerator or denominator is suppressed is suppressed too
     /// (it is "computed from" it), rather than hiding its other operand.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<int> HideRatesOfHiddenCounts()
     {
         var hidden = new List<int>();
@@ -574,6 +580,7 @@ public sealed class DisclosureTable
     /// elimination continues from the relations they touch, and the changes are undone before the next LA (an undo
     /// log, not a copy of every array per LA: that was most of the build's disclosure time).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<Leak> Leaks(HashSet<int>? only = null, Knowledge? track = null, List<int>? hiddenSince = null)
     {
         var index = MemberOf();
@@ -631,6 +638,7 @@ public sealed class DisclosureTable
     private Buffers? buffers;
 
     /// <summary>Hides a published cell (a complement, or a rate of a hidden count), keeping <see cref="Buffers"/> in step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Hide(int cell)
     {
         var c = cells[cell];
@@ -660,6 +668,7 @@ public sealed class DisclosureTable
     /// <summary>The working arrays of an audit, and the public's starting point (shown cells, unknowns per relation).</summary>
     private sealed class Buffers
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public Buffers(DisclosureTable table)
         {
             var (cells, relations) = (table.cells, table.relations);
@@ -726,6 +735,7 @@ public sealed class DisclosureTable
         /// <summary>Every change of a relation's unknown count, in order, with the count before it.</summary>
         public List<(int Relation, int Was)> Changes { get; } = [];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Restore(bool[] known, int[] unknown, bool[] tainted, Buffers buffers, int[][] index)
         {
             foreach (var c in Cells)
@@ -781,6 +791,7 @@ public sealed class DisclosureTable
         return byAudienceCache = byAudience;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Learn(int cell, decimal value, bool[] known, decimal[] values, int[] unknown, int[][] index, List<int> touched, Undo? undo)
     {
         known[cell] = true;
@@ -799,6 +810,7 @@ public sealed class DisclosureTable
     private readonly List<int> learnt = [];
     private readonly List<int> ownTouched = [];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Propagate(int audience, bool[] known, decimal[] values, int[] unknown, IReadOnlyList<int> start, List<Leak> leaks, Undo? undo)
     {
         var tainted = this.tainted!;
@@ -887,6 +899,7 @@ public sealed class DisclosureTable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static decimal? Solve(Relation r, int cell, decimal[] v)
     {
         if (!r.IsRatio)
@@ -920,6 +933,7 @@ public sealed class DisclosureTable
     /// <summary>ChooseComplement's working list, reused.</summary>
     private readonly List<(int Cell, int Relation)> candidates = [];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int? ChooseComplement(Leak leak)
     {
         var index = MemberOf();
@@ -950,6 +964,7 @@ public sealed class DisclosureTable
         return Best(candidates, leak, index);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int? Best(List<(int Cell, int Relation)> candidates, Leak leak, int[][] index)
     {
         int? best = null;
@@ -979,6 +994,7 @@ public sealed class DisclosureTable
     /// How many more complements the relations of <paramref name="cell"/> (other than <paramref name="except"/>)
     /// would need once it is hidden, less how many they need now: negative when hiding it also closes another leak.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double NewNeeds(int cell, int except, int[][] index, bool followRates = true)
     {
         var total = 0.0;
@@ -1010,6 +1026,7 @@ public sealed class DisclosureTable
     }
 
     /// <summary>A relation with a figure shown to one LA only that costs nothing to hide (its neighbour-group figure).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool RestrictedFreeCell(int r)
     {
         foreach (var c in relations[r].Cells)
@@ -1029,6 +1046,7 @@ public sealed class DisclosureTable
     /// each LA that owns one of its hidden cells (and knows it); for a relation with a figure shown to one LA only
     /// (its neighbour group), that LA. Unknown means not known to the public after the last audit.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Need(int r, int hiding)
     {
         var summary = needSummaries[r] ??= new NeedSummary();
@@ -1123,6 +1141,7 @@ public sealed class DisclosureTable
     private bool[] summarised = [];
 
     /// <summary>A relation's unknown cells after the last audit: for the public, per LA owning some, and for the LA it is restricted to.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Summarise(int r, NeedSummary summary)
     {
         var relation = relations[r];
@@ -1216,6 +1235,7 @@ public sealed class DisclosureTable
     /// Hiding a rate is pointless while its numerator and denominator are shown: the reader divides. (A count hidden
     /// as a complement may still be exposed by another sum; the next round hides a complement there, and so on.)
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool RecoveredAtOnce(int cell, int relation, int audience, int[][] index)
     {
         foreach (var r in index[cell])
@@ -1230,6 +1250,7 @@ public sealed class DisclosureTable
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[][] MemberOf()
     {
         if (memberOf is not null)
