@@ -108,7 +108,7 @@ internal static class DisclosureTimings
             var hash = HiddenSetHash(laValues, areaValues);
             firstHash ??= hash;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"run {run + 1}: protect CPU {protectCpu[^1]:F0} ms, wall {protectMs:F0} ms, {allocated / 1048576.0:F0} MB allocated, {gcs}; audit CPU {auditCpu[^1]:F0} ms, wall {auditMs:F0} ms; hidden {primary:N0} primary / {hiddenSecondary:N0} secondary, {areas:N0} area rows; left {build.Left.Count}, audit found {audited.Count}; hidden set {hash}{(hash == firstHash ? "" : " (DIFFERS from run 1)")}"));
+                $"run {run + 1}: protect CPU {protectCpu[^1]:F0} ms, wall {protectMs:F0} ms, {allocated / 1048576.0:F0} MB allocated, {gcs}; audit CPU {auditCpu[^1]:F0} ms, wall {auditMs:F0} ms; hidden {primary:N0} primary / {hiddenSecondary:N0} secondary, {areas:N0} area rows; left {build.Left.Count}, audit found {audited.Count} ({FindingsHash(audited)}); hidden set {hash}{(hash == firstHash ? "" : " (DIFFERS from run 1)")}"));
         }
 
         Console.WriteLine();
@@ -213,6 +213,10 @@ internal static class DisclosureTimings
             .Order(StringComparer.Ordinal);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', lines))))[..16];
     }
+
+    /// <summary>What the audit reported (audience, cell, value, relation), sorted, hashed: with --no-secondary, equal hashes mean the same leaks found.</summary>
+    private static string FindingsHash(IReadOnlyList<Recovery> found) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', found.Select(r => r.ToString()).Order(StringComparer.Ordinal)))))[..16];
 
     /// <summary>The 153 LAs with their regions and statistical neighbours, from the embedded reference data.</summary>
     private static List<DisclosureLa> Geography()

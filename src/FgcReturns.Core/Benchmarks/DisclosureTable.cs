@@ -34,6 +34,9 @@ public sealed class DisclosureTable
     private readonly List<string> audienceNames = [];
     private int[][]? memberOf;
 
+    /// <summary>Per relation, the audience its figure is shown to alone, or <see cref="Public"/> (made with <see cref="memberOf"/>).</summary>
+    private int[]? restrictedTo;
+
     private sealed class Cell
     {
         /// <summary>The name, or what makes it (<see cref="Func{TResult}"/>): names are only needed for a leak, and
@@ -621,7 +624,7 @@ public sealed class DisclosureTable
                 if (!known[i] && (cell.Owner == audience || !cell.Hidden))
                 {
                     undo.Cells.Add(i);
-                    Learn(i, cell.Value, known, values, unknown, index, touched, undo);
+                    Learn(i, -1, cell.Value, known, values, unknown, index, touched, undo);
                 }
             }
 
@@ -674,6 +677,8 @@ public sealed class DisclosureTable
             var (cells, relations) = (table.cells, table.relations);
             Known = new bool[cells.Count];
             Values = new decimal[cells.Count];
+            HasValue = new bool[cells.Count];
+            SolvedFrom = new int[cells.Count];
             Tainted = new bool[cells.Count];
             ShownKnown = new bool[cells.Count];
             Unknown = new int[relations.Count];
@@ -687,6 +692,7 @@ public sealed class DisclosureTable
             {
                 // Values are set once: a cell's value never changes, and only known cells' values are read.
                 Values[i] = cells[i].Value;
+                HasValue[i] = true;
                 ShownKnown[i] = !cells[i].Hidden && cells[i].VisibleOnlyTo == Public;
             }
 
@@ -708,6 +714,12 @@ public sealed class DisclosureTable
 
         public bool[] Known { get; }
         public decimal[] Values { get; }
+
+        /// <summary>Whether <see cref="Values"/> holds a known cell's value yet (see ValueOf).</summary>
+        public bool[] HasValue { get; }
+
+        /// <summary>For a cell worked out, the relation it was worked out from.</summary>
+        public int[] SolvedFrom { get; }
         public bool[] Tainted { get; }
         public bool[] ShownKnown { get; }
         public int[] Unknown { get; }
@@ -792,10 +804,21 @@ public sealed class DisclosureTable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Learn(int cell, decimal value, bool[] known, decimal[] values, int[] unknown, int[][] index, List<int> touched, Undo? undo)
+    private void Learn(int cell, int solvedFrom, decimal value, bool[] known, decimal[] values, int[] unknown, int[][] index, List<int> touched, Undo? undo)
     {
         known[cell] = true;
-        values[cell] = value;
+        if (solvedFrom < 0)
+        {
+            values[cell] = value;
+            buffers!.HasValue[cell] = true;
+        }
+        else
+        {
+            // Worked out: its value is worked out only if asked for (ValueOf), as most are never read.
+            buffers!.HasValue[cell] = false;
+            buffers.SolvedFrom[cell] = solvedFrom;
+        }
+
         var xor = buffers!.UnknownXor;
         foreach (var r in index[cell])
         {
@@ -861,7 +884,7 @@ public sealed class DisclosureTable
                 }
             }
 
-            if (Solve(relation, cell, values) is not { } value)
+            if (!Solvable(relation, cell))
             {
                 undo?.Changes.Add((r, unknown[r]));
                 unknown[r] = -1; // unsolvable (division by zero): the relation gives nothing
@@ -870,13 +893,13 @@ public sealed class DisclosureTable
 
             touched.Clear();
             undo?.Cells.Add(cell);
-            Learn(cell, value, known, values, unknown, index, touched, undo);
+            Learn(cell, r, default, known, values, unknown, index, touched, undo);
             var c = cells[cell];
 
             // A leak is a suppressed figure of someone else that this audience's outputs would otherwise show.
             if (c.Protected && c.Owner != audience && (c.VisibleOnlyTo == Public || c.VisibleOnlyTo == audience))
             {
-                leaks.Add(new Leak(audience, cell, r, value, !fromRecovered));
+                leaks.Add(new Leak(audience, cell, r, ValueOf(cell), !fromRecovered));
                 fromRecovered = true;
             }
 
@@ -897,6 +920,77 @@ public sealed class DisclosureTable
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether relation <paramref name="r"/> gives its one unknown <paramref name="cell"/>: a sum always does; a ratio
+    /// not when it would divide by zero (reading the operand's value).
+    /// </summary>
+    private bool Solvable(Relation r, int cell)
+    {
+        if (!r.IsRatio)
+        {
+            return true;
+        }
+
+        if (cell == r.Result)
+        {
+            return ValueOf(r.Terms[1]) != 0;
+        }
+
+        return cell == r.Terms[0] || ValueOf(r.Result) != 0;
+    }
+
+    private readonly Stack<int> evaluating = new();
+
+    /// <summary>
+    /// The value of a known cell: given, or worked out from the relation that gave it (<see cref="Buffers.SolvedFrom"/>),
+    /// from the values of that relation's other cells, which were known before it. Worked out when first asked for and
+    /// kept: the same arithmetic on the same figures as solving each relation at once, which spent most of an
+    /// elimination adding up sums (England's 154 cells) whose values nothing read; only division by zero and leaks need them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private decimal ValueOf(int cell)
+    {
+        var b = buffers!;
+        if (b.HasValue[cell])
+        {
+            return b.Values[cell];
+        }
+
+        // Depth first, without recursion: a chain of cells each worked out from the one before can be long.
+        var stack = evaluating;
+        stack.Clear();
+        stack.Push(cell);
+        while (stack.Count > 0)
+        {
+            var x = stack.Peek();
+            if (b.HasValue[x])
+            {
+                stack.Pop();
+                continue;
+            }
+
+            var relation = relations[b.SolvedFrom[x]];
+            var waiting = false;
+            foreach (var y in relation.Cells)
+            {
+                if (y != x && !b.HasValue[y])
+                {
+                    stack.Push(y);
+                    waiting = true;
+                }
+            }
+
+            if (!waiting)
+            {
+                b.Values[x] = Solve(relation, x, b.Values) ?? throw new InvalidOperationException("A relation judged solvable divided by zero.");
+                b.HasValue[x] = true;
+                stack.Pop();
+            }
+        }
+
+        return b.Values[cell];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -1029,6 +1123,11 @@ public sealed class DisclosureTable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool RestrictedFreeCell(int r)
     {
+        if (restrictedTo![r] == Public)
+        {
+            return false; // no figure of it is shown to one LA only (England's and the regions' relations)
+        }
+
         foreach (var c in relations[r].Cells)
         {
             if (cells[c].VisibleOnlyTo != Public && cells[c].Cost == 0 && !cells[c].Hidden)
@@ -1145,14 +1244,7 @@ public sealed class DisclosureTable
     private void Summarise(int r, NeedSummary summary)
     {
         var relation = relations[r];
-        var restrictedTo = Public;
-        foreach (var c in relation.Cells)
-        {
-            if (cells[c].VisibleOnlyTo != Public)
-            {
-                restrictedTo = cells[c].VisibleOnlyTo;
-            }
-        }
+        var restrictedTo = this.restrictedTo![r];
 
         int unknownPublic = 0, protectedPublic = 0, unknownRestricted = 0, protectedRestricted = 0;
         var owners = ownersScratch;
@@ -1291,6 +1383,20 @@ public sealed class DisclosureTable
                 {
                     last[c] = r;
                     index[c][counts[c]++] = r;
+                }
+            }
+        }
+
+        // The audience a relation's figure is shown to alone (the last such cell's), or Public: fixed once cells are added.
+        restrictedTo = new int[relations.Count];
+        for (var r = 0; r < relations.Count; r++)
+        {
+            restrictedTo[r] = Public;
+            foreach (var c in relations[r].Cells)
+            {
+                if (cells[c].VisibleOnlyTo != Public)
+                {
+                    restrictedTo[r] = cells[c].VisibleOnlyTo;
                 }
             }
         }
