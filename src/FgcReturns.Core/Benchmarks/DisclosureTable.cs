@@ -203,6 +203,11 @@ public sealed class DisclosureTable
                 var leak = group.First();
                 if (ChooseComplement(leak) is { } c && !cells[c].Hidden)
                 {
+                    foreach (var r in MemberOf()[c])
+                    {
+                        SummaryChange(r, c, -1);
+                    }
+
                     Hide(c);
                     cells[c].Protected = true;
                     cells[c].Secondary = true;
@@ -212,7 +217,7 @@ public sealed class DisclosureTable
                     foreach (var r in MemberOf()[c])
                     {
                         changed.Add(r);
-                        summarised[r] = false;
+                        SummaryChange(r, c, +1);
                     }
 
                     hid = true;
@@ -1238,6 +1243,95 @@ public sealed class DisclosureTable
     /// selection, until one of its cells is hidden).</summary>
     private NeedSummary?[] needSummaries = [];
     private bool[] summarised = [];
+
+    /// <summary>
+    /// Keeps relation <paramref name="r"/>'s summary in step as its cell <paramref name="c"/> is hidden: called with -1
+    /// before (taking out what the cell counted for) and +1 after (what it counts for now), exactly what summarising the
+    /// relation again would count, without going through its cells (England's 154, after each complement in it). A
+    /// relation listing a cell twice is summarised again instead.
+    /// </summary>
+    private void SummaryChange(int r, int c, int sign)
+    {
+        if (!summarised[r])
+        {
+            return;
+        }
+
+        if (buffers!.Repeats[r])
+        {
+            summarised[r] = false;
+            return;
+        }
+
+        var cell = cells[c];
+        if (publicKnown![c])
+        {
+            return;
+        }
+
+        var summary = needSummaries[r]!;
+        var isProtected = cell.Protected ? sign : 0;
+        summary.UnknownPublic += sign;
+        summary.ProtectedPublic += isProtected;
+        var restrictedTo = this.restrictedTo![r];
+        if (restrictedTo != Public && cell.Owner != restrictedTo && !(cell.VisibleOnlyTo == restrictedTo && !cell.Hidden))
+        {
+            summary.UnknownToRestricted += sign;
+            summary.ProtectedToRestricted += isProtected;
+        }
+
+        if (cell.Owner < 0 || cell.Owner >= ownerSlot.Length)
+        {
+            return;
+        }
+
+        var i = 0;
+        if (summary.HasOwner(cell.Owner))
+        {
+            while (summary.Owners[i].Owner != cell.Owner)
+            {
+                i++;
+            }
+        }
+        else
+        {
+            // Only a cell counted before can be taken out, so only an addition can bring a new owner.
+            i = summary.OwnerCount;
+            if (summary.Owners.Length == i)
+            {
+                var grown = summary.Owners;
+                Array.Resize(ref grown, Math.Max(4, i * 2));
+                summary.Owners = grown;
+            }
+
+            summary.Owners[i] = (cell.Owner, 0, 0);
+            summary.OwnerCount++;
+            summary.OwnerBits[cell.Owner >> 6] |= 1UL << (cell.Owner & 63);
+        }
+
+        var (owner, owned, ownedProtected) = summary.Owners[i];
+        summary.Owners[i] = (owner, owned + sign, ownedProtected + isProtected);
+        if (owned + sign == 0)
+        {
+            // No unknown cell of this owner left: as a new summary would, drop it.
+            summary.Owners[i] = summary.Owners[summary.OwnerCount - 1];
+            summary.OwnerCount--;
+            summary.OwnerBits[cell.Owner >> 6] &= ~(1UL << (cell.Owner & 63));
+        }
+
+        if (sign > 0)
+        {
+            summary.MaxOwned = Math.Max(summary.MaxOwned, owned + sign);
+        }
+        else if (owned == summary.MaxOwned)
+        {
+            summary.MaxOwned = 0;
+            for (var k = 0; k < summary.OwnerCount; k++)
+            {
+                summary.MaxOwned = Math.Max(summary.MaxOwned, summary.Owners[k].Owned);
+            }
+        }
+    }
 
     /// <summary>A relation's unknown cells after the last audit: for the public, per LA owning some, and for the LA it is restricted to.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
