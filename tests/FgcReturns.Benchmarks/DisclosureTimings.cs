@@ -92,11 +92,14 @@ internal static class DisclosureTimings
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             var gcs = string.Create(CultureInfo.InvariantCulture,
                 $"GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} (gen 0/1/2), paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms");
+            var (auditGen0, auditGen1, auditGen2, auditPaused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
             watch.Restart();
             var audited = build.Audit();
             var auditMs = watch.Elapsed.TotalMilliseconds;
             process.Refresh();
             var cpu2 = process.TotalProcessorTime;
+            var auditGcs = string.Create(CultureInfo.InvariantCulture,
+                $"GCs {GC.CollectionCount(0) - auditGen0}/{GC.CollectionCount(1) - auditGen1}/{GC.CollectionCount(2) - auditGen2}, paused {(GC.GetTotalPauseDuration() - auditPaused).TotalMilliseconds:F0} ms");
 
             protectCpu.Add((cpu1 - cpu0).TotalMilliseconds);
             protectWall.Add(protectMs);
@@ -108,7 +111,7 @@ internal static class DisclosureTimings
             var hash = HiddenSetHash(laValues, areaValues);
             firstHash ??= hash;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"run {run + 1}: protect CPU {protectCpu[^1]:F0} ms, wall {protectMs:F0} ms, {allocated / 1048576.0:F0} MB allocated, {gcs}; audit CPU {auditCpu[^1]:F0} ms, wall {auditMs:F0} ms; hidden {primary:N0} primary / {hiddenSecondary:N0} secondary, {areas:N0} area rows; left {build.Left.Count}, audit found {audited.Count} ({FindingsHash(audited)}); hidden set {hash}{(hash == firstHash ? "" : " (DIFFERS from run 1)")}"));
+                $"run {run + 1}: protect CPU {protectCpu[^1]:F0} ms, wall {protectMs:F0} ms, {allocated / 1048576.0:F0} MB allocated, {gcs}; audit CPU {auditCpu[^1]:F0} ms, wall {auditMs:F0} ms, {auditGcs}; hidden {primary:N0} primary / {hiddenSecondary:N0} secondary, {areas:N0} area rows; left {build.Left.Count}, audit found {audited.Count} ({FindingsHash(audited)}); hidden set {hash}{(hash == firstHash ? "" : " (DIFFERS from run 1)")}"));
         }
 
         Console.WriteLine();

@@ -701,18 +701,21 @@ public sealed class DisclosureTable
                 ShownKnown[i] = !cells[i].Hidden && cells[i].VisibleOnlyTo == Public;
             }
 
+            // Seen[c] = r + 1 once cell c is met in relation r: a second meeting is a repeat (searching the rest of the
+            // relation for each cell was quadratic in England's 154 cells).
+            var seen = new int[cells.Count];
             for (var r = 0; r < relations.Count; r++)
             {
-                var cellsOf = relations[r].Cells;
-                for (var i = 0; i < cellsOf.Length; i++)
+                foreach (var c in relations[r].Cells)
                 {
-                    if (!ShownKnown[cellsOf[i]])
+                    if (!ShownKnown[c])
                     {
                         ShownUnknown[r]++;
-                        ShownXor[r] ^= cellsOf[i];
+                        ShownXor[r] ^= c;
                     }
 
-                    Repeats[r] |= Array.IndexOf(cellsOf, cellsOf[i], i + 1) >= 0;
+                    Repeats[r] |= seen[c] == r + 1;
+                    seen[c] = r + 1;
                 }
             }
         }
