@@ -36,6 +36,11 @@ if (args.Contains("--only-circuits"))
     return await CircuitLoad.RunAsync(args);
 }
 
+if (args.Contains("--only-disclosure"))
+{
+    return DisclosureTimings.Run(FgcReturns.Core.Data.Extensions.RepositoryRoot(AppContext.BaseDirectory), args);
+}
+
 if (args.Contains("--only-uploads"))
 {
     return UploadTimings.Run(FgcReturns.Core.Data.Extensions.RepositoryRoot(AppContext.BaseDirectory));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace FgcReturns.Core.Benchmarks;
 
@@ -32,6 +33,9 @@ public sealed class DisclosureTable
     private readonly List<Relation> relations = [];
     private readonly List<string> audienceNames = [];
     private int[][]? memberOf;
+
+    /// <summary>Per relation, the audience its figure is shown to alone, or <see cref="Public"/> (made with <see cref="memberOf"/>).</summary>
+    private int[]? restrictedTo;
 
     private sealed class Cell
     {
@@ -150,6 +154,7 @@ public sealed class DisclosureTable
     /// so the audiences that all see the same leak do not each hide a cell for it.
     /// Returns what is still recoverable (nothing, unless no complement was possible).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<Recovery> SuppressComplements(int maxRounds = 1000)
     {
         HashSet<int>? only = null;
@@ -166,7 +171,14 @@ public sealed class DisclosureTable
             }
 
             var leaks = Leaks(only, knowledge, only is null ? null : pending);
-            needSummaries = new NeedSummary?[relations.Count];
+            if (needSummaries.Length != relations.Count)
+            {
+                needSummaries = new NeedSummary?[relations.Count];
+                summarised = new bool[relations.Count];
+            }
+
+            Array.Clear(summarised);
+
             if (leaks.Count == 0)
             {
                 if (only is null)
@@ -191,6 +203,11 @@ public sealed class DisclosureTable
                 var leak = group.First();
                 if (ChooseComplement(leak) is { } c && !cells[c].Hidden)
                 {
+                    foreach (var r in MemberOf()[c])
+                    {
+                        SummaryChange(r, c, -1);
+                    }
+
                     Hide(c);
                     cells[c].Protected = true;
                     cells[c].Secondary = true;
@@ -200,7 +217,7 @@ public sealed class DisclosureTable
                     foreach (var r in MemberOf()[c])
                     {
                         changed.Add(r);
-                        needSummaries[r] = null;
+                        SummaryChange(r, c, +1);
                     }
 
                     hid = true;
@@ -244,8 +261,12 @@ public sealed class DisclosureTable
         /// <summary>Each LA's cells beyond the public's closure at its last audit.</summary>
         public List<int>[] Private { get; } = [.. Enumerable.Range(0, audienceCount).Select(_ => new List<int>())];
 
-        /// <summary>Per cell, the LAs whose <see cref="Private"/> holds it.</summary>
-        public List<int>?[] Knowers { get; } = new List<int>?[cellCount];
+        /// <summary>Words of <see cref="Knowers"/> per cell (one bit per LA).</summary>
+        public int Words { get; } = (audienceCount + 63) >> 6;
+
+        /// <summary>Per cell, the LAs whose <see cref="Private"/> holds it, as a bit set of <see cref="Words"/> words from
+        /// cell x <see cref="Words"/> (a list per cell was a tenth of secondary suppression: removing an LA shifted it).</summary>
+        public ulong[] Knowers { get; } = new ulong[(long)cellCount * ((audienceCount + 63) >> 6)];
 
         /// <summary>Per last-audit group, protected cells not tested because the public worked them out: tested again next time.</summary>
         public Dictionary<int, List<int>> Deferred { get; } = [];
@@ -253,19 +274,21 @@ public sealed class DisclosureTable
         /// <summary>Per cell hidden during secondary suppression, the last audit before it was hidden (else -1).</summary>
         public int[] HiddenAfter { get; } = [.. Enumerable.Repeat(-1, cellCount)];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Record(int audience, List<int> learnt)
         {
             AuditedAt[audience] = PublicAt.Count - 1;
+            var (word, bit) = (audience >> 6, 1UL << (audience & 63));
             foreach (var c in Private[audience])
             {
-                Knowers[c]!.Remove(audience);
+                Knowers[(c * Words) + word] &= ~bit;
             }
 
             Private[audience].Clear();
             Private[audience].AddRange(learnt);
             foreach (var c in learnt)
             {
-                (Knowers[c] ??= []).Add(audience);
+                Knowers[(c * Words) + word] |= bit;
             }
         }
     }
@@ -281,6 +304,7 @@ public sealed class DisclosureTable
     /// is necessary, not sufficient, so no LA that could leak is left out. Each cell is tested once against each
     /// group of LAs last audited together: cells protected later only make the test harder to pass.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddAudiencesThatCouldWorkOut(List<int> hidden, HashSet<int> audiences, bool[] publicNow)
     {
         var k = knowledge!;
@@ -389,6 +413,7 @@ public sealed class DisclosureTable
     /// it out from another relation than <paramref name="via"/> whose other cells it could know (judged by what it
     /// knew at its last audit; <paramref name="y"/> is not known yet).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private HashSet<int>? KnownBefore(int x, int y, int via, bool[] publicThen, Knowledge k, bool deeper = true)
     {
         var cell = cells[x];
@@ -416,9 +441,12 @@ public sealed class DisclosureTable
                 return null;
             }
 
-            if (k.Knowers[x] is { } knowers)
+            for (var w = 0; w < k.Words; w++)
             {
-                could.UnionWith(knowers);
+                for (var bits = k.Knowers[(x * k.Words) + w]; bits != 0; bits &= bits - 1)
+                {
+                    could.Add((w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits));
+                }
             }
 
             return could;
@@ -485,6 +513,7 @@ public sealed class DisclosureTable
     /// The derived-statistic rule for rates: a rate whose numerator or denominator is suppressed is suppressed too
     /// (it is "computed from" it), rather than hiding its other operand.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<int> HideRatesOfHiddenCounts()
     {
         var hidden = new List<int>();
@@ -559,6 +588,7 @@ public sealed class DisclosureTable
     /// elimination continues from the relations they touch, and the changes are undone before the next LA (an undo
     /// log, not a copy of every array per LA: that was most of the build's disclosure time).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<Leak> Leaks(HashSet<int>? only = null, Knowledge? track = null, List<int>? hiddenSince = null)
     {
         var index = MemberOf();
@@ -570,8 +600,10 @@ public sealed class DisclosureTable
         var (known, values, unknown, all) = (buffers.Known, buffers.Values, buffers.Unknown, buffers.AllRelations);
         Array.Copy(buffers.ShownKnown, known, known.Length);
         Array.Copy(buffers.ShownUnknown, unknown, unknown.Length);
+        Array.Copy(buffers.ShownXor, buffers.UnknownXor, unknown.Length);
         tainted = buffers.Tainted;
         Array.Clear(tainted);
+        Array.Clear(buffers.TaintedCount);
         Propagate(Public, known, values, unknown, all, leaks, null);
         track?.PublicAt.Add((bool[])known.Clone());
         track?.PublicTested.Add(false);
@@ -597,14 +629,14 @@ public sealed class DisclosureTable
                 if (!known[i] && (cell.Owner == audience || !cell.Hidden))
                 {
                     undo.Cells.Add(i);
-                    Learn(i, cell.Value, known, values, unknown, index, touched, undo);
+                    Learn(i, -1, cell.Value, known, values, unknown, index, touched, undo);
                 }
             }
 
             Propagate(audience, known, values, unknown, touched, leaks, undo);
             LaAudits++;
             track?.Record(audience, undo.Cells);
-            undo.Restore(known, unknown, tainted);
+            undo.Restore(known, unknown, tainted, buffers, index);
         }
 
         publicKnown = known;
@@ -614,6 +646,7 @@ public sealed class DisclosureTable
     private Buffers? buffers;
 
     /// <summary>Hides a published cell (a complement, or a rate of a hidden count), keeping <see cref="Buffers"/> in step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Hide(int cell)
     {
         var c = cells[cell];
@@ -627,6 +660,7 @@ public sealed class DisclosureTable
                     if (x == cell)
                     {
                         buffers.ShownUnknown[r]++;
+                        buffers.ShownXor[r] ^= cell;
                     }
                 }
             }
@@ -642,23 +676,34 @@ public sealed class DisclosureTable
     /// <summary>The working arrays of an audit, and the public's starting point (shown cells, unknowns per relation).</summary>
     private sealed class Buffers
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public Buffers(DisclosureTable table)
         {
             var (cells, relations) = (table.cells, table.relations);
             Known = new bool[cells.Count];
             Values = new decimal[cells.Count];
+            HasValue = new bool[cells.Count];
+            SolvedFrom = new int[cells.Count];
             Tainted = new bool[cells.Count];
             ShownKnown = new bool[cells.Count];
             Unknown = new int[relations.Count];
             ShownUnknown = new int[relations.Count];
+            UnknownXor = new int[relations.Count];
+            ShownXor = new int[relations.Count];
+            TaintedCount = new int[relations.Count];
+            Repeats = new bool[relations.Count];
             AllRelations = [.. Enumerable.Range(0, relations.Count)];
             for (var i = 0; i < cells.Count; i++)
             {
                 // Values are set once: a cell's value never changes, and only known cells' values are read.
                 Values[i] = cells[i].Value;
+                HasValue[i] = true;
                 ShownKnown[i] = !cells[i].Hidden && cells[i].VisibleOnlyTo == Public;
             }
 
+            // Seen[c] = r + 1 once cell c is met in relation r: a second meeting is a repeat (searching the rest of the
+            // relation for each cell was quadratic in England's 154 cells).
+            var seen = new int[cells.Count];
             for (var r = 0; r < relations.Count; r++)
             {
                 foreach (var c in relations[r].Cells)
@@ -666,17 +711,40 @@ public sealed class DisclosureTable
                     if (!ShownKnown[c])
                     {
                         ShownUnknown[r]++;
+                        ShownXor[r] ^= c;
                     }
+
+                    Repeats[r] |= seen[c] == r + 1;
+                    seen[c] = r + 1;
                 }
             }
         }
 
         public bool[] Known { get; }
         public decimal[] Values { get; }
+
+        /// <summary>Whether <see cref="Values"/> holds a known cell's value yet (see ValueOf).</summary>
+        public bool[] HasValue { get; }
+
+        /// <summary>For a cell worked out, the relation it was worked out from.</summary>
+        public int[] SolvedFrom { get; }
         public bool[] Tainted { get; }
         public bool[] ShownKnown { get; }
         public int[] Unknown { get; }
         public int[] ShownUnknown { get; }
+
+        /// <summary>Per relation, the exclusive or of its unknown cells: with one unknown left, that cell (no search of
+        /// England's 154 cells each time one of its relations is solved). Not used for <see cref="Repeats"/>.</summary>
+        public int[] UnknownXor { get; }
+
+        /// <summary>The public's starting <see cref="UnknownXor"/>, kept up to date as cells are hidden.</summary>
+        public int[] ShownXor { get; }
+
+        /// <summary>Per relation, how many of its known cells were worked out from a recovered figure (see tainted).</summary>
+        public int[] TaintedCount { get; }
+
+        /// <summary>Relations that list a cell twice: their unknown count is not one per cell, so they are searched.</summary>
+        public bool[] Repeats { get; }
         public int[] AllRelations { get; }
     }
 
@@ -687,12 +755,19 @@ public sealed class DisclosureTable
         /// <summary>Every change of a relation's unknown count, in order, with the count before it.</summary>
         public List<(int Relation, int Was)> Changes { get; } = [];
 
-        public void Restore(bool[] known, int[] unknown, bool[] tainted)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Restore(bool[] known, int[] unknown, bool[] tainted, Buffers buffers, int[][] index)
         {
             foreach (var c in Cells)
             {
                 known[c] = false;
+                var wasTainted = tainted[c];
                 tainted[c] = false;
+                foreach (var r in index[c])
+                {
+                    buffers.UnknownXor[r] ^= c;
+                    buffers.TaintedCount[r] -= wasTainted ? 1 : 0;
+                }
             }
 
             for (var i = Changes.Count - 1; i >= 0; i--)
@@ -736,14 +811,28 @@ public sealed class DisclosureTable
         return byAudienceCache = byAudience;
     }
 
-    private static void Learn(int cell, decimal value, bool[] known, decimal[] values, int[] unknown, int[][] index, List<int> touched, Undo? undo)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Learn(int cell, int solvedFrom, decimal value, bool[] known, decimal[] values, int[] unknown, int[][] index, List<int> touched, Undo? undo)
     {
         known[cell] = true;
-        values[cell] = value;
+        if (solvedFrom < 0)
+        {
+            values[cell] = value;
+            buffers!.HasValue[cell] = true;
+        }
+        else
+        {
+            // Worked out: its value is worked out only if asked for (ValueOf), as most are never read.
+            buffers!.HasValue[cell] = false;
+            buffers.SolvedFrom[cell] = solvedFrom;
+        }
+
+        var xor = buffers!.UnknownXor;
         foreach (var r in index[cell])
         {
             undo?.Changes.Add((r, unknown[r]));
             unknown[r]--;
+            xor[r] ^= cell;
             touched.Add(r);
         }
     }
@@ -752,9 +841,11 @@ public sealed class DisclosureTable
     private readonly List<int> learnt = [];
     private readonly List<int> ownTouched = [];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Propagate(int audience, bool[] known, decimal[] values, int[] unknown, IReadOnlyList<int> start, List<Leak> leaks, Undo? undo)
     {
         var tainted = this.tainted!;
+        var (repeats, taintedCount) = (buffers!.Repeats, buffers.TaintedCount);
         var index = MemberOf();
         var (work, touched) = (this.work, learnt);
         work.Clear();
@@ -775,23 +866,33 @@ public sealed class DisclosureTable
             }
 
             var relation = relations[r];
-            var cell = -1;
-            foreach (var x in relation.Cells)
+            int cell;
+            bool fromRecovered;
+            if (!repeats[r])
             {
-                if (!known[x])
+                cell = buffers!.UnknownXor[r];
+                fromRecovered = taintedCount[r] > 0; // the unknown cell itself is never tainted
+            }
+            else
+            {
+                cell = -1;
+                foreach (var x in relation.Cells)
                 {
-                    cell = x;
-                    break;
+                    if (!known[x])
+                    {
+                        cell = x;
+                        break;
+                    }
+                }
+
+                fromRecovered = false;
+                foreach (var x in relation.Cells)
+                {
+                    fromRecovered |= x != cell && tainted[x];
                 }
             }
 
-            var fromRecovered = false;
-            foreach (var x in relation.Cells)
-            {
-                fromRecovered |= x != cell && tainted[x];
-            }
-
-            if (Solve(relation, cell, values) is not { } value)
+            if (!Solvable(relation, cell))
             {
                 undo?.Changes.Add((r, unknown[r]));
                 unknown[r] = -1; // unsolvable (division by zero): the relation gives nothing
@@ -800,18 +901,23 @@ public sealed class DisclosureTable
 
             touched.Clear();
             undo?.Cells.Add(cell);
-            Learn(cell, value, known, values, unknown, index, touched, undo);
+            Learn(cell, r, default, known, values, unknown, index, touched, undo);
             var c = cells[cell];
 
             // A leak is a suppressed figure of someone else that this audience's outputs would otherwise show.
             if (c.Protected && c.Owner != audience && (c.VisibleOnlyTo == Public || c.VisibleOnlyTo == audience))
             {
-                leaks.Add(new Leak(audience, cell, r, value, !fromRecovered));
-                tainted[cell] = true;
+                leaks.Add(new Leak(audience, cell, r, ValueOf(cell), !fromRecovered));
+                fromRecovered = true;
             }
-            else
+
+            if (fromRecovered)
             {
-                tainted[cell] = fromRecovered;
+                tainted[cell] = true;
+                foreach (var t in index[cell])
+                {
+                    taintedCount[t]++;
+                }
             }
 
             foreach (var next in touched)
@@ -824,6 +930,78 @@ public sealed class DisclosureTable
         }
     }
 
+    /// <summary>
+    /// Whether relation <paramref name="r"/> gives its one unknown <paramref name="cell"/>: a sum always does; a ratio
+    /// not when it would divide by zero (reading the operand's value).
+    /// </summary>
+    private bool Solvable(Relation r, int cell)
+    {
+        if (!r.IsRatio)
+        {
+            return true;
+        }
+
+        if (cell == r.Result)
+        {
+            return ValueOf(r.Terms[1]) != 0;
+        }
+
+        return cell == r.Terms[0] || ValueOf(r.Result) != 0;
+    }
+
+    private readonly Stack<int> evaluating = new();
+
+    /// <summary>
+    /// The value of a known cell: given, or worked out from the relation that gave it (<see cref="Buffers.SolvedFrom"/>),
+    /// from the values of that relation's other cells, which were known before it. Worked out when first asked for and
+    /// kept: the same arithmetic on the same figures as solving each relation at once, which spent most of an
+    /// elimination adding up sums (England's 154 cells) whose values nothing read; only division by zero and leaks need them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private decimal ValueOf(int cell)
+    {
+        var b = buffers!;
+        if (b.HasValue[cell])
+        {
+            return b.Values[cell];
+        }
+
+        // Depth first, without recursion: a chain of cells each worked out from the one before can be long.
+        var stack = evaluating;
+        stack.Clear();
+        stack.Push(cell);
+        while (stack.Count > 0)
+        {
+            var x = stack.Peek();
+            if (b.HasValue[x])
+            {
+                stack.Pop();
+                continue;
+            }
+
+            var relation = relations[b.SolvedFrom[x]];
+            var waiting = false;
+            foreach (var y in relation.Cells)
+            {
+                if (y != x && !b.HasValue[y])
+                {
+                    stack.Push(y);
+                    waiting = true;
+                }
+            }
+
+            if (!waiting)
+            {
+                b.Values[x] = Solve(relation, x, b.Values) ?? throw new InvalidOperationException("A relation judged solvable divided by zero.");
+                b.HasValue[x] = true;
+                stack.Pop();
+            }
+        }
+
+        return b.Values[cell];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static decimal? Solve(Relation r, int cell, decimal[] v)
     {
         if (!r.IsRatio)
@@ -854,11 +1032,15 @@ public sealed class DisclosureTable
         return v[rate] == 0 ? null : v[n] * r.Multiplier / v[rate];
     }
 
+    /// <summary>ChooseComplement's working list, reused.</summary>
+    private readonly List<(int Cell, int Relation)> candidates = [];
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int? ChooseComplement(Leak leak)
     {
         var index = MemberOf();
         var relation = relations[leak.Relation];
-        var candidates = new List<(int Cell, int Relation)>();
+        candidates.Clear();
         foreach (var c in relation.Cells)
         {
             candidates.Add((c, leak.Relation));
@@ -868,9 +1050,15 @@ public sealed class DisclosureTable
             var cell = cells[c];
             if (c != leak.Cell && cell.Hidden && !cell.Protected)
             {
-                foreach (var r in index[c].Where(r => r != leak.Relation))
+                foreach (var r in index[c])
                 {
-                    candidates.AddRange(relations[r].Cells.Select(x => (x, r)));
+                    if (r != leak.Relation)
+                    {
+                        foreach (var x in relations[r].Cells)
+                        {
+                            candidates.Add((x, r));
+                        }
+                    }
                 }
             }
         }
@@ -878,6 +1066,7 @@ public sealed class DisclosureTable
         return Best(candidates, leak, index);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int? Best(List<(int Cell, int Relation)> candidates, Leak leak, int[][] index)
     {
         int? best = null;
@@ -907,6 +1096,7 @@ public sealed class DisclosureTable
     /// How many more complements the relations of <paramref name="cell"/> (other than <paramref name="except"/>)
     /// would need once it is hidden, less how many they need now: negative when hiding it also closes another leak.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double NewNeeds(int cell, int except, int[][] index, bool followRates = true)
     {
         var total = 0.0;
@@ -938,8 +1128,14 @@ public sealed class DisclosureTable
     }
 
     /// <summary>A relation with a figure shown to one LA only that costs nothing to hide (its neighbour-group figure).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool RestrictedFreeCell(int r)
     {
+        if (restrictedTo![r] == Public)
+        {
+            return false; // no figure of it is shown to one LA only (England's and the regions' relations)
+        }
+
         foreach (var c in relations[r].Cells)
         {
             if (cells[c].VisibleOnlyTo != Public && cells[c].Cost == 0 && !cells[c].Hidden)
@@ -957,9 +1153,16 @@ public sealed class DisclosureTable
     /// each LA that owns one of its hidden cells (and knows it); for a relation with a figure shown to one LA only
     /// (its neighbour group), that LA. Unknown means not known to the public after the last audit.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Need(int r, int hiding)
     {
-        var summary = needSummaries[r] ??= Summarise(r);
+        var summary = needSummaries[r] ??= new NeedSummary();
+        if (!summarised[r])
+        {
+            Summarise(r, summary);
+            summarised[r] = true;
+        }
+
         if (summary.UnknownPublic == 0 && hiding < 0)
         {
             return 0;
@@ -984,8 +1187,9 @@ public sealed class DisclosureTable
                 {
                     // Otherwise no owner can be left with a single unknown: each owns too few of them (England's
                     // relations, with 150 owners of one cell each, skip this loop).
-                    foreach (var (owner, owned, ownedProtected) in summary.Owners)
+                    for (var i = 0; i < summary.OwnerCount; i++)
                     {
+                        var (owner, owned, ownedProtected) = summary.Owners[i];
                         var ownHiding = owner == hidingOwner ? add : 0;
                         leaky |= Leaky(summary.UnknownPublic + add - owned - ownHiding, summary.ProtectedPublic + add - ownedProtected - ownHiding, k);
                     }
@@ -1010,33 +1214,134 @@ public sealed class DisclosureTable
         static bool Leaky(int unknown, int protectedUnknown, int k) => unknown + k == 1 && (k == 1 || protectedUnknown == 1);
     }
 
-    /// <param name="OwnerBits">The owners in <paramref name="Owners"/> as a bit set (null when there are none).</param>
-    private sealed record NeedSummary(int RestrictedTo, int UnknownPublic, int ProtectedPublic, int UnknownToRestricted, int ProtectedToRestricted,
-        (int Owner, int Owned, int OwnedProtected)[] Owners, ulong[]? OwnerBits, int MaxOwned)
+    /// <summary>
+    /// A relation's unknown cells after the last audit (see <see cref="Summarise"/>). One object per relation, filled
+    /// again each time one of its cells is hidden (England's relations, with 150 owners, many times a round): a new
+    /// summary with its own arrays each time was most of what choosing complements allocated.
+    /// </summary>
+    private sealed class NeedSummary
     {
-        public bool HasOwner(int owner) => OwnerBits is not null && (OwnerBits[owner >> 6] & (1UL << (owner & 63))) != 0;
+        public int RestrictedTo { get; set; }
+        public int UnknownPublic { get; set; }
+        public int ProtectedPublic { get; set; }
+        public int UnknownToRestricted { get; set; }
+        public int ProtectedToRestricted { get; set; }
+        public int MaxOwned { get; set; }
+
+        /// <summary>The first <see cref="OwnerCount"/> entries: each LA owning unknown cells, how many, how many protected.</summary>
+        public (int Owner, int Owned, int OwnedProtected)[] Owners { get; set; } = [];
+        public int OwnerCount { get; set; }
+
+        /// <summary>The owners as a bit set (all clear when there are none).</summary>
+        public ulong[] OwnerBits { get; set; } = [];
+
+        public bool HasOwner(int owner) => OwnerCount > 0 && (OwnerBits[owner >> 6] & (1UL << (owner & 63))) != 0;
     }
 
-    /// <summary>Summarise's working list and each audience's place in it (-1: none); reused, as summaries are made
-    /// again each time a cell of the relation is hidden (England's relations have 150 owners).</summary>
+    /// <summary>Summarise's working list and each audience's place in it (-1: none); reused.</summary>
     private readonly List<(int Owner, int Owned, int OwnedProtected)> ownersScratch = [];
     private int[] ownerSlot = [];
 
-    /// <summary>Per relation, cached within a round of complement selection and dropped when one of its cells is hidden.</summary>
+    /// <summary>Per relation, its summary: valid while <see cref="summarised"/> says so (within a round of complement
+    /// selection, until one of its cells is hidden).</summary>
     private NeedSummary?[] needSummaries = [];
+    private bool[] summarised = [];
 
-    /// <summary>A relation's unknown cells after the last audit: for the public, per LA owning some, and for the LA it is restricted to.</summary>
-    private NeedSummary Summarise(int r)
+    /// <summary>
+    /// Keeps relation <paramref name="r"/>'s summary in step as its cell <paramref name="c"/> is hidden: called with -1
+    /// before (taking out what the cell counted for) and +1 after (what it counts for now), exactly what summarising the
+    /// relation again would count, without going through its cells (England's 154, after each complement in it). A
+    /// relation listing a cell twice is summarised again instead.
+    /// </summary>
+    private void SummaryChange(int r, int c, int sign)
     {
-        var relation = relations[r];
-        var restrictedTo = Public;
-        foreach (var c in relation.Cells)
+        if (!summarised[r])
         {
-            if (cells[c].VisibleOnlyTo != Public)
+            return;
+        }
+
+        if (buffers!.Repeats[r])
+        {
+            summarised[r] = false;
+            return;
+        }
+
+        var cell = cells[c];
+        if (publicKnown![c])
+        {
+            return;
+        }
+
+        var summary = needSummaries[r]!;
+        var isProtected = cell.Protected ? sign : 0;
+        summary.UnknownPublic += sign;
+        summary.ProtectedPublic += isProtected;
+        var restrictedTo = this.restrictedTo![r];
+        if (restrictedTo != Public && cell.Owner != restrictedTo && !(cell.VisibleOnlyTo == restrictedTo && !cell.Hidden))
+        {
+            summary.UnknownToRestricted += sign;
+            summary.ProtectedToRestricted += isProtected;
+        }
+
+        if (cell.Owner < 0 || cell.Owner >= ownerSlot.Length)
+        {
+            return;
+        }
+
+        var i = 0;
+        if (summary.HasOwner(cell.Owner))
+        {
+            while (summary.Owners[i].Owner != cell.Owner)
             {
-                restrictedTo = cells[c].VisibleOnlyTo;
+                i++;
             }
         }
+        else
+        {
+            // Only a cell counted before can be taken out, so only an addition can bring a new owner.
+            i = summary.OwnerCount;
+            if (summary.Owners.Length == i)
+            {
+                var grown = summary.Owners;
+                Array.Resize(ref grown, Math.Max(4, i * 2));
+                summary.Owners = grown;
+            }
+
+            summary.Owners[i] = (cell.Owner, 0, 0);
+            summary.OwnerCount++;
+            summary.OwnerBits[cell.Owner >> 6] |= 1UL << (cell.Owner & 63);
+        }
+
+        var (owner, owned, ownedProtected) = summary.Owners[i];
+        summary.Owners[i] = (owner, owned + sign, ownedProtected + isProtected);
+        if (owned + sign == 0)
+        {
+            // No unknown cell of this owner left: as a new summary would, drop it.
+            summary.Owners[i] = summary.Owners[summary.OwnerCount - 1];
+            summary.OwnerCount--;
+            summary.OwnerBits[cell.Owner >> 6] &= ~(1UL << (cell.Owner & 63));
+        }
+
+        if (sign > 0)
+        {
+            summary.MaxOwned = Math.Max(summary.MaxOwned, owned + sign);
+        }
+        else if (owned == summary.MaxOwned)
+        {
+            summary.MaxOwned = 0;
+            for (var k = 0; k < summary.OwnerCount; k++)
+            {
+                summary.MaxOwned = Math.Max(summary.MaxOwned, summary.Owners[k].Owned);
+            }
+        }
+    }
+
+    /// <summary>A relation's unknown cells after the last audit: for the public, per LA owning some, and for the LA it is restricted to.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Summarise(int r, NeedSummary summary)
+    {
+        var relation = relations[r];
+        var restrictedTo = this.restrictedTo![r];
 
         int unknownPublic = 0, protectedPublic = 0, unknownRestricted = 0, protectedRestricted = 0;
         var owners = ownersScratch;
@@ -1078,15 +1383,34 @@ public sealed class DisclosureTable
         }
 
         var maxOwned = 0;
-        ulong[]? bits = owners.Count == 0 ? null : new ulong[(ownerSlot.Length + 63) >> 6];
-        foreach (var o in owners)
+        var words = (ownerSlot.Length + 63) >> 6;
+        if (summary.OwnerBits.Length != words)
         {
-            maxOwned = Math.Max(maxOwned, o.Owned);
-            ownerSlot[o.Owner] = -1;
-            bits![o.Owner >> 6] |= 1UL << (o.Owner & 63);
+            summary.OwnerBits = new ulong[words];
         }
 
-        return new NeedSummary(restrictedTo, unknownPublic, protectedPublic, unknownRestricted, protectedRestricted, [.. owners], bits, maxOwned);
+        Array.Clear(summary.OwnerBits);
+        if (summary.Owners.Length < owners.Count)
+        {
+            summary.Owners = new (int, int, int)[owners.Count];
+        }
+
+        for (var i = 0; i < owners.Count; i++)
+        {
+            var o = owners[i];
+            maxOwned = Math.Max(maxOwned, o.Owned);
+            ownerSlot[o.Owner] = -1;
+            summary.OwnerBits[o.Owner >> 6] |= 1UL << (o.Owner & 63);
+            summary.Owners[i] = o;
+        }
+
+        summary.OwnerCount = owners.Count;
+        summary.RestrictedTo = restrictedTo;
+        summary.UnknownPublic = unknownPublic;
+        summary.ProtectedPublic = protectedPublic;
+        summary.UnknownToRestricted = unknownRestricted;
+        summary.ProtectedToRestricted = protectedRestricted;
+        summary.MaxOwned = maxOwned;
     }
 
     /// <summary>What the audience is given: shown cells (to everyone or to it) and its own.</summary>
@@ -1100,6 +1424,7 @@ public sealed class DisclosureTable
     /// Hiding a rate is pointless while its numerator and denominator are shown: the reader divides. (A count hidden
     /// as a complement may still be exposed by another sum; the next round hides a complement there, and so on.)
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool RecoveredAtOnce(int cell, int relation, int audience, int[][] index)
     {
         foreach (var r in index[cell])
@@ -1114,6 +1439,7 @@ public sealed class DisclosureTable
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[][] MemberOf()
     {
         if (memberOf is not null)
@@ -1154,6 +1480,20 @@ public sealed class DisclosureTable
                 {
                     last[c] = r;
                     index[c][counts[c]++] = r;
+                }
+            }
+        }
+
+        // The audience a relation's figure is shown to alone (the last such cell's), or Public: fixed once cells are added.
+        restrictedTo = new int[relations.Count];
+        for (var r = 0; r < relations.Count; r++)
+        {
+            restrictedTo[r] = Public;
+            foreach (var c in relations[r].Cells)
+            {
+                if (cells[c].VisibleOnlyTo != Public)
+                {
+                    restrictedTo[r] = cells[c].VisibleOnlyTo;
                 }
             }
         }

@@ -79,6 +79,28 @@ public class DisclosureTableTests
     }
 
     [Fact]
+    public void Audit_RateOverADenominatorWorkedOutAsZero_RecoversTheDenominatorButNotTheRate()
+    {
+        // Arrange: offered 0 (suppressed) is worked out as the total 7 less the 7 offered elsewhere; the rate accepted /
+        // offered (suppressed) cannot then be worked out from accepted 0, as it divides by the zero just worked out.
+        // The elimination works out a value only when something reads it: this zero test reads one worked out.
+        var t = new DisclosureTable();
+        var total = t.AddCell("offered, all", 7, hidden: false, cost: 7);
+        var elsewhere = t.AddCell("offered elsewhere", 7, hidden: false, cost: 7);
+        var offered = t.AddCell("offered", 0, hidden: true, cost: 0);
+        var accepted = t.AddCell("accepted", 0, hidden: false, cost: 0);
+        var rate = t.AddCell("acceptance rate", 0, hidden: true, cost: 0.1);
+        t.AddSum("offered adds up", total, [elsewhere, offered]);
+        t.AddRatio("acceptance rate = accepted / offered x 100", rate, accepted, offered, 100);
+
+        // Act
+        var recovered = t.Audit();
+
+        // Assert
+        recovered.ShouldHaveSingleItem().ShouldBe(new Recovery("public", "offered", 0m, "offered adds up"));
+    }
+
+    [Fact]
     public void Audit_AnLaThatKnowsItsOwnSuppressedValue_RecoversItsNeighboursFromTheGroupTotal()
     {
         // Arrange: a region of three LAs, total 20 published; A (3) and B (2) suppressed. The public cannot work
