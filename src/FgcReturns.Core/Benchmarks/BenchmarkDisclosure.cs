@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using FgcReturns.Core.SurveyDefinitions;
@@ -124,7 +125,7 @@ public static partial class BenchmarkDisclosure
         var models = new List<(DisclosureCollection Collection, Model Model)>();
 
         // Collections share no relation, so they are protected independently, in parallel.
-        Parallel.ForEach(collections, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, c =>
+        Parallel.ForEach(LargestFirst(collections, c => laByCollection[c.CollectionId].Count()), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, c =>
         {
             var model = Model.Build(c, las, laByCollection[c.CollectionId], areaByCollection[c.CollectionId]);
             var found = new List<Recovery>(secondary ? model.Table.SuppressComplements() : model.Table.Audit());
@@ -170,7 +171,7 @@ public static partial class BenchmarkDisclosure
         public IReadOnlyList<Recovery> Audit()
         {
             var found = new List<Recovery>();
-            Parallel.ForEach(models, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, x =>
+            Parallel.ForEach(LargestFirst(models, x => x.Model.Table.CellCount), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, x =>
             {
                 var here = new List<Recovery>(x.Model.FlagsDiffering());
                 here.AddRange(x.Model.Table.Audit());
@@ -196,7 +197,7 @@ public static partial class BenchmarkDisclosure
         var found = new List<Recovery>();
         var laByCollection = laValues.ToLookup(v => v.CollectionId);
         var areaByCollection = areaValues.ToLookup(a => a.CollectionId);
-        Parallel.ForEach(collections, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, c =>
+        Parallel.ForEach(LargestFirst(collections, c => laByCollection[c.CollectionId].Count()), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, c =>
         {
             var model = Model.Build(c, las, laByCollection[c.CollectionId], areaByCollection[c.CollectionId]);
             var here = new List<Recovery>(model.Table.Audit());
@@ -209,6 +210,13 @@ public static partial class BenchmarkDisclosure
 
         return [.. found.OrderBy(r => r.Cell, StringComparer.Ordinal)];
     }
+
+    /// <summary>
+    /// Collections for Parallel.ForEach one at a time, largest first: its default partitioning hands out items in
+    /// growing chunks, so with ten years on two cores one thread could be left with the last large year alone.
+    /// </summary>
+    private static OrderablePartitioner<T> LargestFirst<T>(IEnumerable<T> items, Func<T, int> size) =>
+        Partitioner.Create(items.OrderByDescending(size).ToList(), EnumerablePartitionerOptions.NoBuffering);
 
     /// <summary>The sum rules of a definition: conjuncts of asserts of the form <c>a + b + ... = c</c>.</summary>
     public static IReadOnlyList<(string Rule, string Total, IReadOnlyList<string> Terms)> SumRules(SurveyDefinition definition)
