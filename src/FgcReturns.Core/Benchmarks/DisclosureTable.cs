@@ -1170,13 +1170,14 @@ public sealed class DisclosureTable
 
         var hidingOwner = hiding >= 0 ? cells[hiding].Owner : NoOwner;
         var add = hiding >= 0 ? 1 : 0;
+        var restrictedTo = this.restrictedTo![r];
         for (var k = 0; k < 4; k++)
         {
             bool leaky;
-            if (summary.RestrictedTo != Public)
+            if (restrictedTo != Public)
             {
                 // Only the LA shown the relation's figure can use it; hiding a cell it owns tells it nothing new.
-                var extra = hidingOwner == summary.RestrictedTo ? 0 : add;
+                var extra = hidingOwner == restrictedTo ? 0 : add;
                 leaky = Leaky(summary.UnknownToRestricted + extra, summary.ProtectedToRestricted + extra, k);
             }
             else
@@ -1221,7 +1222,6 @@ public sealed class DisclosureTable
     /// </summary>
     private sealed class NeedSummary
     {
-        public int RestrictedTo { get; set; }
         public int UnknownPublic { get; set; }
         public int ProtectedPublic { get; set; }
         public int UnknownToRestricted { get; set; }
@@ -1276,8 +1276,7 @@ public sealed class DisclosureTable
         var isProtected = cell.Protected ? sign : 0;
         summary.UnknownPublic += sign;
         summary.ProtectedPublic += isProtected;
-        var restrictedTo = this.restrictedTo![r];
-        if (restrictedTo != Public && cell.Owner != restrictedTo && !(cell.VisibleOnlyTo == restrictedTo && !cell.Hidden))
+        if (UnknownToRestricted(cell, restrictedTo![r]))
         {
             summary.UnknownToRestricted += sign;
             summary.ProtectedToRestricted += isProtected;
@@ -1336,6 +1335,13 @@ public sealed class DisclosureTable
         }
     }
 
+    /// <summary>
+    /// Whether a cell the public does not know is unknown to the one LA a relation's figure is shown to (<paramref
+    /// name="restrictedTo"/>; none when it is <see cref="Public"/>): it neither owns it nor is shown it.
+    /// </summary>
+    private static bool UnknownToRestricted(Cell cell, int restrictedTo) =>
+        restrictedTo != Public && cell.Owner != restrictedTo && !(cell.VisibleOnlyTo == restrictedTo && !cell.Hidden);
+
     /// <summary>A relation's unknown cells after the last audit: for the public, per LA owning some, and for the LA it is restricted to.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Summarise(int r, NeedSummary summary)
@@ -1361,7 +1367,7 @@ public sealed class DisclosureTable
 
             unknownPublic++;
             protectedPublic += cell.Protected ? 1 : 0;
-            if (restrictedTo != Public && cell.Owner != restrictedTo && !(cell.VisibleOnlyTo == restrictedTo && !cell.Hidden))
+            if (UnknownToRestricted(cell, restrictedTo))
             {
                 unknownRestricted++;
                 protectedRestricted += cell.Protected ? 1 : 0;
@@ -1405,7 +1411,6 @@ public sealed class DisclosureTable
         }
 
         summary.OwnerCount = owners.Count;
-        summary.RestrictedTo = restrictedTo;
         summary.UnknownPublic = unknownPublic;
         summary.ProtectedPublic = protectedPublic;
         summary.UnknownToRestricted = unknownRestricted;
