@@ -291,22 +291,13 @@ public static partial class BenchmarkDisclosure
 
         // LAs by number: an area's members are looked up in each measure's order by index, not by code (about
         // 100,000 look-ups a year by string were a tenth of secondary suppression's time).
-        var laAt = new Dictionary<string, int>(StringComparer.Ordinal);
-        int LaIndex(string code)
-        {
-            if (!laAt.TryGetValue(code, out var i))
-            {
-                laAt[code] = i = laAt.Count;
-            }
+        var laAt = new Numbering();
 
-            return i;
-        }
-
-        var areaList = Areas(las).Select(a => (a.Level, a.Code, Members: a.Members.Select(LaIndex).ToArray())).ToList();
+        var areaList = Areas(las).Select(a => (a.Level, a.Code, Members: a.Members.Select(laAt.Of).ToArray())).ToList();
         var values = laValues.Where(v => v.State == ValueState.Value && v.Value is not null && protectedKinds.Contains(v.MeasureKey)).ToList();
         foreach (var v in values)
         {
-            LaIndex(v.LaCode);
+            laAt.Of(v.LaCode);
         }
 
         // Each measure's LA values sorted once (by value, then LA code); an area's members are then put in order by
@@ -390,6 +381,29 @@ public static partial class BenchmarkDisclosure
         }
     }
 
+    /// <summary>LA codes numbered 0, 1, 2, ... in the order first met, so that arrays can be indexed by LA instead of looked up by string.</summary>
+    private sealed class Numbering
+    {
+        private readonly Dictionary<string, int> numbers = new(StringComparer.Ordinal);
+
+        public int Count => numbers.Count;
+
+        public int this[string code] => numbers[code];
+
+        /// <summary>The code's number, giving it the next one if it has none yet.</summary>
+        public int Of(string code)
+        {
+            if (!numbers.TryGetValue(code, out var number))
+            {
+                numbers[code] = number = numbers.Count;
+            }
+
+            return number;
+        }
+
+        public bool TryGet(string code, out int number) => numbers.TryGetValue(code, out number);
+    }
+
     /// <summary>The relations of one collection as a <see cref="DisclosureTable"/>, and where each cell came from.</summary>
     internal sealed class Model
     {
@@ -450,29 +464,20 @@ public static partial class BenchmarkDisclosure
                 measureAt.TryAdd(m.MeasureKey, measureAt.Count);
             }
 
-            var laAt = new Dictionary<string, int>(StringComparer.Ordinal);
-            int LaIndex(string code)
-            {
-                if (!laAt.TryGetValue(code, out var i))
-                {
-                    laAt[code] = i = laAt.Count;
-                }
-
-                return i;
-            }
+            var laAt = new Numbering();
 
             foreach (var la in las)
             {
-                LaIndex(la.Code);
+                laAt.Of(la.Code);
             }
 
             var values = laValues.Where(v => v.State == ValueState.Value && v.Value is not null && measures.ContainsKey(v.MeasureKey)).ToList();
             foreach (var v in values)
             {
-                LaIndex(v.LaCode);
+                laAt.Of(v.LaCode);
             }
 
-            var areaList = Areas(las).Select(a => (a.Level, a.Code, a.Members, Indexes: a.Members.Select(LaIndex).ToArray())).ToList();
+            var areaList = Areas(las).Select(a => (a.Level, a.Code, a.Members, Indexes: a.Members.Select(laAt.Of).ToArray())).ToList();
             var cellAt = new int[measureAt.Count][];
             for (var i = 0; i < cellAt.Length; i++)
             {
@@ -498,7 +503,7 @@ public static partial class BenchmarkDisclosure
                 }
             }
 
-            int? Cell(string la, string key) => measureAt.TryGetValue(key, out var m) && laAt.TryGetValue(la, out var l) && cellAt[m][l] is var x and >= 0 ? x : null;
+            int? Cell(string la, string key) => measureAt.TryGetValue(key, out var m) && laAt.TryGet(la, out var l) && cellAt[m][l] is var x and >= 0 ? x : null;
 
             // Each LA's rates, and a public population cell for rates per head of population.
             var population = new Dictionary<(string La, string Key), int>();
