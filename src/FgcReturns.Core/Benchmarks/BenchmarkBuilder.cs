@@ -50,7 +50,7 @@ public sealed class BenchmarkBuilder(
         string seriesVersion;
         string connectionString;
         List<DisclosureCollection> disclosureCollections;
-        List<(int Id, string Period, DateOnly PeriodStart, SurveyDefinition Definition)> fingerprinted;
+        Dictionary<int, DateOnly> periodStarts;
         SurveyDefinition newest;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
@@ -72,7 +72,7 @@ public sealed class BenchmarkBuilder(
             var periods = collections.ToDictionary(c => c.Id, c => c.Period);
             disclosureCollections = definitions.Select(d => new DisclosureCollection(d.Id, periods[d.Id], d.Definition,
                 measures.Where(m => m.CollectionId == d.Id).ToList())).ToList();
-            fingerprinted = collections.Zip(definitions, (c, d) => (c.Id, c.Period, c.PeriodStart, d.Definition)).ToList();
+            periodStarts = collections.ToDictionary(c => c.Id, c => c.PeriodStart);
         }
 
         await using var connection = new NpgsqlConnection(connectionString);
@@ -101,7 +101,7 @@ public sealed class BenchmarkBuilder(
             var statuses = StatusesFor(kind).Select(s => s.ToString()).ToArray();
             var steps = new List<(string, long)>();
             var step = Stopwatch.StartNew();
-            var inputs = await DisclosureInputsAsync(connection, surveyId, kind, statuses, fingerprinted, newest, measures, ct);
+            var inputs = await DisclosureInputsAsync(connection, surveyId, kind, statuses, disclosureCollections, periodStarts, newest, ct);
             steps.Add(($"Disclosure inputs ({inputs.Count(i => i.ReusedFrom is not null)} of {inputs.Count} collections unchanged)", step.ElapsedMilliseconds));
             var partitions = await PartitionAsync(connection, measures, statuses, ct);
             step.Restart();
@@ -119,7 +119,6 @@ public sealed class BenchmarkBuilder(
                     buildId, reused.Count, inputs.Count, string.Join(", ", reused.Select(r => $"collection {r.CollectionId} from build {r.ReusedFrom}")));
             }
 
-            step.Restart();
             await using (var command = new NpgsqlCommand(BenchmarkSql.InsertDisclosureInputs, connection))
             {
                 command.Parameters.AddWithValue("build_id", buildId);
@@ -387,10 +386,9 @@ public sealed class BenchmarkBuilder(
     /// collection whose fingerprint matches a successful build's takes that build's flags (when reuse is on).
     /// </summary>
     private async Task<List<DisclosureInput>> DisclosureInputsAsync(NpgsqlConnection connection, string surveyId, BenchmarkKind kind,
-        string[] statuses, List<(int Id, string Period, DateOnly PeriodStart, SurveyDefinition Definition)> collections, SurveyDefinition newest,
-        List<MeasureSpec> measures, CancellationToken ct)
+        string[] statuses, List<DisclosureCollection> collections, Dictionary<int, DateOnly> periodStarts, SurveyDefinition newest, CancellationToken ct)
     {
-        var ids = collections.Select(c => c.Id).ToArray();
+        var ids = collections.Select(c => c.CollectionId).ToArray();
         var returnsHash = new Dictionary<int, string>();
         string geographyHash;
         await using (var command = new NpgsqlCommand(BenchmarkSql.DisclosureInputs, connection))
@@ -414,12 +412,12 @@ public sealed class BenchmarkBuilder(
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"threshold {options.SuppressionThreshold} secondary {options.SecondarySuppression} coverage {options.MinimumCoverage:R} area {options.MinimumAreaLas}"),
             $"series {newest.SurveyId} {newest.Version} {newest.ContentHash}", "geography " + geographyHash);
-        var fingerprints = collections.Select(c => (c.Id, Fingerprint: Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        var fingerprints = collections.Select(c => (Id: c.CollectionId, Fingerprint: Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes(string.Join('\n', shared,
-                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"collection {c.Id} {c.Period} {c.PeriodStart:yyyy-MM-dd}"),
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"collection {c.CollectionId} {c.Period} {periodStarts[c.CollectionId]:yyyy-MM-dd}"),
                 $"definition {c.Definition.Version} {c.Definition.ContentHash}",
-                "measures " + BenchmarkMeasures.ToJson(measures.Where(m => m.CollectionId == c.Id).Select(m => m with { Mid = 0 })),
-                "returns " + returnsHash.GetValueOrDefault(c.Id, "none"))))))).ToList();
+                "measures " + BenchmarkMeasures.ToJson(c.Measures.Select(m => m with { Mid = 0 })),
+                "returns " + returnsHash.GetValueOrDefault(c.CollectionId, "none"))))))).ToList();
 
         var reusable = new Dictionary<int, long>();
         if (options.ReuseUnchangedDisclosure)
