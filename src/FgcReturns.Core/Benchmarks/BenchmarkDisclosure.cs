@@ -130,7 +130,7 @@ public static partial class BenchmarkDisclosure
             var model = Model.Build(c, las, laByCollection[c.CollectionId], areaByCollection[c.CollectionId]);
             var found = new List<Recovery>(secondary ? model.Table.SuppressComplements() : model.Table.Audit());
             model.CopyHiddenBack();
-            OrderStatistics(c, las, laByCollection[c.CollectionId], areaByCollection[c.CollectionId], apply: true, found);
+            model.OrderStatistics(apply: true, found);
             lock (left)
             {
                 left.AddRange(found);
@@ -138,25 +138,18 @@ public static partial class BenchmarkDisclosure
             }
         });
 
-        return new ProtectedBuild(left, models, las, laByCollection, areaByCollection);
+        return new ProtectedBuild(left, models);
     }
 
     /// <summary>A protected build: what is still recoverable, and each collection's model for the audit.</summary>
     public sealed class ProtectedBuild
     {
         private readonly List<(DisclosureCollection Collection, Model Model)> models;
-        private readonly IReadOnlyList<DisclosureLa> las;
-        private readonly ILookup<int, DisclosureLaValue> laValues;
-        private readonly ILookup<int, DisclosureAreaValue> areaValues;
 
-        internal ProtectedBuild(IReadOnlyList<Recovery> left, List<(DisclosureCollection, Model)> models, IReadOnlyList<DisclosureLa> las,
-            ILookup<int, DisclosureLaValue> laValues, ILookup<int, DisclosureAreaValue> areaValues)
+        internal ProtectedBuild(IReadOnlyList<Recovery> left, List<(DisclosureCollection, Model)> models)
         {
             Left = left;
             this.models = models;
-            this.las = las;
-            this.laValues = laValues;
-            this.areaValues = areaValues;
         }
 
         /// <summary>What is still recoverable after protection: empty unless secondary suppression is off or found no complement.</summary>
@@ -175,7 +168,7 @@ public static partial class BenchmarkDisclosure
             {
                 var here = new List<Recovery>(x.Model.FlagsDiffering());
                 here.AddRange(x.Model.Table.Audit());
-                OrderStatistics(x.Collection, las, laValues[x.Collection.CollectionId], areaValues[x.Collection.CollectionId], apply: false, here);
+                x.Model.OrderStatistics(apply: false, here);
                 lock (found)
                 {
                     found.AddRange(here);
@@ -201,7 +194,7 @@ public static partial class BenchmarkDisclosure
         {
             var model = Model.Build(c, las, laByCollection[c.CollectionId], areaByCollection[c.CollectionId]);
             var here = new List<Recovery>(model.Table.Audit());
-            OrderStatistics(c, las, laByCollection[c.CollectionId], areaByCollection[c.CollectionId], apply: false, here);
+            model.OrderStatistics(apply: false, here);
             lock (found)
             {
                 found.AddRange(here);
@@ -283,104 +276,6 @@ public static partial class BenchmarkDisclosure
         (SuppressedStatistics.UpperQuartile, 0.75), (SuppressedStatistics.Max, 1),
     ];
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void OrderStatistics(DisclosureCollection c, IReadOnlyList<DisclosureLa> las, IEnumerable<DisclosureLaValue> laValues,
-        IEnumerable<DisclosureAreaValue> areaValues, bool apply, List<Recovery> found)
-    {
-        var protectedKinds = c.Measures.Where(m => m.Kind != nameof(MeasureKind.Decimal)).Select(m => m.MeasureKey).ToHashSet(StringComparer.Ordinal);
-
-        // LAs by number: an area's members are looked up in each measure's order by index, not by code (about
-        // 100,000 look-ups a year by string were a tenth of secondary suppression's time).
-        var laAt = new Numbering();
-
-        var areaList = Areas(las).Select(a => (a.Level, a.Code, Members: a.Members.Select(laAt.Of).ToArray())).ToList();
-        var values = laValues.Where(v => v.State == ValueState.Value && v.Value is not null && protectedKinds.Contains(v.MeasureKey)).ToList();
-        foreach (var v in values)
-        {
-            laAt.Of(v.LaCode);
-        }
-
-        // Each measure's LA values sorted once (by value, then LA code); an area's members are then put in order by
-        // their place in it (-1: none), which is cheaper than sorting values and codes again for each of the ~160 areas.
-        var ordered = values
-            .GroupBy(v => v.MeasureKey, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g =>
-            {
-                var all = g.OrderBy(v => v.Value).ThenBy(v => v.LaCode, StringComparer.Ordinal).ToArray();
-                var place = new int[laAt.Count];
-                Array.Fill(place, -1);
-                for (var i = 0; i < all.Length; i++)
-                {
-                    place[laAt[all[i].LaCode]] = i;
-                }
-
-                return (All: all, Place: place);
-            }, StringComparer.Ordinal);
-        var areas = areaValues.ToDictionary(a => (a.MeasureKey, a.Level, a.AreaCode));
-        var places = new List<int>();
-        foreach (var (level, code, members) in areaList)
-        {
-            foreach (var key in protectedKinds)
-            {
-                if (!areas.TryGetValue((key, level, code), out var area) || area.Suppressed.HasFlag(SuppressedStatistics.BelowCoverage))
-                {
-                    continue;
-                }
-
-                if (!ordered.TryGetValue(key, out var measure))
-                {
-                    continue;
-                }
-
-                places.Clear();
-                foreach (var member in members)
-                {
-                    if (measure.Place[member] is var place and >= 0)
-                    {
-                        places.Add(place);
-                    }
-                }
-
-                if (places.Count == 0)
-                {
-                    continue;
-                }
-
-                places.Sort();
-                var sorted = new DisclosureLaValue[places.Count];
-                for (var i = 0; i < sorted.Length; i++)
-                {
-                    sorted[i] = measure.All[places[i]];
-                }
-
-                foreach (var (bit, p) in Orders)
-                {
-                    var (low, high) = Positions(sorted.Length, p);
-                    var (a, b) = (sorted[low], sorted[high]);
-                    var statistic = a.Value!.Value + ((decimal)((sorted.Length - 1) * p) - low) * (b.Value!.Value - a.Value.Value);
-
-                    // A tie with a published LA: the statistic is that LA's figure, whoever sits at the position.
-                    var gives = (a.Suppressed || b.Suppressed) && !(a.Value == b.Value && Array.Exists(sorted, v => !v.Suppressed && v.Value == statistic));
-                    if (!gives || area.Suppressed.HasFlag(bit))
-                    {
-                        continue;
-                    }
-
-                    if (apply)
-                    {
-                        area.Suppressed |= bit;
-                    }
-                    else
-                    {
-                        var hidden = a.Suppressed ? a : b;
-                        found.Add(new Recovery(level == AreaLevel.Neighbours ? code : "public",
-                            $"{c.Period} {hidden.LaCode} {key}", hidden.Value!.Value, $"{bit} of {level} {code}"));
-                    }
-                }
-            }
-        }
-    }
-
     /// <summary>LA codes numbered 0, 1, 2, ... in the order first met, so that arrays can be indexed by LA instead of looked up by string.</summary>
     private sealed class Numbering
     {
@@ -404,12 +299,106 @@ public static partial class BenchmarkDisclosure
         public bool TryGet(string code, out int number) => numbers.TryGetValue(code, out number);
     }
 
-    /// <summary>The relations of one collection as a <see cref="DisclosureTable"/>, and where each cell came from.</summary>
+    /// <summary>
+    /// The relations of one collection as a <see cref="DisclosureTable"/>, where each cell came from, and each area's LA
+    /// values in order for its order statistics.
+    /// </summary>
     internal sealed class Model
     {
         public DisclosureTable Table { get; } = new();
         private readonly List<(int Cell, DisclosureLaValue Value)> laCells = [];
         private readonly List<(int Cell, DisclosureAreaValue Area, SuppressedStatistics Bit)> areaCells = [];
+        private readonly List<OrderedMeasure> ordered = [];
+        private readonly string period;
+        private readonly (AreaLevel Level, string Code)[] areas;
+
+        private Model(string period, (AreaLevel Level, string Code)[] areas)
+        {
+            this.period = period;
+            this.areas = areas;
+        }
+
+        /// <summary>
+        /// A protected measure's LA values in each area (numbered as <see cref="areas"/>), sorted by value then LA code:
+        /// area i's are <c>InOrder[Start[i]..Start[i + 1]]</c>. <see cref="AreaValue"/> is each area's row of the measure,
+        /// if any. The order does not depend on the suppression flags, so protection and the audit share it; the flags
+        /// are read each time it is used.
+        /// </summary>
+        private sealed record OrderedMeasure(string Key, DisclosureLaValue[] InOrder, int[] Start, DisclosureAreaValue?[] AreaValue);
+
+        /// <summary>
+        /// Order statistics (see the class comment): suppresses, when <paramref name="apply"/>, each one that would give a
+        /// suppressed LA value away; otherwise reports each such statistic that is published (the audit).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void OrderStatistics(bool apply, List<Recovery> found)
+        {
+            for (var i = 0; i < areas.Length; i++)
+            {
+                var (level, code) = areas[i];
+                foreach (var measure in ordered)
+                {
+                    var area = measure.AreaValue[i];
+                    var n = measure.Start[i + 1] - measure.Start[i];
+                    if (area is null || n == 0 || area.Suppressed.HasFlag(SuppressedStatistics.BelowCoverage))
+                    {
+                        continue;
+                    }
+
+                    var sorted = new ReadOnlySpan<DisclosureLaValue>(measure.InOrder, measure.Start[i], n);
+                    foreach (var (bit, p) in Orders)
+                    {
+                        if (area.Suppressed.HasFlag(bit))
+                        {
+                            continue;
+                        }
+
+                        var (low, high) = Positions(n, p);
+                        var (a, b) = (sorted[low], sorted[high]);
+
+                        // A tie with a published LA: the statistic is that LA's figure, whoever sits at the position.
+                        if (!(a.Suppressed || b.Suppressed) || (a.Value == b.Value && PublishedWithValueAt(sorted, low)))
+                        {
+                            continue;
+                        }
+
+                        if (apply)
+                        {
+                            area.Suppressed |= bit;
+                        }
+                        else
+                        {
+                            var hidden = a.Suppressed ? a : b;
+                            found.Add(new Recovery(level == AreaLevel.Neighbours ? code : "public",
+                                $"{period} {hidden.LaCode} {measure.Key}", hidden.Value!.Value, $"{bit} of {level} {code}"));
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Whether a published LA has the value at <paramref name="at"/>: LAs with equal values sit next to each other in the order.</summary>
+        private static bool PublishedWithValueAt(ReadOnlySpan<DisclosureLaValue> sorted, int at)
+        {
+            var value = sorted[at].Value;
+            for (var i = at; i >= 0 && sorted[i].Value == value; i--)
+            {
+                if (!sorted[i].Suppressed)
+                {
+                    return true;
+                }
+            }
+
+            for (var i = at + 1; i < sorted.Length && sorted[i].Value == value; i++)
+            {
+                if (!sorted[i].Suppressed)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>Cells whose hidden state in the table is not what the flags to be published say.</summary>
         public IEnumerable<Recovery> FlagsDiffering()
@@ -450,9 +439,10 @@ public static partial class BenchmarkDisclosure
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Model Build(DisclosureCollection c, IReadOnlyList<DisclosureLa> las, IEnumerable<DisclosureLaValue> laValues, IEnumerable<DisclosureAreaValue> areaValues)
         {
-            var model = new Model();
-            var t = model.Table;
             var period = c.Period;
+            var areaList = Areas(las).ToList();
+            var model = new Model(period, [.. areaList.Select(a => (a.Level, a.Code))]);
+            var t = model.Table;
             var audience = las.ToDictionary(l => l.Code, l => t.AddAudience(l.Code), StringComparer.Ordinal);
             var measures = c.Measures.ToDictionary(m => m.MeasureKey, StringComparer.Ordinal);
 
@@ -477,7 +467,7 @@ public static partial class BenchmarkDisclosure
                 laAt.Of(v.LaCode);
             }
 
-            var areaList = Areas(las).Select(a => (a.Level, a.Code, a.Members, Indexes: a.Members.Select(laAt.Of).ToArray())).ToList();
+            var memberIndexes = areaList.Select(a => a.Members.Select(laAt.Of).ToArray()).ToArray();
             var cellAt = new int[measureAt.Count][];
             for (var i = 0; i < cellAt.Length; i++)
             {
@@ -485,6 +475,8 @@ public static partial class BenchmarkDisclosure
                 Array.Fill(cellAt[i], -1);
             }
 
+            // Each protected measure's values with their LA numbers, for the order statistics.
+            var ofMeasure = new List<(DisclosureLaValue Value, int La)>[measureAt.Count];
             foreach (var v in values)
             {
                 var kind = measures[v.MeasureKey].Kind;
@@ -496,10 +488,12 @@ public static partial class BenchmarkDisclosure
                     nameof(MeasureKind.Indicator) => t.AddCell(name, v.Value!.Value, v.Suppressed, 0.1, owner),
                     _ => t.AddCell(name, v.Value!.Value, false, double.PositiveInfinity, owner),
                 };
-                cellAt[measureAt[v.MeasureKey]][laAt[v.LaCode]] = cell;
+                var (mi, la) = (measureAt[v.MeasureKey], laAt[v.LaCode]);
+                cellAt[mi][la] = cell;
                 if (kind != nameof(MeasureKind.Decimal))
                 {
                     model.laCells.Add((cell, v));
+                    (ofMeasure[mi] ??= []).Add((v, la));
                 }
             }
 
@@ -554,19 +548,21 @@ public static partial class BenchmarkDisclosure
             }
 
             // Areas: totals of counts; rates and means of indicators.
-            var areas = areaValues.ToDictionary(a => (a.MeasureKey, a.Level, a.AreaCode));
+            var rowOf = AreaRows(areaList, measureAt, areaValues);
             var aggregated = c.Measures.Where(m => m.Kind != nameof(MeasureKind.Decimal)).ToList();
             var memberCells = new List<int>();
             var reportingLas = new List<int>();
-            foreach (var (level, code, members, indexes) in areaList)
+            for (var ai = 0; ai < areaList.Count; ai++)
             {
+                var (level, code, members) = areaList[ai];
+                var indexes = memberIndexes[ai];
                 var visibleTo = level == AreaLevel.Neighbours ? audience[code] : DisclosureTable.Public;
                 var cost = level switch { AreaLevel.National => EnglandCost, AreaLevel.Regional => RegionCost, _ => NeighbourCost };
                 var indicatorCost = level == AreaLevel.Neighbours ? NeighbourCost : IndicatorAreaCost;
                 foreach (var m in aggregated)
                 {
                     // An area below coverage shows none of its aggregates (x), so it gives a reader nothing.
-                    if (!areas.TryGetValue((m.MeasureKey, level, code), out var area) || area.ReportingCount == 0
+                    if (rowOf[measureAt[m.MeasureKey]][ai] is not { } area || area.ReportingCount == 0
                         || area.Suppressed.HasFlag(SuppressedStatistics.BelowCoverage))
                     {
                         continue;
@@ -632,6 +628,22 @@ public static partial class BenchmarkDisclosure
                 }
             }
 
+            // Each LA's areas (an area listing an LA twice has it twice), for dealing each measure's values out to areas.
+            var areasOf = new List<int>?[laAt.Count];
+            for (var area = 0; area < memberIndexes.Length; area++)
+            {
+                foreach (var la in memberIndexes[area])
+                {
+                    (areasOf[la] ??= []).Add(area);
+                }
+            }
+
+            foreach (var m in aggregated)
+            {
+                var mi = measureAt[m.MeasureKey];
+                model.ordered.Add(InOrder(m.MeasureKey, ofMeasure[mi] ?? [], areasOf, rowOf[mi]));
+            }
+
             return model;
 
             // The cells of the LAs reporting the measure (those with a cell of it), for another measure of theirs.
@@ -648,6 +660,111 @@ public static partial class BenchmarkDisclosure
 
                 return [.. found];
             }
+        }
+
+        /// <summary>
+        /// Each area's row of each measure (null: none), by measure number and area number (its place in
+        /// <paramref name="areaList"/>). Rows of other measures or areas are not used.
+        /// </summary>
+        private static DisclosureAreaValue?[][] AreaRows(List<(AreaLevel Level, string Code, IReadOnlyList<string> Members)> areaList,
+            Dictionary<string, int> measureAt, IEnumerable<DisclosureAreaValue> areaValues)
+        {
+            var areaAt = new Dictionary<(AreaLevel, string), int>();
+            for (var i = 0; i < areaList.Count; i++)
+            {
+                areaAt[(areaList[i].Level, areaList[i].Code)] = i;
+            }
+
+            var rows = new DisclosureAreaValue?[measureAt.Count][];
+            for (var m = 0; m < rows.Length; m++)
+            {
+                rows[m] = new DisclosureAreaValue?[areaList.Count];
+            }
+
+            foreach (var a in areaValues)
+            {
+                if (measureAt.TryGetValue(a.MeasureKey, out var m) && areaAt.TryGetValue((a.Level, a.AreaCode), out var i))
+                {
+                    if (rows[m][i] is not null)
+                    {
+                        throw new ArgumentException($"Two rows of {a.MeasureKey} for {a.Level} {a.AreaCode}.", nameof(areaValues));
+                    }
+
+                    rows[m][i] = a;
+                }
+            }
+
+            return rows;
+        }
+
+        /// <summary>
+        /// A measure's values sorted once (by value, then LA code ordinal; as OrderBy, equal ones stay in the order
+        /// given), then dealt out in that order to every area their LA is in, so each area's come out sorted with no sort
+        /// per area (~160 areas). An LA with two values of the measure counts with the later in the order, as an area
+        /// listing an LA twice counts it twice.
+        /// </summary>
+        private static OrderedMeasure InOrder(string key, List<(DisclosureLaValue Value, int La)> values, List<int>?[] areasOf,
+            DisclosureAreaValue?[] areaValue)
+        {
+            var order = new int[values.Count];
+            for (var i = 0; i < order.Length; i++)
+            {
+                order[i] = i;
+            }
+
+            Array.Sort(order, (x, y) =>
+            {
+                var (a, b) = (values[x].Value, values[y].Value);
+                var byValue = a.Value!.Value.CompareTo(b.Value!.Value);
+                if (byValue != 0)
+                {
+                    return byValue;
+                }
+
+                var byCode = string.CompareOrdinal(a.LaCode, b.LaCode);
+                return byCode != 0 ? byCode : x.CompareTo(y);
+            });
+
+            var lastPlace = new int[areasOf.Length];
+            for (var i = 0; i < order.Length; i++)
+            {
+                lastPlace[values[order[i]].La] = i;
+            }
+
+            // How many values each area gets, then the values dealt out.
+            var start = new int[areaValue.Length + 1];
+            for (var i = 0; i < order.Length; i++)
+            {
+                var la = values[order[i]].La;
+                if (lastPlace[la] == i && areasOf[la] is { } inAreas)
+                {
+                    foreach (var area in inAreas)
+                    {
+                        start[area + 1]++;
+                    }
+                }
+            }
+
+            for (var area = 0; area < areaValue.Length; area++)
+            {
+                start[area + 1] += start[area];
+            }
+
+            var inOrder = new DisclosureLaValue[start[^1]];
+            var next = start[..^1];
+            for (var i = 0; i < order.Length; i++)
+            {
+                var la = values[order[i]].La;
+                if (lastPlace[la] == i && areasOf[la] is { } inAreas)
+                {
+                    foreach (var area in inAreas)
+                    {
+                        inOrder[next[area]++] = values[order[i]].Value;
+                    }
+                }
+            }
+
+            return new OrderedMeasure(key, inOrder, start, areaValue);
         }
     }
 }

@@ -143,6 +143,28 @@ public class BenchmarkDisclosureTests
         }
     }
 
+    [Fact]
+    public void ProtectForAudit_LaAtTheMedianHiddenAfterProtection_AuditOnTheSharedModelReportsTheMedian()
+    {
+        // Arrange: rates 50%, 60%, 70%, 80%, 90%, nothing small, so nothing is hidden. The models keep each area's LAs
+        // in order from protection to the audit; the suppression flags must still be read when the audit runs.
+        var data = SmallArea((10, 20), (12, 20), (14, 20), (16, 20), (18, 20));
+        var protectedBuild = BenchmarkDisclosure.ProtectForAudit([data.Collection], data.Las, data.LaValues, data.AreaValues, threshold: 4, secondary: true);
+        protectedBuild.Audit().ShouldBeEmpty();
+        var median = data.LaValues.Single(v => v.LaCode == "003" && v.MeasureKey == "acceptance_rate");
+
+        // Act
+        median.Suppressed = true;
+        var audited = protectedBuild.Audit();
+
+        // Assert
+        var relations = audited.Where(r => r.Cell == "2024-25 003 acceptance_rate").Select(r => r.Relation).ToList();
+        relations.ShouldContain("Median of National E92000001");
+        relations.ShouldContain("Median of Regional E12000008");
+        relations.ShouldNotContain(r => r.Contains("Quartile", StringComparison.Ordinal), string.Join("; ", relations));
+        audited.Single(r => r.Relation == "Median of National E92000001").Value.ShouldBe(70m);
+    }
+
     /// <summary>
     /// One region holding every LA (so England is the region too), families offered and accepted and the acceptance
     /// rate, aggregated as the build does; counts 1 to 4 are small.
