@@ -444,27 +444,30 @@ public static partial class BenchmarkDisclosure
             var model = new Model(period, [.. areaList.Select(a => (a.Level, a.Code))]);
             var t = model.Table;
             var audience = las.ToDictionary(l => l.Code, l => t.AddAudience(l.Code), StringComparer.Ordinal);
-            var measures = c.Measures.ToDictionary(m => m.MeasureKey, StringComparer.Ordinal);
 
             // Cells are found by (LA, measure) index pairs, not by string pairs: an area's members are looked up for each
-            // of its measures (about 100,000 look-ups a year).
-            var measureAt = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var m in c.Measures)
-            {
-                measureAt.TryAdd(m.MeasureKey, measureAt.Count);
-            }
+            // of its measures (about 100,000 look-ups a year). Measures are numbered as listed (their keys are unique).
+            var measureAt = c.Measures.Select((m, i) => (m.MeasureKey, i)).ToDictionary(x => x.MeasureKey, x => x.i, StringComparer.Ordinal);
+            int MeasureNumber(string? key) => key is not null && measureAt.TryGetValue(key, out var i) ? i : -1;
 
+            // The listed LAs are numbered first, 0, 1, ... in list order (their codes are unique), so an LA's number is
+            // its place in the list and its audience's place in audienceOf; then any other LA with a value.
             var laAt = new Numbering();
-
+            var audienceOf = new List<int>(las.Count);
             foreach (var la in las)
             {
                 laAt.Of(la.Code);
+                audienceOf.Add(audience[la.Code]);
             }
 
-            var values = laValues.Where(v => v.State == ValueState.Value && v.Value is not null && measures.ContainsKey(v.MeasureKey)).ToList();
-            foreach (var v in values)
+            // Each LA value with a figure, its measure and the numbers of both, looked up once.
+            var values = new List<(DisclosureLaValue Value, MeasureSpec Measure, int M, int La)>();
+            foreach (var v in laValues)
             {
-                laAt.Of(v.LaCode);
+                if (v.State == ValueState.Value && v.Value is not null && measureAt.TryGetValue(v.MeasureKey, out var m))
+                {
+                    values.Add((v, c.Measures[m], m, laAt.Of(v.LaCode)));
+                }
             }
 
             var memberIndexes = areaList.Select(a => a.Members.Select(laAt.Of).ToArray()).ToArray();
@@ -477,57 +480,55 @@ public static partial class BenchmarkDisclosure
 
             // Each protected measure's values with their LA numbers, for the order statistics.
             var ofMeasure = new List<(DisclosureLaValue Value, int La)>[measureAt.Count];
-            foreach (var v in values)
+            foreach (var (v, m, mi, la) in values)
             {
-                var kind = measures[v.MeasureKey].Kind;
-                var owner = audience.GetValueOrDefault(v.LaCode, DisclosureTable.NoOwner);
-                Func<string> name = () => $"{period} {v.LaCode} {v.MeasureKey}";
-                var cell = kind switch
+                var owner = la < audienceOf.Count ? audienceOf[la] : DisclosureTable.NoOwner;
+                var name = Name(period, v.LaCode, v.MeasureKey);
+                var cell = m.Kind switch
                 {
                     nameof(MeasureKind.Count) => t.AddCell(name, v.Value!.Value, v.Suppressed, (double)v.Value!.Value, owner),
                     nameof(MeasureKind.Indicator) => t.AddCell(name, v.Value!.Value, v.Suppressed, 0.1, owner),
                     _ => t.AddCell(name, v.Value!.Value, false, double.PositiveInfinity, owner),
                 };
-                var (mi, la) = (measureAt[v.MeasureKey], laAt[v.LaCode]);
                 cellAt[mi][la] = cell;
-                if (kind != nameof(MeasureKind.Decimal))
+                if (m.Kind != nameof(MeasureKind.Decimal))
                 {
                     model.laCells.Add((cell, v));
                     (ofMeasure[mi] ??= []).Add((v, la));
                 }
             }
 
-            int? Cell(string la, string key) => measureAt.TryGetValue(key, out var m) && laAt.TryGet(la, out var l) && cellAt[m][l] is var x and >= 0 ? x : null;
+            int? Cell(int la, int measure) => measure >= 0 && cellAt[measure][la] is var x and >= 0 ? x : null;
 
             // Each LA's rates, and a public population cell for rates per head of population.
-            var population = new Dictionary<(string La, string Key), int>();
-            int? Denominator(DisclosureLaValue v, MeasureSpec m)
+            var population = new Dictionary<(int La, string Key), int>();
+            var ratioNames = new string?[c.Measures.Count];
+            foreach (var (v, m, mi, la) in values)
             {
-                if (m.Denominator is null || measures.ContainsKey(m.Denominator))
+                if (m.Kind != nameof(MeasureKind.Indicator) || Cell(la, MeasureNumber(m.Numerator)) is not { } num)
                 {
-                    return m.Denominator is null ? null : Cell(v.LaCode, m.Denominator);
+                    continue;
                 }
 
-                if (v.Denominator is not { } pop)
+                int? den = null;
+                if (m.Denominator is null || measureAt.ContainsKey(m.Denominator))
                 {
-                    return null;
+                    den = Cell(la, MeasureNumber(m.Denominator));
+                }
+                else if (v.Denominator is { } pop)
+                {
+                    if (!population.TryGetValue((la, m.Denominator), out var cell))
+                    {
+                        cell = t.AddCell(Name(period, v.LaCode, m.Denominator), pop, false, double.PositiveInfinity, isProtected: false);
+                        population[(la, m.Denominator)] = cell;
+                    }
+
+                    den = cell;
                 }
 
-                if (!population.TryGetValue((v.LaCode, m.Denominator), out var cell))
+                if (den is not null)
                 {
-                    cell = t.AddCell(() => $"{period} {v.LaCode} {m.Denominator}", pop, false, double.PositiveInfinity, isProtected: false);
-                    population[(v.LaCode, m.Denominator)] = cell;
-                }
-
-                return cell;
-            }
-
-            foreach (var v in values.Where(v => measures[v.MeasureKey].Kind == nameof(MeasureKind.Indicator)))
-            {
-                var m = measures[v.MeasureKey];
-                if (m.Numerator is not null && Cell(v.LaCode, m.Numerator) is { } num && Denominator(v, m) is { } den)
-                {
-                    t.AddRatio(() => $"{period} {v.LaCode} {m.MeasureKey} = {m.Numerator} / {m.Denominator}", cellAt[measureAt[v.MeasureKey]][laAt[v.LaCode]], num, den, m.Multiplier ?? 1m);
+                    t.AddRatio(Name(period, v.LaCode, ratioNames[mi] ??= $"{m.MeasureKey} = {m.Numerator} / {m.Denominator}"), cellAt[mi][la], num, den.Value, m.Multiplier ?? 1m);
                 }
             }
 
@@ -535,21 +536,41 @@ public static partial class BenchmarkDisclosure
             var rowRelations = c.Definition.Questions.Where(q => q.Grid?.TotalOf is not null)
                 .Select(q => (Name: $"{q.Key} adds up to {q.Grid!.TotalOf}", Total: q.Grid!.TotalOf!, Terms: (IReadOnlyList<string>)q.Grid.CellKeys(q.Key).ToList()))
                 .Concat(SumRules(c.Definition).Select(r => (Name: $"rule {r.Rule}", r.Total, r.Terms)))
+                .Select(r => (r.Name, Total: MeasureNumber(r.Total), Terms: r.Terms.Select(MeasureNumber).ToArray()))
                 .ToList();
-            foreach (var la in las)
+            for (var la = 0; la < las.Count; la++)
             {
                 foreach (var (name, total, terms) in rowRelations)
                 {
-                    if (Cell(la.Code, total) is { } totalCell && terms.Select(k => Cell(la.Code, k)).ToList() is var termCells && termCells.All(x => x is not null))
+                    if (Cell(la, total) is not { } totalCell)
                     {
-                        t.AddSum(() => $"{period} {la.Code} {name}", totalCell, [.. termCells.Select(x => x!.Value)]);
+                        continue;
+                    }
+
+                    var termCells = new int[terms.Length];
+                    var all = true;
+                    for (var i = 0; i < terms.Length && all; i++)
+                    {
+                        if (Cell(la, terms[i]) is { } termCell)
+                        {
+                            termCells[i] = termCell;
+                        }
+                        else
+                        {
+                            all = false;
+                        }
+                    }
+
+                    if (all)
+                    {
+                        t.AddSum(Name(period, las[la].Code, name), totalCell, termCells);
                     }
                 }
             }
 
             // Areas: totals of counts; rates and means of indicators.
             var rowOf = AreaRows(areaList, measureAt, areaValues);
-            var aggregated = c.Measures.Where(m => m.Kind != nameof(MeasureKind.Decimal)).ToList();
+            var aggregated = c.Measures.Select((m, i) => (M: m, Number: i)).Where(x => x.M.Kind != nameof(MeasureKind.Decimal)).ToList();
             var memberCells = new List<int>();
             var reportingLas = new List<int>();
             for (var ai = 0; ai < areaList.Count; ai++)
@@ -559,16 +580,16 @@ public static partial class BenchmarkDisclosure
                 var visibleTo = level == AreaLevel.Neighbours ? audience[code] : DisclosureTable.Public;
                 var cost = level switch { AreaLevel.National => EnglandCost, AreaLevel.Regional => RegionCost, _ => NeighbourCost };
                 var indicatorCost = level == AreaLevel.Neighbours ? NeighbourCost : IndicatorAreaCost;
-                foreach (var m in aggregated)
+                foreach (var (m, mi) in aggregated)
                 {
                     // An area below coverage shows none of its aggregates (x), so it gives a reader nothing.
-                    if (rowOf[measureAt[m.MeasureKey]][ai] is not { } area || area.ReportingCount == 0
+                    if (rowOf[mi][ai] is not { } area || area.ReportingCount == 0
                         || area.Suppressed.HasFlag(SuppressedStatistics.BelowCoverage))
                     {
                         continue;
                     }
 
-                    var byLa = cellAt[measureAt[m.MeasureKey]];
+                    var byLa = cellAt[mi];
                     memberCells.Clear();
                     reportingLas.Clear();
                     for (var i = 0; i < indexes.Length; i++)
@@ -586,9 +607,11 @@ public static partial class BenchmarkDisclosure
                     var owner = reportingLas.Count == 1 ? audience.GetValueOrDefault(members[Array.IndexOf(indexes, reportingLas[0])], DisclosureTable.NoOwner) : DisclosureTable.NoOwner;
                     if (m.Kind == nameof(MeasureKind.Count) && area.Total is { } total)
                     {
-                        var cell = t.AddCell(() => $"{where.period} {where.level} {where.code} {where.MeasureKey} total", total, area.Suppressed.HasFlag(SuppressedStatistics.Total), cost, owner, visibleTo);
+                        // A cell and the relation that defines it share one name (one delegate).
+                        Func<string> name = () => $"{where.period} {where.level} {where.code} {where.MeasureKey} total";
+                        var cell = t.AddCell(name, total, area.Suppressed.HasFlag(SuppressedStatistics.Total), cost, owner, visibleTo);
                         model.areaCells.Add((cell, area, SuppressedStatistics.Total | SuppressedStatistics.Mean));
-                        t.AddSum(() => $"{where.period} {where.level} {where.code} {where.MeasureKey} total", cell, [.. memberCells]);
+                        t.AddSum(name, cell, [.. memberCells]);
                         continue;
                     }
 
@@ -606,16 +629,19 @@ public static partial class BenchmarkDisclosure
 
                     if (area.Rate is { } rate && area.NumeratorTotal is { } n && area.DenominatorTotal is { } d && m.Numerator is not null && m.Denominator is not null)
                     {
-                        var cell = t.AddCell(() => $"{where.period} {where.level} {where.code} {where.MeasureKey} rate", rate, area.Suppressed.HasFlag(SuppressedStatistics.Rate), indicatorCost, owner, visibleTo);
+                        Func<string> name = () => $"{where.period} {where.level} {where.code} {where.MeasureKey} rate";
+                        var cell = t.AddCell(name, rate, area.Suppressed.HasFlag(SuppressedStatistics.Rate), indicatorCost, owner, visibleTo);
                         model.areaCells.Add((cell, area, SuppressedStatistics.Rate));
-                        var numerator = t.AddUnshownCell(() => $"{where.period} {where.level} {where.code} {where.MeasureKey} summed numerator", n);
-                        var numerators = measureAt.TryGetValue(m.Numerator, out var ni) ? cellAt[ni] : null;
-                        t.AddSum(() => $"{where.period} {where.level} {where.code} {where.MeasureKey} summed numerator", numerator, Reporting(numerators));
+                        Func<string> numeratorName = () => $"{where.period} {where.level} {where.code} {where.MeasureKey} summed numerator";
+                        var numerator = t.AddUnshownCell(numeratorName, n);
+                        var numerators = MeasureNumber(m.Numerator) is var ni and >= 0 ? cellAt[ni] : null;
+                        t.AddSum(numeratorName, numerator, Reporting(numerators));
                         int denominator;
-                        if (measures.ContainsKey(m.Denominator))
+                        if (MeasureNumber(m.Denominator) is var di and >= 0)
                         {
-                            denominator = t.AddUnshownCell(() => $"{where.period} {where.level} {where.code} {where.MeasureKey} summed denominator", d);
-                            t.AddSum(() => $"{where.period} {where.level} {where.code} {where.MeasureKey} summed denominator", denominator, Reporting(cellAt[measureAt[m.Denominator]]));
+                            Func<string> denominatorName = () => $"{where.period} {where.level} {where.code} {where.MeasureKey} summed denominator";
+                            denominator = t.AddUnshownCell(denominatorName, d);
+                            t.AddSum(denominatorName, denominator, Reporting(cellAt[di]));
                         }
                         else
                         {
@@ -623,7 +649,7 @@ public static partial class BenchmarkDisclosure
                             denominator = t.AddCell(() => $"{where.period} {where.level} {where.code} {where.MeasureKey} population", d, false, double.PositiveInfinity, isProtected: false);
                         }
 
-                        t.AddRatio(() => $"{where.period} {where.level} {where.code} {where.MeasureKey} rate", cell, numerator, denominator, m.Multiplier ?? 1m);
+                        t.AddRatio(name, cell, numerator, denominator, m.Multiplier ?? 1m);
                     }
                 }
             }
@@ -638,9 +664,8 @@ public static partial class BenchmarkDisclosure
                 }
             }
 
-            foreach (var m in aggregated)
+            foreach (var (m, mi) in aggregated)
             {
-                var mi = measureAt[m.MeasureKey];
                 model.ordered.Add(InOrder(m.MeasureKey, ofMeasure[mi] ?? [], areasOf, rowOf[mi]));
             }
 
@@ -649,18 +674,33 @@ public static partial class BenchmarkDisclosure
             // The cells of the LAs reporting the measure (those with a cell of it), for another measure of theirs.
             int[] Reporting(int[]? byLa)
             {
-                var found = new List<int>(reportingLas.Count);
+                if (byLa is null)
+                {
+                    return [];
+                }
+
+                var count = 0;
                 foreach (var la in reportingLas)
                 {
-                    if (byLa is not null && byLa[la] >= 0)
+                    count += byLa[la] >= 0 ? 1 : 0;
+                }
+
+                var found = new int[count];
+                count = 0;
+                foreach (var la in reportingLas)
+                {
+                    if (byLa[la] >= 0)
                     {
-                        found.Add(byLa[la]);
+                        found[count++] = byLa[la];
                     }
                 }
 
-                return [.. found];
+                return found;
             }
         }
+
+        /// <summary>A cell's or relation's name, made only if a leak is described.</summary>
+        private static Func<string> Name(string period, string subject, string what) => () => $"{period} {subject} {what}";
 
         /// <summary>
         /// Each area's row of each measure (null: none), by measure number and area number (its place in
@@ -706,24 +746,29 @@ public static partial class BenchmarkDisclosure
         private static OrderedMeasure InOrder(string key, List<(DisclosureLaValue Value, int La)> values, List<int>?[] areasOf,
             DisclosureAreaValue?[] areaValue)
         {
-            var order = new int[values.Count];
-            for (var i = 0; i < order.Length; i++)
+            var keys = new (decimal Value, string LaCode, int At)[values.Count];
+            for (var i = 0; i < keys.Length; i++)
             {
-                order[i] = i;
+                keys[i] = (values[i].Value.Value!.Value, values[i].Value.LaCode, i);
             }
 
-            Array.Sort(order, (x, y) =>
+            Array.Sort(keys, static (x, y) =>
             {
-                var (a, b) = (values[x].Value, values[y].Value);
-                var byValue = a.Value!.Value.CompareTo(b.Value!.Value);
+                var byValue = x.Value.CompareTo(y.Value);
                 if (byValue != 0)
                 {
                     return byValue;
                 }
 
-                var byCode = string.CompareOrdinal(a.LaCode, b.LaCode);
-                return byCode != 0 ? byCode : x.CompareTo(y);
+                var byCode = string.CompareOrdinal(x.LaCode, y.LaCode);
+                return byCode != 0 ? byCode : x.At.CompareTo(y.At);
             });
+
+            var order = new int[keys.Length];
+            for (var i = 0; i < order.Length; i++)
+            {
+                order[i] = keys[i].At;
+            }
 
             var lastPlace = new int[areasOf.Length];
             for (var i = 0; i < order.Length; i++)
