@@ -166,7 +166,8 @@ public static partial class BenchmarkDisclosure
             var found = new List<Recovery>();
             Parallel.ForEach(LargestFirst(models, x => x.Model.Table.CellCount), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, x =>
             {
-                var here = new List<Recovery>(x.Model.FlagsDiffering());
+                var here = new List<Recovery>();
+                x.Model.FlagsDiffering(here);
                 here.AddRange(x.Model.Table.Audit());
                 x.Model.OrderStatistics(apply: false, here);
                 lock (found)
@@ -400,14 +401,15 @@ public static partial class BenchmarkDisclosure
             return false;
         }
 
-        /// <summary>Cells whose hidden state in the table is not what the flags to be published say.</summary>
-        public IEnumerable<Recovery> FlagsDiffering()
+        /// <summary>Adds the cells whose hidden state in the table is not what the flags to be published say.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void FlagsDiffering(List<Recovery> found)
         {
             foreach (var (cell, value) in laCells)
             {
                 if (Table.IsHidden(cell) != value.Suppressed)
                 {
-                    yield return new Recovery("public", $"{value.LaCode} {value.MeasureKey}", value.Value ?? 0, "suppression flag differs from the disclosure model");
+                    found.Add(new Recovery("public", $"{value.LaCode} {value.MeasureKey}", value.Value ?? 0, "suppression flag differs from the disclosure model"));
                 }
             }
 
@@ -415,11 +417,12 @@ public static partial class BenchmarkDisclosure
             {
                 if (Table.IsHidden(cell) != ((area.Suppressed & bit) == bit))
                 {
-                    yield return new Recovery("public", $"{area.Level} {area.AreaCode} {area.MeasureKey}", 0, "suppression flag differs from the disclosure model");
+                    found.Add(new Recovery("public", $"{area.Level} {area.AreaCode} {area.MeasureKey}", 0, "suppression flag differs from the disclosure model"));
                 }
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void CopyHiddenBack()
         {
             foreach (var (cell, value) in laCells)
@@ -706,6 +709,7 @@ public static partial class BenchmarkDisclosure
         /// Each area's row of each measure (null: none), by measure number and area number (its place in
         /// <paramref name="areaList"/>). Rows of other measures or areas are not used.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static DisclosureAreaValue?[][] AreaRows(List<(AreaLevel Level, string Code, IReadOnlyList<string> Members)> areaList,
             Dictionary<string, int> measureAt, IEnumerable<DisclosureAreaValue> areaValues)
         {
@@ -743,6 +747,7 @@ public static partial class BenchmarkDisclosure
         /// per area (~160 areas). An LA with two values of the measure counts with the later in the order, as an area
         /// listing an LA twice counts it twice.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static OrderedMeasure InOrder(string key, List<(DisclosureLaValue Value, int La)> values, List<int>?[] areasOf,
             DisclosureAreaValue?[] areaValue)
         {
