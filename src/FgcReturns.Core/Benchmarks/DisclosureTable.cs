@@ -175,6 +175,8 @@ public sealed class DisclosureTable
             {
                 needSummaries = new NeedSummary?[relations.Count];
                 summarised = new bool[relations.Count];
+                changedAt = new int[relations.Count];
+                changedInRound = 0;
             }
 
             Array.Clear(summarised);
@@ -191,16 +193,15 @@ public sealed class DisclosureTable
             }
 
             var hid = false;
-            var changed = new HashSet<int>();
             var hiddenNow = new List<int>();
-            foreach (var group in leaks.Where(l => l.Root).GroupBy(l => (l.Audience, l.Relation)).OrderBy(g => g.Key.Audience == Public ? 0 : 1))
+            changedInRound++;
+            foreach (var leak in FirstRootLeakPerRelation(leaks))
             {
-                if (changed.Contains(group.Key.Relation) && Need(group.Key.Relation, -1) == 0)
+                if (changedAt[leak.Relation] == changedInRound && Need(leak.Relation, -1) == 0)
                 {
                     continue; // a complement hidden this round already closed it
                 }
 
-                var leak = group.First();
                 if (ChooseComplement(leak) is { } c && !cells[c].Hidden)
                 {
                     foreach (var r in MemberOf()[c])
@@ -216,7 +217,7 @@ public sealed class DisclosureTable
                     hiddenNow.Add(c);
                     foreach (var r in MemberOf()[c])
                     {
-                        changed.Add(r);
+                        changedAt[r] = changedInRound;
                         SummaryChange(r, c, +1);
                     }
 
@@ -237,6 +238,40 @@ public sealed class DisclosureTable
 
         knowledge = null;
         return Audit();
+    }
+
+    /// <summary>Per relation, the round of complement choice (<see cref="changedInRound"/>) that last hid one of its cells.</summary>
+    private int[] changedAt = [];
+    private int changedInRound;
+
+    /// <summary>Each round's leaks to fix, reused.</summary>
+    private readonly List<Leak> toFix = [];
+
+    /// <summary>What <see cref="FirstRootLeakPerRelation"/> has taken this round: a relation (the public's) or an audience and relation.</summary>
+    private readonly HashSet<long> taken = [];
+
+    /// <summary>
+    /// The first root leak of each audience and relation, the public's first, each in the order found: the leaks
+    /// secondary suppression fixes, one complement each (the leaks are many, so no LINQ grouping).
+    /// </summary>
+    private List<Leak> FirstRootLeakPerRelation(List<Leak> leaks)
+    {
+        toFix.Clear();
+        taken.Clear();
+        Take(publicOnes: true);
+        Take(publicOnes: false);
+        return toFix;
+
+        void Take(bool publicOnes)
+        {
+            foreach (var leak in leaks)
+            {
+                if (leak.Root && (leak.Audience == Public) == publicOnes && taken.Add(((long)leak.Audience << 32) | (uint)leak.Relation))
+                {
+                    toFix.Add(leak);
+                }
+            }
+        }
     }
 
     /// <summary>What each LA knew at its last audit of secondary suppression, to re-audit only those a new complement concerns.</summary>
@@ -308,20 +343,28 @@ public sealed class DisclosureTable
     private void AddAudiencesThatCouldWorkOut(List<int> hidden, HashSet<int> audiences, bool[] publicNow)
     {
         var k = knowledge!;
-        var audits = new SortedSet<int>();
+        var audited = new bool[k.PublicAt.Count];
         for (var a = 0; a < k.AuditedAt.Length; a++)
         {
             if (!audiences.Contains(a))
             {
-                audits.Add(k.AuditedAt[a]);
+                audited[k.AuditedAt[a]] = true;
             }
         }
 
         var index = MemberOf();
-        var unknown = new List<int>();
         var candidates = new List<int>();
-        foreach (var n in audits)
+
+        // Sets of LAs as bit sets (a HashSet per cell and relation tested was most of what this allocated).
+        Span<ulong> who = stackalloc ulong[k.Words];
+        Span<ulong> could = stackalloc ulong[k.Words];
+        for (var n = 0; n < audited.Length; n++)
         {
+            if (!audited[n])
+            {
+                continue;
+            }
+
             var publicThen = k.PublicAt[n];
             candidates.Clear();
             candidates.AddRange(hidden);
@@ -359,22 +402,23 @@ public sealed class DisclosureTable
 
                 foreach (var r in index[y])
                 {
-                    // Who could know every other cell of the relation before working out y (null: anyone).
-                    HashSet<int>? who = null;
+                    // Who could know every other cell of the relation before working out y (anyone, or those in who).
+                    var anyone = true;
                     foreach (var x in relations[r].Cells)
                     {
-                        if (x != y && !publicNow[x] && KnownBefore(x, y, r, publicThen, k) is { } could)
+                        if (x != y && !publicNow[x] && !KnownBefore(x, y, r, publicThen, k, could))
                         {
-                            if (who is null)
+                            if (anyone)
                             {
-                                who = could;
+                                could.CopyTo(who);
+                                anyone = false;
                             }
                             else
                             {
-                                who.IntersectWith(could);
+                                Intersect(who, could);
                             }
 
-                            if (who.Count == 0)
+                            if (IsEmpty(who))
                             {
                                 break;
                             }
@@ -382,7 +426,7 @@ public sealed class DisclosureTable
                     }
 
                     var owns = cells[y].Owner;
-                    if (who is null)
+                    if (anyone)
                     {
                         for (var a = 0; a < k.AuditedAt.Length; a++)
                         {
@@ -395,11 +439,15 @@ public sealed class DisclosureTable
                         continue;
                     }
 
-                    foreach (var a in who)
+                    for (var w = 0; w < who.Length; w++)
                     {
-                        if (a >= 0 && k.AuditedAt[a] == n && owns != a)
+                        for (var bits = who[w]; bits != 0; bits &= bits - 1)
                         {
-                            audiences.Add(a);
+                            var a = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                            if (k.AuditedAt[a] == n && owns != a)
+                            {
+                                audiences.Add(a);
+                            }
                         }
                     }
                 }
@@ -408,29 +456,34 @@ public sealed class DisclosureTable
     }
 
     /// <summary>
-    /// The LAs that could know <paramref name="x"/> before working out any protected cell they do not own (null:
-    /// anyone). Shown to everyone: anyone. Protected: its owner. Shown to one LA: that LA, or any LA that could work
-    /// it out from another relation than <paramref name="via"/> whose other cells it could know (judged by what it
-    /// knew at its last audit; <paramref name="y"/> is not known yet).
+    /// Whether anyone could know <paramref name="x"/> before working out any protected cell they do not own; if not,
+    /// the LAs that could, in <paramref name="could"/> (a bit set). Shown to everyone: anyone. Protected: its owner.
+    /// Shown to one LA: that LA, or any LA that could work it out from another relation than <paramref name="via"/>
+    /// whose other cells it could know (judged by what it knew at its last audit; <paramref name="y"/> is not known yet).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private HashSet<int>? KnownBefore(int x, int y, int via, bool[] publicThen, Knowledge k, bool deeper = true)
+    private bool KnownBefore(int x, int y, int via, bool[] publicThen, Knowledge k, Span<ulong> could, bool deeper = true)
     {
         var cell = cells[x];
+        could.Clear();
         if (cell.Protected)
         {
-            return cell.Owner >= 0 ? [cell.Owner] : [];
+            if (cell.Owner >= 0)
+            {
+                Add(could, cell.Owner);
+            }
+
+            return false;
         }
 
         if (!cell.Hidden && cell.VisibleOnlyTo == Public)
         {
-            return null;
+            return true;
         }
 
-        var could = new HashSet<int>();
         if (!cell.Hidden && cell.VisibleOnlyTo >= 0)
         {
-            could.Add(cell.VisibleOnlyTo);
+            Add(could, cell.VisibleOnlyTo);
         }
 
         if (!deeper)
@@ -438,20 +491,19 @@ public sealed class DisclosureTable
             // Known at the last audit: in the public's closure then (anyone), or to the LAs that alone knew it.
             if (publicThen[x])
             {
-                return null;
+                return true;
             }
 
             for (var w = 0; w < k.Words; w++)
             {
-                for (var bits = k.Knowers[(x * k.Words) + w]; bits != 0; bits &= bits - 1)
-                {
-                    could.Add((w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits));
-                }
+                could[w] |= k.Knowers[(x * k.Words) + w];
             }
 
-            return could;
+            return false;
         }
 
+        Span<ulong> who = stackalloc ulong[could.Length];
+        Span<ulong> known = stackalloc ulong[could.Length];
         foreach (var s in MemberOf()[x])
         {
             if (s == via)
@@ -459,7 +511,7 @@ public sealed class DisclosureTable
                 continue;
             }
 
-            HashSet<int>? who = null;
+            var anyone = true;
             var none = false;
             foreach (var z in relations[s].Cells)
             {
@@ -474,18 +526,19 @@ public sealed class DisclosureTable
                     break;
                 }
 
-                if (KnownBefore(z, y, s, publicThen, k, deeper: false) is { } zc)
+                if (!KnownBefore(z, y, s, publicThen, k, known, deeper: false))
                 {
-                    if (who is null)
+                    if (anyone)
                     {
-                        who = [.. zc];
+                        known.CopyTo(who);
+                        anyone = false;
                     }
                     else
                     {
-                        who.IntersectWith(zc);
+                        Intersect(who, known);
                     }
 
-                    if (who.Count == 0)
+                    if (IsEmpty(who))
                     {
                         none = true;
                         break;
@@ -498,16 +551,31 @@ public sealed class DisclosureTable
                 continue;
             }
 
-            if (who is null)
+            if (anyone)
             {
-                return null;
+                return true;
             }
 
-            could.UnionWith(who);
+            for (var w = 0; w < could.Length; w++)
+            {
+                could[w] |= who[w];
+            }
         }
 
-        return could;
+        return false;
     }
+
+    private static void Add(Span<ulong> set, int member) => set[member >> 6] |= 1UL << (member & 63);
+
+    private static void Intersect(Span<ulong> set, ReadOnlySpan<ulong> other)
+    {
+        for (var w = 0; w < set.Length; w++)
+        {
+            set[w] &= other[w];
+        }
+    }
+
+    private static bool IsEmpty(ReadOnlySpan<ulong> set) => set.IndexOfAnyExcept(0UL) < 0;
 
     /// <summary>
     /// The derived-statistic rule for rates: a rate whose numerator or denominator is suppressed is suppressed too
@@ -518,14 +586,17 @@ public sealed class DisclosureTable
     {
         var hidden = new List<int>();
         var index = MemberOf();
-        List<int> candidates;
+        var candidates = rateCandidates;
+        candidates.Clear();
         if (protectedSinceRates is null)
         {
-            candidates = [.. Enumerable.Range(0, relations.Count)];
+            for (var r = 0; r < relations.Count; r++)
+            {
+                candidates.Add(r);
+            }
         }
         else
         {
-            candidates = [];
             foreach (var c in protectedSinceRates)
             {
                 candidates.AddRange(index[c]);
@@ -534,7 +605,8 @@ public sealed class DisclosureTable
             candidates.Sort();
         }
 
-        var next = new List<int>();
+        var next = protectedSinceRates ?? [];
+        next.Clear();
         for (var i = 0; i < candidates.Count; i++)
         {
             var r = candidates[i];
@@ -563,6 +635,9 @@ public sealed class DisclosureTable
         bool IsProtectedAndHidden(int cell) => cells[cell].Hidden && cells[cell].Protected;
     }
 
+    /// <summary>HideRatesOfHiddenCounts' relations to look at, reused.</summary>
+    private readonly List<int> rateCandidates = [];
+
     /// <summary>Cells protected since <see cref="HideRatesOfHiddenCounts"/> last ran (null: look at every ratio).</summary>
     private List<int>? protectedSinceRates;
 
@@ -577,7 +652,7 @@ public sealed class DisclosureTable
 
     /// <param name="Root">Worked out from shown figures alone, not from another recovered figure: fixing the roots
     /// closes the chains that start from them, so secondary suppression hides complements for roots only.</param>
-    private sealed record Leak(int Audience, int Cell, int Relation, decimal Value, bool Root);
+    private readonly record struct Leak(int Audience, int Cell, int Relation, decimal Value, bool Root);
 
     /// <summary>A leak in words (names are made only here: most leaks are fixed and never reported).</summary>
     private Recovery Describe(Leak leak) =>
@@ -592,7 +667,8 @@ public sealed class DisclosureTable
     private List<Leak> Leaks(HashSet<int>? only = null, Knowledge? track = null, List<int>? hiddenSince = null)
     {
         var index = MemberOf();
-        var leaks = new List<Leak>();
+        var leaks = found;
+        leaks.Clear();
 
         // What the public is shown, and each relation's count of unknowns from it, are kept up to date as cells are
         // hidden (Hide) and copied here: recounting them for every audit of every round was a large part of a round.
@@ -645,6 +721,9 @@ public sealed class DisclosureTable
 
     private Buffers? buffers;
 
+    /// <summary>What <see cref="Leaks"/> returns, reused: each round's list is read before the next audit.</summary>
+    private readonly List<Leak> found = [];
+
     /// <summary>Hides a published cell (a complement, or a rate of a hidden count), keeping <see cref="Buffers"/> in step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Hide(int cell)
@@ -663,6 +742,14 @@ public sealed class DisclosureTable
                         buffers.ShownXor[r] ^= cell;
                     }
                 }
+            }
+        }
+
+        if (!c.Hidden && memberOf is not null && IsRestrictedFree(cell))
+        {
+            foreach (var r in memberOf[cell])
+            {
+                restrictedFreeShown![r]--;
             }
         }
 
@@ -1131,21 +1218,14 @@ public sealed class DisclosureTable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool RestrictedFreeCell(int r)
     {
-        if (restrictedTo![r] == Public)
-        {
-            return false; // no figure of it is shown to one LA only (England's and the regions' relations)
-        }
-
-        foreach (var c in relations[r].Cells)
-        {
-            if (cells[c].VisibleOnlyTo != Public && cells[c].Cost == 0 && !cells[c].Hidden)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return restrictedFreeShown![r] > 0;
     }
+
+    /// <summary>Per relation, how many of its cells are shown to one LA only, cost nothing to hide and are not hidden
+    /// yet (kept by <see cref="Hide"/>; searching the relation's cells for one was read for every candidate).</summary>
+    private int[]? restrictedFreeShown;
+
+    private bool IsRestrictedFree(int cell) => cells[cell].VisibleOnlyTo != Public && cells[cell].Cost == 0;
 
     /// <summary>
     /// An estimate of how many more cells relation <paramref name="r"/> must hide (with <paramref name="hiding"/>
@@ -1163,10 +1243,23 @@ public sealed class DisclosureTable
             summarised[r] = true;
         }
 
-        if (summary.UnknownPublic == 0 && hiding < 0)
+        if (hiding < 0)
         {
-            return 0;
+            // Read for every candidate of every relation it shares: kept until the summary changes.
+            if (summary.NeedNow < 0)
+            {
+                summary.NeedNow = summary.UnknownPublic == 0 ? 0 : NeedOf(r, summary, hiding);
+            }
+
+            return summary.NeedNow;
         }
+
+        return NeedOf(r, summary, hiding);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int NeedOf(int r, NeedSummary summary, int hiding)
+    {
 
         var hidingOwner = hiding >= 0 ? cells[hiding].Owner : NoOwner;
         var add = hiding >= 0 ? 1 : 0;
@@ -1222,6 +1315,9 @@ public sealed class DisclosureTable
     /// </summary>
     private sealed class NeedSummary
     {
+        /// <summary>Need with nothing more hidden, once worked out (-1: not yet, or the summary changed since).</summary>
+        public int NeedNow { get; set; } = -1;
+
         public int UnknownPublic { get; set; }
         public int ProtectedPublic { get; set; }
         public int UnknownToRestricted { get; set; }
@@ -1273,6 +1369,7 @@ public sealed class DisclosureTable
         }
 
         var summary = needSummaries[r]!;
+        summary.NeedNow = -1;
         var isProtected = cell.Protected ? sign : 0;
         summary.UnknownPublic += sign;
         summary.ProtectedPublic += isProtected;
@@ -1411,6 +1508,7 @@ public sealed class DisclosureTable
         }
 
         summary.OwnerCount = owners.Count;
+        summary.NeedNow = -1;
         summary.UnknownPublic = unknownPublic;
         summary.ProtectedPublic = protectedPublic;
         summary.UnknownToRestricted = unknownRestricted;
@@ -1485,6 +1583,18 @@ public sealed class DisclosureTable
                 {
                     last[c] = r;
                     index[c][counts[c]++] = r;
+                }
+            }
+        }
+
+        restrictedFreeShown = new int[relations.Count];
+        for (var c = 0; c < cells.Count; c++)
+        {
+            if (IsRestrictedFree(c) && !cells[c].Hidden)
+            {
+                foreach (var r in index[c])
+                {
+                    restrictedFreeShown[r]++;
                 }
             }
         }
