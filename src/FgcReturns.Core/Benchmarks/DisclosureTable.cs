@@ -705,7 +705,7 @@ public sealed class DisclosureTable
                 if (!known[i] && (cell.Owner == audience || !cell.Hidden))
                 {
                     undo.Cells.Add(i);
-                    Learn(i, -1, cell.Value, known, values, unknown, index, touched, undo);
+                    Learn(i, -1, cell.Value, known, values, unknown, index, touched);
                 }
             }
 
@@ -835,35 +835,50 @@ public sealed class DisclosureTable
         public int[] AllRelations { get; }
     }
 
+    /// <summary>
+    /// What an LA's elimination changed, to undo before the next LA: the cells it learnt, in order (each took one from
+    /// the unknown count of each of its relations), and the relations it found unsolvable. Logging every count's change
+    /// instead was most of what learning a cell cost.
+    /// </summary>
     private sealed class Undo
     {
         public List<int> Cells { get; } = [];
 
-        /// <summary>Every change of a relation's unknown count, in order, with the count before it.</summary>
-        public List<(int Relation, int Was)> Changes { get; } = [];
+        /// <summary>Relations set to -1 (unsolvable), with the count before and how many <see cref="Cells"/> were learnt by then.</summary>
+        public List<(int Relation, int Was, int After)> Unsolvable { get; } = [];
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Restore(bool[] known, int[] unknown, bool[] tainted, Buffers buffers, int[][] index)
         {
-            foreach (var c in Cells)
+            // In reverse order, so that a relation set unsolvable gets back the count it had then.
+            var (xor, taintedCount) = (buffers.UnknownXor, buffers.TaintedCount);
+            var u = Unsolvable.Count - 1;
+            for (var i = Cells.Count - 1; i >= 0; i--)
             {
+                for (; u >= 0 && Unsolvable[u].After > i; u--)
+                {
+                    unknown[Unsolvable[u].Relation] = Unsolvable[u].Was;
+                }
+
+                var c = Cells[i];
                 known[c] = false;
-                var wasTainted = tainted[c];
+                var wasTainted = tainted[c] ? 1 : 0;
                 tainted[c] = false;
                 foreach (var r in index[c])
                 {
-                    buffers.UnknownXor[r] ^= c;
-                    buffers.TaintedCount[r] -= wasTainted ? 1 : 0;
+                    unknown[r]++;
+                    xor[r] ^= c;
+                    taintedCount[r] -= wasTainted;
                 }
             }
 
-            for (var i = Changes.Count - 1; i >= 0; i--)
+            for (; u >= 0; u--)
             {
-                unknown[Changes[i].Relation] = Changes[i].Was;
+                unknown[Unsolvable[u].Relation] = Unsolvable[u].Was;
             }
 
             Cells.Clear();
-            Changes.Clear();
+            Unsolvable.Clear();
         }
     }
 
@@ -899,7 +914,7 @@ public sealed class DisclosureTable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Learn(int cell, int solvedFrom, decimal value, bool[] known, decimal[] values, int[] unknown, int[][] index, List<int> touched, Undo? undo)
+    private void Learn(int cell, int solvedFrom, decimal value, bool[] known, decimal[] values, int[] unknown, int[][] index, List<int> touched)
     {
         known[cell] = true;
         if (solvedFrom < 0)
@@ -917,7 +932,6 @@ public sealed class DisclosureTable
         var xor = buffers!.UnknownXor;
         foreach (var r in index[cell])
         {
-            undo?.Changes.Add((r, unknown[r]));
             unknown[r]--;
             xor[r] ^= cell;
             touched.Add(r);
@@ -981,14 +995,14 @@ public sealed class DisclosureTable
 
             if (!Solvable(relation, cell))
             {
-                undo?.Changes.Add((r, unknown[r]));
+                undo?.Unsolvable.Add((r, unknown[r], undo.Cells.Count));
                 unknown[r] = -1; // unsolvable (division by zero): the relation gives nothing
                 continue;
             }
 
             touched.Clear();
             undo?.Cells.Add(cell);
-            Learn(cell, r, default, known, values, unknown, index, touched, undo);
+            Learn(cell, r, default, known, values, unknown, index, touched);
             var c = cells[cell];
 
             // A leak is a suppressed figure of someone else that this audience's outputs would otherwise show.
