@@ -160,6 +160,7 @@ public sealed class DisclosureTable
         HashSet<int>? only = null;
         knowledge = new Knowledge(cells.Count, audienceNames.Count);
         var pending = new List<int>();
+        var lastComplements = new List<int>();
         for (var round = 0; round < maxRounds; round++)
         {
             var derived = HideRatesOfHiddenCounts();
@@ -179,7 +180,8 @@ public sealed class DisclosureTable
                 changedInRound = 0;
             }
 
-            Array.Clear(summarised);
+            KeepSummariesStillTrue(derived, lastComplements);
+            lastComplements.Clear();
 
             if (leaks.Count == 0)
             {
@@ -234,10 +236,57 @@ public sealed class DisclosureTable
             // cell hidden since their last audit; a round that finds nothing among them is followed by a full audit.
             only = [.. leaks.Select(l => l.Audience).Where(a => a >= 0)];
             pending = hiddenNow;
+            lastComplements.AddRange(hiddenNow);
         }
 
         knowledge = null;
         return Audit();
+    }
+
+    /// <summary>
+    /// Marks for summarising again only the relations whose summary may have changed since the last round: those of
+    /// a cell whose place in the public's closure changed (hiding complements closes ways to cells), those of the
+    /// complements hidden last round (counted as unknown to the public as they were hidden, see <see cref="SummaryChange"/>,
+    /// which the public may still work out) and those of the rates hidden at the round's start (<paramref name="derived"/>).
+    /// Every other summary still counts what summarising would; summarising every relation a candidate is in, every
+    /// round, was a large part of choosing complements.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void KeepSummariesStillTrue(List<int> derived, List<int> lastComplements)
+    {
+        var publicAt = knowledge!.PublicAt;
+        if (publicAt.Count < 2)
+        {
+            Array.Clear(summarised);
+            return;
+        }
+
+        var (before, now, index) = (publicAt[^2], publicAt[^1], MemberOf());
+        for (var c = 0; c < now.Length; c++)
+        {
+            if (before[c] != now[c])
+            {
+                Forget(c);
+            }
+        }
+
+        foreach (var c in derived)
+        {
+            Forget(c);
+        }
+
+        foreach (var c in lastComplements)
+        {
+            Forget(c);
+        }
+
+        void Forget(int cell)
+        {
+            foreach (var r in index[cell])
+            {
+                summarised[r] = false;
+            }
+        }
     }
 
     /// <summary>Per relation, the round of complement choice (<see cref="changedInRound"/>) that last hid one of its cells.</summary>
