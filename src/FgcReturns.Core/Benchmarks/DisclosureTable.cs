@@ -1227,7 +1227,7 @@ public sealed class DisclosureTable
             var cell = cells[c];
             if (c == leak.Cell || cell.Hidden || double.IsPositiveInfinity(cell.Cost) || cell.Owner == leak.Audience
                 || !(cell.VisibleOnlyTo == Public || cell.VisibleOnlyTo == leak.Audience)
-                || RecoveredAtOnce(c, r, leak.Audience, index))
+                || RecoveredAtOnce(c, r, leak.Audience))
             {
                 continue;
             }
@@ -1317,13 +1317,26 @@ public sealed class DisclosureTable
             return summary.NeedNow;
         }
 
-        return NeedOf(r, summary, hiding);
+        // Hiding a cell whose owner owns no unknown cell of the relation and is not the LA it is restricted to (most
+        // candidates: their owners' cells in England's and the regions' relations are shown) needs what any such cell
+        // needs: only whether it has an owner counts. Kept until the summary changes, like NeedNow.
+        var owner = cells[hiding].Owner;
+        if (owner == restrictedTo![r] || (owner >= 0 && summary.HasOwner(owner)))
+        {
+            return NeedOf(r, summary, hiding);
+        }
+
+        if (owner < 0)
+        {
+            return summary.NeedHidingUnowned >= 0 ? summary.NeedHidingUnowned : summary.NeedHidingUnowned = NeedOf(r, summary, hiding);
+        }
+
+        return summary.NeedHidingOwnedElsewhere >= 0 ? summary.NeedHidingOwnedElsewhere : summary.NeedHidingOwnedElsewhere = NeedOf(r, summary, hiding);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int NeedOf(int r, NeedSummary summary, int hiding)
     {
-
         var hidingOwner = hiding >= 0 ? cells[hiding].Owner : NoOwner;
         var add = hiding >= 0 ? 1 : 0;
         var restrictedTo = this.restrictedTo![r];
@@ -1381,6 +1394,14 @@ public sealed class DisclosureTable
         /// <summary>Need with nothing more hidden, once worked out (-1: not yet, or the summary changed since).</summary>
         public int NeedNow { get; set; } = -1;
 
+        /// <summary>Need hiding a cell no LA owns (-1: not worked out since the summary changed).</summary>
+        public int NeedHidingUnowned { get; set; } = -1;
+
+        /// <summary>Need hiding a cell of an LA owning none of the unknown cells (-1: not worked out since the summary changed).</summary>
+        public int NeedHidingOwnedElsewhere { get; set; } = -1;
+
+        public void ForgetNeeds() => (NeedNow, NeedHidingUnowned, NeedHidingOwnedElsewhere) = (-1, -1, -1);
+
         public int UnknownPublic { get; set; }
         public int ProtectedPublic { get; set; }
         public int UnknownToRestricted { get; set; }
@@ -1432,7 +1453,7 @@ public sealed class DisclosureTable
         }
 
         var summary = needSummaries[r]!;
-        summary.NeedNow = -1;
+        summary.ForgetNeeds();
         var isProtected = cell.Protected ? sign : 0;
         summary.UnknownPublic += sign;
         summary.ProtectedPublic += isProtected;
@@ -1571,7 +1592,7 @@ public sealed class DisclosureTable
         }
 
         summary.OwnerCount = owners.Count;
-        summary.NeedNow = -1;
+        summary.ForgetNeeds();
         summary.UnknownPublic = unknownPublic;
         summary.ProtectedPublic = protectedPublic;
         summary.UnknownToRestricted = unknownRestricted;
@@ -1591,12 +1612,12 @@ public sealed class DisclosureTable
     /// as a complement may still be exposed by another sum; the next round hides a complement there, and so on.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool RecoveredAtOnce(int cell, int relation, int audience, int[][] index)
+    private bool RecoveredAtOnce(int cell, int relation, int audience)
     {
-        foreach (var r in index[cell])
+        foreach (var r in ratiosOf![cell])
         {
             var ratio = relations[r];
-            if (r != relation && ratio.IsRatio && ratio.Result == cell && Given(ratio.Terms[0], audience) && Given(ratio.Terms[1], audience))
+            if (r != relation && Given(ratio.Terms[0], audience) && Given(ratio.Terms[1], audience))
             {
                 return true;
             }
@@ -1604,6 +1625,9 @@ public sealed class DisclosureTable
 
         return false;
     }
+
+    /// <summary>Per cell, the ratio relations whose result it is (made with <see cref="memberOf"/>).</summary>
+    private int[][]? ratiosOf;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[][] MemberOf()
@@ -1659,6 +1683,18 @@ public sealed class DisclosureTable
                 {
                     restrictedFreeShown[r]++;
                 }
+            }
+        }
+
+        // Per cell, the ratios it is the result of (most cells: none; searching the ~20 relations of an LA's count for
+        // them was read for every candidate).
+        ratiosOf = new int[cells.Count][];
+        Array.Fill(ratiosOf, []);
+        for (var r = 0; r < relations.Count; r++)
+        {
+            if (relations[r].IsRatio)
+            {
+                ratiosOf[relations[r].Result] = [.. ratiosOf[relations[r].Result], r];
             }
         }
 
