@@ -1250,6 +1250,7 @@ public sealed class DisclosureTable
     private double NewNeeds(int cell, int except, int[][] index, bool followRates = true)
     {
         var total = 0.0;
+        var owner = cells[cell].Owner;
         foreach (var r in index[cell])
         {
             if (r == except)
@@ -1257,17 +1258,21 @@ public sealed class DisclosureTable
                 continue;
             }
 
-            var relation = relations[r];
-            var rate = cells[relation.Result];
-            if (relation.IsRatio && relation.Result != cell && !rate.Hidden && !double.IsPositiveInfinity(rate.Cost))
+            if (isRatio![r])
             {
-                // The rate of a hidden operand is hidden with it (HideRatesOfHiddenCounts): what that costs is what
-                // the rate's own relations then need.
-                total += followRates ? NewNeeds(relation.Result, r, index, followRates: false) : 0;
-                continue;
+                var relation = relations[r];
+                var rate = cells[relation.Result];
+                if (relation.Result != cell && !rate.Hidden && !double.IsPositiveInfinity(rate.Cost))
+                {
+                    // The rate of a hidden operand is hidden with it (HideRatesOfHiddenCounts): what that costs is what
+                    // the rate's own relations then need.
+                    total += followRates ? NewNeeds(relation.Result, r, index, followRates: false) : 0;
+                    continue;
+                }
             }
 
-            var needs = Need(r, cell) - Need(r, -1);
+            var summary = SummaryOf(r);
+            var needs = NeedHiding(r, summary, cell, owner) - NeedNow(r, summary);
             if (needs != 0)
             {
                 total += needs * (RestrictedFreeCell(r) ? 0 : 1);
@@ -1299,6 +1304,13 @@ public sealed class DisclosureTable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Need(int r, int hiding)
     {
+        var summary = SummaryOf(r);
+        return hiding < 0 ? NeedNow(r, summary) : NeedHiding(r, summary, hiding, cells[hiding].Owner);
+    }
+
+    /// <summary>Relation <paramref name="r"/>'s summary, summarised first if it is not up to date.</summary>
+    private NeedSummary SummaryOf(int r)
+    {
         var summary = needSummaries[r] ??= new NeedSummary();
         if (!summarised[r])
         {
@@ -1306,21 +1318,28 @@ public sealed class DisclosureTable
             summarised[r] = true;
         }
 
-        if (hiding < 0)
-        {
-            // Read for every candidate of every relation it shares: kept until the summary changes.
-            if (summary.NeedNow < 0)
-            {
-                summary.NeedNow = summary.UnknownPublic == 0 ? 0 : NeedOf(r, summary, hiding);
-            }
+        return summary;
+    }
 
-            return summary.NeedNow;
+    /// <summary>Need with nothing more hidden: read for every candidate of every relation it shares, so kept until the summary changes.</summary>
+    private int NeedNow(int r, NeedSummary summary)
+    {
+        if (summary.NeedNow < 0)
+        {
+            summary.NeedNow = summary.UnknownPublic == 0 ? 0 : NeedOf(r, summary, -1);
         }
 
-        // Hiding a cell whose owner owns no unknown cell of the relation and is not the LA it is restricted to (most
-        // candidates: their owners' cells in England's and the regions' relations are shown) needs what any such cell
-        // needs: only whether it has an owner counts. Kept until the summary changes, like NeedNow.
-        var owner = cells[hiding].Owner;
+        return summary.NeedNow;
+    }
+
+    /// <summary>
+    /// Need with <paramref name="hiding"/> (owned by <paramref name="owner"/>) hidden too. Hiding a cell whose owner
+    /// owns no unknown cell of the relation and is not the LA it is restricted to (most candidates: their owners' cells
+    /// in England's and the regions' relations are shown) needs what any such cell needs: only whether it has an owner
+    /// counts. Kept until the summary changes, like NeedNow.
+    /// </summary>
+    private int NeedHiding(int r, NeedSummary summary, int hiding, int owner)
+    {
         if (owner == restrictedTo![r] || (owner >= 0 && summary.HasOwner(owner)))
         {
             return NeedOf(r, summary, hiding);
@@ -1626,6 +1645,9 @@ public sealed class DisclosureTable
         return false;
     }
 
+    /// <summary>Per relation, whether it is a ratio (made with <see cref="memberOf"/>; read for each relation of each candidate).</summary>
+    private bool[]? isRatio;
+
     /// <summary>Per cell, the ratio relations whose result it is (made with <see cref="memberOf"/>).</summary>
     private int[][]? ratiosOf;
 
@@ -1685,6 +1707,8 @@ public sealed class DisclosureTable
                 }
             }
         }
+
+        isRatio = [.. relations.Select(r => r.IsRatio)];
 
         // Per cell, the ratios it is the result of (most cells: none; searching the ~20 relations of an LA's count for
         // them was read for every candidate).
