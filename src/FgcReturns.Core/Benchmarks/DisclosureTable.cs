@@ -171,7 +171,7 @@ public sealed class DisclosureTable
                 pending.AddRange(derived);
             }
 
-            var leaks = Leaks(only, knowledge, only is null ? null : pending);
+            var leaks = Leaks(only, knowledge, only is null ? null : pending, withValues: false);
             if (needSummaries.Length != relations.Count)
             {
                 needSummaries = new NeedSummary?[relations.Count];
@@ -229,7 +229,8 @@ public sealed class DisclosureTable
 
             if (!hid)
             {
-                return [.. leaks.Select(Describe)];
+                // Nothing was hidden since: the same audit again gives the same leaks, now with their values.
+                return [.. Leaks(only).Select(Describe)];
             }
 
             // The next round re-audits, besides the public, only the LAs that had a leak or that could now work out a
@@ -713,8 +714,9 @@ public sealed class DisclosureTable
     /// log, not a copy of every array per LA: that was most of the build's disclosure time).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private List<Leak> Leaks(HashSet<int>? only = null, Knowledge? track = null, List<int>? hiddenSince = null)
+    private List<Leak> Leaks(HashSet<int>? only = null, Knowledge? track = null, List<int>? hiddenSince = null, bool withValues = true)
     {
+        leakValues = withValues;
         var index = MemberOf();
         var leaks = found;
         leaks.Clear();
@@ -769,6 +771,13 @@ public sealed class DisclosureTable
     }
 
     private Buffers? buffers;
+
+    /// <summary>
+    /// Whether <see cref="Leaks"/> works out each leak's value. Secondary suppression reads only where its leaks are
+    /// (a value is worked out through its chain of solved relations, often England's sums of 154 decimals), so it asks
+    /// for values only for leaks it reports. Values are the same whenever worked out (see <see cref="ValueOf"/>).
+    /// </summary>
+    private bool leakValues = true;
 
     /// <summary>What <see cref="Leaks"/> returns, reused: each round's list is read before the next audit.</summary>
     private readonly List<Leak> found = [];
@@ -1057,7 +1066,7 @@ public sealed class DisclosureTable
             // A leak is a suppressed figure of someone else that this audience's outputs would otherwise show.
             if (c.Protected && c.Owner != audience && (c.VisibleOnlyTo == Public || c.VisibleOnlyTo == audience))
             {
-                leaks.Add(new Leak(audience, cell, r, ValueOf(cell), !fromRecovered));
+                leaks.Add(new Leak(audience, cell, r, leakValues ? ValueOf(cell) : 0m, !fromRecovered));
                 fromRecovered = true;
             }
 
