@@ -160,6 +160,7 @@ public sealed class DisclosureTable
         HashSet<int>? only = null;
         knowledge = new Knowledge(cells.Count, audienceNames.Count);
         var pending = new List<int>();
+        var lastComplements = new List<int>();
         for (var round = 0; round < maxRounds; round++)
         {
             var derived = HideRatesOfHiddenCounts();
@@ -170,14 +171,17 @@ public sealed class DisclosureTable
                 pending.AddRange(derived);
             }
 
-            var leaks = Leaks(only, knowledge, only is null ? null : pending);
+            var leaks = Leaks(only, knowledge, only is null ? null : pending, withValues: false);
             if (needSummaries.Length != relations.Count)
             {
                 needSummaries = new NeedSummary?[relations.Count];
                 summarised = new bool[relations.Count];
+                changedAt = new int[relations.Count];
+                changedInRound = 0;
             }
 
-            Array.Clear(summarised);
+            KeepSummariesStillTrue(derived, lastComplements);
+            lastComplements.Clear();
 
             if (leaks.Count == 0)
             {
@@ -191,16 +195,15 @@ public sealed class DisclosureTable
             }
 
             var hid = false;
-            var changed = new HashSet<int>();
             var hiddenNow = new List<int>();
-            foreach (var group in leaks.Where(l => l.Root).GroupBy(l => (l.Audience, l.Relation)).OrderBy(g => g.Key.Audience == Public ? 0 : 1))
+            changedInRound++;
+            foreach (var leak in FirstRootLeakPerRelation(leaks))
             {
-                if (changed.Contains(group.Key.Relation) && Need(group.Key.Relation, -1) == 0)
+                if (changedAt[leak.Relation] == changedInRound && Need(leak.Relation, -1) == 0)
                 {
                     continue; // a complement hidden this round already closed it
                 }
 
-                var leak = group.First();
                 if (ChooseComplement(leak) is { } c && !cells[c].Hidden)
                 {
                     foreach (var r in MemberOf()[c])
@@ -216,7 +219,7 @@ public sealed class DisclosureTable
                     hiddenNow.Add(c);
                     foreach (var r in MemberOf()[c])
                     {
-                        changed.Add(r);
+                        changedAt[r] = changedInRound;
                         SummaryChange(r, c, +1);
                     }
 
@@ -226,17 +229,99 @@ public sealed class DisclosureTable
 
             if (!hid)
             {
-                return [.. leaks.Select(Describe)];
+                // Nothing was hidden since: the same audit again gives the same leaks, now with their values.
+                return [.. Leaks(only).Select(Describe)];
             }
 
             // The next round re-audits, besides the public, only the LAs that had a leak or that could now work out a
             // cell hidden since their last audit; a round that finds nothing among them is followed by a full audit.
             only = [.. leaks.Select(l => l.Audience).Where(a => a >= 0)];
             pending = hiddenNow;
+            lastComplements.AddRange(hiddenNow);
         }
 
         knowledge = null;
         return Audit();
+    }
+
+    /// <summary>
+    /// Marks for summarising again only the relations whose summary may have changed since the last round: those of
+    /// a cell whose place in the public's closure changed (hiding complements closes ways to cells), those of the
+    /// complements hidden last round (counted as unknown to the public as they were hidden, see <see cref="SummaryChange"/>,
+    /// which the public may still work out) and those of the rates hidden at the round's start (<paramref name="derived"/>).
+    /// Every other summary still counts what summarising would; summarising every relation a candidate is in, every
+    /// round, was a large part of choosing complements.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void KeepSummariesStillTrue(List<int> derived, List<int> lastComplements)
+    {
+        var publicAt = knowledge!.PublicAt;
+        if (publicAt.Count < 2)
+        {
+            Array.Clear(summarised);
+            return;
+        }
+
+        var (before, now, index) = (publicAt[^2], publicAt[^1], MemberOf());
+        for (var c = 0; c < now.Length; c++)
+        {
+            if (before[c] != now[c])
+            {
+                Forget(c);
+            }
+        }
+
+        foreach (var c in derived)
+        {
+            Forget(c);
+        }
+
+        foreach (var c in lastComplements)
+        {
+            Forget(c);
+        }
+
+        void Forget(int cell)
+        {
+            foreach (var r in index[cell])
+            {
+                summarised[r] = false;
+            }
+        }
+    }
+
+    /// <summary>Per relation, the round of complement choice (<see cref="changedInRound"/>) that last hid one of its cells.</summary>
+    private int[] changedAt = [];
+    private int changedInRound;
+
+    /// <summary>Each round's leaks to fix, reused.</summary>
+    private readonly List<Leak> toFix = [];
+
+    /// <summary>What <see cref="FirstRootLeakPerRelation"/> has taken this round: a relation (the public's) or an audience and relation.</summary>
+    private readonly HashSet<long> taken = [];
+
+    /// <summary>
+    /// The first root leak of each audience and relation, the public's first, each in the order found: the leaks
+    /// secondary suppression fixes, one complement each (the leaks are many, so no LINQ grouping).
+    /// </summary>
+    private List<Leak> FirstRootLeakPerRelation(List<Leak> leaks)
+    {
+        toFix.Clear();
+        taken.Clear();
+        Take(publicOnes: true);
+        Take(publicOnes: false);
+        return toFix;
+
+        void Take(bool publicOnes)
+        {
+            foreach (var leak in leaks)
+            {
+                if (leak.Root && (leak.Audience == Public) == publicOnes && taken.Add(((long)leak.Audience << 32) | (uint)leak.Relation))
+                {
+                    toFix.Add(leak);
+                }
+            }
+        }
     }
 
     /// <summary>What each LA knew at its last audit of secondary suppression, to re-audit only those a new complement concerns.</summary>
@@ -308,20 +393,28 @@ public sealed class DisclosureTable
     private void AddAudiencesThatCouldWorkOut(List<int> hidden, HashSet<int> audiences, bool[] publicNow)
     {
         var k = knowledge!;
-        var audits = new SortedSet<int>();
+        var audited = new bool[k.PublicAt.Count];
         for (var a = 0; a < k.AuditedAt.Length; a++)
         {
             if (!audiences.Contains(a))
             {
-                audits.Add(k.AuditedAt[a]);
+                audited[k.AuditedAt[a]] = true;
             }
         }
 
         var index = MemberOf();
-        var unknown = new List<int>();
         var candidates = new List<int>();
-        foreach (var n in audits)
+
+        // Sets of LAs as bit sets (a HashSet per cell and relation tested was most of what this allocated).
+        Span<ulong> who = stackalloc ulong[k.Words];
+        Span<ulong> could = stackalloc ulong[k.Words];
+        for (var n = 0; n < audited.Length; n++)
         {
+            if (!audited[n])
+            {
+                continue;
+            }
+
             var publicThen = k.PublicAt[n];
             candidates.Clear();
             candidates.AddRange(hidden);
@@ -359,22 +452,23 @@ public sealed class DisclosureTable
 
                 foreach (var r in index[y])
                 {
-                    // Who could know every other cell of the relation before working out y (null: anyone).
-                    HashSet<int>? who = null;
+                    // Who could know every other cell of the relation before working out y (anyone, or those in who).
+                    var anyone = true;
                     foreach (var x in relations[r].Cells)
                     {
-                        if (x != y && !publicNow[x] && KnownBefore(x, y, r, publicThen, k) is { } could)
+                        if (x != y && !publicNow[x] && !KnownBefore(x, y, r, publicThen, k, could))
                         {
-                            if (who is null)
+                            if (anyone)
                             {
-                                who = could;
+                                could.CopyTo(who);
+                                anyone = false;
                             }
                             else
                             {
-                                who.IntersectWith(could);
+                                Intersect(who, could);
                             }
 
-                            if (who.Count == 0)
+                            if (IsEmpty(who))
                             {
                                 break;
                             }
@@ -382,7 +476,7 @@ public sealed class DisclosureTable
                     }
 
                     var owns = cells[y].Owner;
-                    if (who is null)
+                    if (anyone)
                     {
                         for (var a = 0; a < k.AuditedAt.Length; a++)
                         {
@@ -395,11 +489,15 @@ public sealed class DisclosureTable
                         continue;
                     }
 
-                    foreach (var a in who)
+                    for (var w = 0; w < who.Length; w++)
                     {
-                        if (a >= 0 && k.AuditedAt[a] == n && owns != a)
+                        for (var bits = who[w]; bits != 0; bits &= bits - 1)
                         {
-                            audiences.Add(a);
+                            var a = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                            if (k.AuditedAt[a] == n && owns != a)
+                            {
+                                audiences.Add(a);
+                            }
                         }
                     }
                 }
@@ -408,29 +506,34 @@ public sealed class DisclosureTable
     }
 
     /// <summary>
-    /// The LAs that could know <paramref name="x"/> before working out any protected cell they do not own (null:
-    /// anyone). Shown to everyone: anyone. Protected: its owner. Shown to one LA: that LA, or any LA that could work
-    /// it out from another relation than <paramref name="via"/> whose other cells it could know (judged by what it
-    /// knew at its last audit; <paramref name="y"/> is not known yet).
+    /// Whether anyone could know <paramref name="x"/> before working out any protected cell they do not own; if not,
+    /// the LAs that could, in <paramref name="could"/> (a bit set). Shown to everyone: anyone. Protected: its owner.
+    /// Shown to one LA: that LA, or any LA that could work it out from another relation than <paramref name="via"/>
+    /// whose other cells it could know (judged by what it knew at its last audit; <paramref name="y"/> is not known yet).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private HashSet<int>? KnownBefore(int x, int y, int via, bool[] publicThen, Knowledge k, bool deeper = true)
+    private bool KnownBefore(int x, int y, int via, bool[] publicThen, Knowledge k, Span<ulong> could, bool deeper = true)
     {
         var cell = cells[x];
+        could.Clear();
         if (cell.Protected)
         {
-            return cell.Owner >= 0 ? [cell.Owner] : [];
+            if (cell.Owner >= 0)
+            {
+                Add(could, cell.Owner);
+            }
+
+            return false;
         }
 
         if (!cell.Hidden && cell.VisibleOnlyTo == Public)
         {
-            return null;
+            return true;
         }
 
-        var could = new HashSet<int>();
         if (!cell.Hidden && cell.VisibleOnlyTo >= 0)
         {
-            could.Add(cell.VisibleOnlyTo);
+            Add(could, cell.VisibleOnlyTo);
         }
 
         if (!deeper)
@@ -438,20 +541,19 @@ public sealed class DisclosureTable
             // Known at the last audit: in the public's closure then (anyone), or to the LAs that alone knew it.
             if (publicThen[x])
             {
-                return null;
+                return true;
             }
 
             for (var w = 0; w < k.Words; w++)
             {
-                for (var bits = k.Knowers[(x * k.Words) + w]; bits != 0; bits &= bits - 1)
-                {
-                    could.Add((w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits));
-                }
+                could[w] |= k.Knowers[(x * k.Words) + w];
             }
 
-            return could;
+            return false;
         }
 
+        Span<ulong> who = stackalloc ulong[could.Length];
+        Span<ulong> known = stackalloc ulong[could.Length];
         foreach (var s in MemberOf()[x])
         {
             if (s == via)
@@ -459,7 +561,7 @@ public sealed class DisclosureTable
                 continue;
             }
 
-            HashSet<int>? who = null;
+            var anyone = true;
             var none = false;
             foreach (var z in relations[s].Cells)
             {
@@ -474,18 +576,19 @@ public sealed class DisclosureTable
                     break;
                 }
 
-                if (KnownBefore(z, y, s, publicThen, k, deeper: false) is { } zc)
+                if (!KnownBefore(z, y, s, publicThen, k, known, deeper: false))
                 {
-                    if (who is null)
+                    if (anyone)
                     {
-                        who = [.. zc];
+                        known.CopyTo(who);
+                        anyone = false;
                     }
                     else
                     {
-                        who.IntersectWith(zc);
+                        Intersect(who, known);
                     }
 
-                    if (who.Count == 0)
+                    if (IsEmpty(who))
                     {
                         none = true;
                         break;
@@ -498,16 +601,31 @@ public sealed class DisclosureTable
                 continue;
             }
 
-            if (who is null)
+            if (anyone)
             {
-                return null;
+                return true;
             }
 
-            could.UnionWith(who);
+            for (var w = 0; w < could.Length; w++)
+            {
+                could[w] |= who[w];
+            }
         }
 
-        return could;
+        return false;
     }
+
+    private static void Add(Span<ulong> set, int member) => set[member >> 6] |= 1UL << (member & 63);
+
+    private static void Intersect(Span<ulong> set, ReadOnlySpan<ulong> other)
+    {
+        for (var w = 0; w < set.Length; w++)
+        {
+            set[w] &= other[w];
+        }
+    }
+
+    private static bool IsEmpty(ReadOnlySpan<ulong> set) => set.IndexOfAnyExcept(0UL) < 0;
 
     /// <summary>
     /// The derived-statistic rule for rates: a rate whose numerator or denominator is suppressed is suppressed too
@@ -518,14 +636,17 @@ public sealed class DisclosureTable
     {
         var hidden = new List<int>();
         var index = MemberOf();
-        List<int> candidates;
+        var candidates = rateCandidates;
+        candidates.Clear();
         if (protectedSinceRates is null)
         {
-            candidates = [.. Enumerable.Range(0, relations.Count)];
+            for (var r = 0; r < relations.Count; r++)
+            {
+                candidates.Add(r);
+            }
         }
         else
         {
-            candidates = [];
             foreach (var c in protectedSinceRates)
             {
                 candidates.AddRange(index[c]);
@@ -534,7 +655,8 @@ public sealed class DisclosureTable
             candidates.Sort();
         }
 
-        var next = new List<int>();
+        var next = protectedSinceRates ?? [];
+        next.Clear();
         for (var i = 0; i < candidates.Count; i++)
         {
             var r = candidates[i];
@@ -563,6 +685,9 @@ public sealed class DisclosureTable
         bool IsProtectedAndHidden(int cell) => cells[cell].Hidden && cells[cell].Protected;
     }
 
+    /// <summary>HideRatesOfHiddenCounts' relations to look at, reused.</summary>
+    private readonly List<int> rateCandidates = [];
+
     /// <summary>Cells protected since <see cref="HideRatesOfHiddenCounts"/> last ran (null: look at every ratio).</summary>
     private List<int>? protectedSinceRates;
 
@@ -577,7 +702,7 @@ public sealed class DisclosureTable
 
     /// <param name="Root">Worked out from shown figures alone, not from another recovered figure: fixing the roots
     /// closes the chains that start from them, so secondary suppression hides complements for roots only.</param>
-    private sealed record Leak(int Audience, int Cell, int Relation, decimal Value, bool Root);
+    private readonly record struct Leak(int Audience, int Cell, int Relation, decimal Value, bool Root);
 
     /// <summary>A leak in words (names are made only here: most leaks are fixed and never reported).</summary>
     private Recovery Describe(Leak leak) =>
@@ -589,10 +714,12 @@ public sealed class DisclosureTable
     /// log, not a copy of every array per LA: that was most of the build's disclosure time).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private List<Leak> Leaks(HashSet<int>? only = null, Knowledge? track = null, List<int>? hiddenSince = null)
+    private List<Leak> Leaks(HashSet<int>? only = null, Knowledge? track = null, List<int>? hiddenSince = null, bool withValues = true)
     {
+        leakValues = withValues;
         var index = MemberOf();
-        var leaks = new List<Leak>();
+        var leaks = found;
+        leaks.Clear();
 
         // What the public is shown, and each relation's count of unknowns from it, are kept up to date as cells are
         // hidden (Hide) and copied here: recounting them for every audit of every round was a large part of a round.
@@ -629,7 +756,7 @@ public sealed class DisclosureTable
                 if (!known[i] && (cell.Owner == audience || !cell.Hidden))
                 {
                     undo.Cells.Add(i);
-                    Learn(i, -1, cell.Value, known, values, unknown, index, touched, undo);
+                    Learn(i, -1, cell.Value, known, values, unknown, index, touched);
                 }
             }
 
@@ -644,6 +771,16 @@ public sealed class DisclosureTable
     }
 
     private Buffers? buffers;
+
+    /// <summary>
+    /// Whether <see cref="Leaks"/> works out each leak's value. Secondary suppression reads only where its leaks are
+    /// (a value is worked out through its chain of solved relations, often England's sums of 154 decimals), so it asks
+    /// for values only for leaks it reports. Values are the same whenever worked out (see <see cref="ValueOf"/>).
+    /// </summary>
+    private bool leakValues = true;
+
+    /// <summary>What <see cref="Leaks"/> returns, reused: each round's list is read before the next audit.</summary>
+    private readonly List<Leak> found = [];
 
     /// <summary>Hides a published cell (a complement, or a rate of a hidden count), keeping <see cref="Buffers"/> in step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -663,6 +800,14 @@ public sealed class DisclosureTable
                         buffers.ShownXor[r] ^= cell;
                     }
                 }
+            }
+        }
+
+        if (!c.Hidden && memberOf is not null && IsRestrictedFree(cell))
+        {
+            foreach (var r in memberOf[cell])
+            {
+                restrictedFreeShown![r]--;
             }
         }
 
@@ -748,35 +893,50 @@ public sealed class DisclosureTable
         public int[] AllRelations { get; }
     }
 
+    /// <summary>
+    /// What an LA's elimination changed, to undo before the next LA: the cells it learnt, in order (each took one from
+    /// the unknown count of each of its relations), and the relations it found unsolvable. Logging every count's change
+    /// instead was most of what learning a cell cost.
+    /// </summary>
     private sealed class Undo
     {
         public List<int> Cells { get; } = [];
 
-        /// <summary>Every change of a relation's unknown count, in order, with the count before it.</summary>
-        public List<(int Relation, int Was)> Changes { get; } = [];
+        /// <summary>Relations set to -1 (unsolvable), with the count before and how many <see cref="Cells"/> were learnt by then.</summary>
+        public List<(int Relation, int Was, int After)> Unsolvable { get; } = [];
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Restore(bool[] known, int[] unknown, bool[] tainted, Buffers buffers, int[][] index)
         {
-            foreach (var c in Cells)
+            // In reverse order, so that a relation set unsolvable gets back the count it had then.
+            var (xor, taintedCount) = (buffers.UnknownXor, buffers.TaintedCount);
+            var u = Unsolvable.Count - 1;
+            for (var i = Cells.Count - 1; i >= 0; i--)
             {
+                for (; u >= 0 && Unsolvable[u].After > i; u--)
+                {
+                    unknown[Unsolvable[u].Relation] = Unsolvable[u].Was;
+                }
+
+                var c = Cells[i];
                 known[c] = false;
-                var wasTainted = tainted[c];
+                var wasTainted = tainted[c] ? 1 : 0;
                 tainted[c] = false;
                 foreach (var r in index[c])
                 {
-                    buffers.UnknownXor[r] ^= c;
-                    buffers.TaintedCount[r] -= wasTainted ? 1 : 0;
+                    unknown[r]++;
+                    xor[r] ^= c;
+                    taintedCount[r] -= wasTainted;
                 }
             }
 
-            for (var i = Changes.Count - 1; i >= 0; i--)
+            for (; u >= 0; u--)
             {
-                unknown[Changes[i].Relation] = Changes[i].Was;
+                unknown[Unsolvable[u].Relation] = Unsolvable[u].Was;
             }
 
             Cells.Clear();
-            Changes.Clear();
+            Unsolvable.Clear();
         }
     }
 
@@ -812,7 +972,7 @@ public sealed class DisclosureTable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Learn(int cell, int solvedFrom, decimal value, bool[] known, decimal[] values, int[] unknown, int[][] index, List<int> touched, Undo? undo)
+    private void Learn(int cell, int solvedFrom, decimal value, bool[] known, decimal[] values, int[] unknown, int[][] index, List<int> touched)
     {
         known[cell] = true;
         if (solvedFrom < 0)
@@ -830,7 +990,6 @@ public sealed class DisclosureTable
         var xor = buffers!.UnknownXor;
         foreach (var r in index[cell])
         {
-            undo?.Changes.Add((r, unknown[r]));
             unknown[r]--;
             xor[r] ^= cell;
             touched.Add(r);
@@ -894,20 +1053,20 @@ public sealed class DisclosureTable
 
             if (!Solvable(relation, cell))
             {
-                undo?.Changes.Add((r, unknown[r]));
+                undo?.Unsolvable.Add((r, unknown[r], undo.Cells.Count));
                 unknown[r] = -1; // unsolvable (division by zero): the relation gives nothing
                 continue;
             }
 
             touched.Clear();
             undo?.Cells.Add(cell);
-            Learn(cell, r, default, known, values, unknown, index, touched, undo);
+            Learn(cell, r, default, known, values, unknown, index, touched);
             var c = cells[cell];
 
             // A leak is a suppressed figure of someone else that this audience's outputs would otherwise show.
             if (c.Protected && c.Owner != audience && (c.VisibleOnlyTo == Public || c.VisibleOnlyTo == audience))
             {
-                leaks.Add(new Leak(audience, cell, r, ValueOf(cell), !fromRecovered));
+                leaks.Add(new Leak(audience, cell, r, leakValues ? ValueOf(cell) : 0m, !fromRecovered));
                 fromRecovered = true;
             }
 
@@ -1077,7 +1236,7 @@ public sealed class DisclosureTable
             var cell = cells[c];
             if (c == leak.Cell || cell.Hidden || double.IsPositiveInfinity(cell.Cost) || cell.Owner == leak.Audience
                 || !(cell.VisibleOnlyTo == Public || cell.VisibleOnlyTo == leak.Audience)
-                || RecoveredAtOnce(c, r, leak.Audience, index))
+                || RecoveredAtOnce(c, r, leak.Audience))
             {
                 continue;
             }
@@ -1100,6 +1259,7 @@ public sealed class DisclosureTable
     private double NewNeeds(int cell, int except, int[][] index, bool followRates = true)
     {
         var total = 0.0;
+        var owner = cells[cell].Owner;
         foreach (var r in index[cell])
         {
             if (r == except)
@@ -1107,17 +1267,21 @@ public sealed class DisclosureTable
                 continue;
             }
 
-            var relation = relations[r];
-            var rate = cells[relation.Result];
-            if (relation.IsRatio && relation.Result != cell && !rate.Hidden && !double.IsPositiveInfinity(rate.Cost))
+            if (isRatio![r])
             {
-                // The rate of a hidden operand is hidden with it (HideRatesOfHiddenCounts): what that costs is what
-                // the rate's own relations then need.
-                total += followRates ? NewNeeds(relation.Result, r, index, followRates: false) : 0;
-                continue;
+                var relation = relations[r];
+                var rate = cells[relation.Result];
+                if (relation.Result != cell && !rate.Hidden && !double.IsPositiveInfinity(rate.Cost))
+                {
+                    // The rate of a hidden operand is hidden with it (HideRatesOfHiddenCounts): what that costs is what
+                    // the rate's own relations then need.
+                    total += followRates ? NewNeeds(relation.Result, r, index, followRates: false) : 0;
+                    continue;
+                }
             }
 
-            var needs = Need(r, cell) - Need(r, -1);
+            var summary = SummaryOf(r);
+            var needs = NeedHiding(r, summary, cell, owner) - NeedNow(r, summary);
             if (needs != 0)
             {
                 total += needs * (RestrictedFreeCell(r) ? 0 : 1);
@@ -1131,21 +1295,14 @@ public sealed class DisclosureTable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool RestrictedFreeCell(int r)
     {
-        if (restrictedTo![r] == Public)
-        {
-            return false; // no figure of it is shown to one LA only (England's and the regions' relations)
-        }
-
-        foreach (var c in relations[r].Cells)
-        {
-            if (cells[c].VisibleOnlyTo != Public && cells[c].Cost == 0 && !cells[c].Hidden)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return restrictedFreeShown![r] > 0;
     }
+
+    /// <summary>Per relation, how many of its cells are shown to one LA only, cost nothing to hide and are not hidden
+    /// yet (kept by <see cref="Hide"/>; searching the relation's cells for one was read for every candidate).</summary>
+    private int[]? restrictedFreeShown;
+
+    private bool IsRestrictedFree(int cell) => cells[cell].VisibleOnlyTo != Public && cells[cell].Cost == 0;
 
     /// <summary>
     /// An estimate of how many more cells relation <paramref name="r"/> must hide (with <paramref name="hiding"/>
@@ -1156,6 +1313,13 @@ public sealed class DisclosureTable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Need(int r, int hiding)
     {
+        var summary = SummaryOf(r);
+        return hiding < 0 ? NeedNow(r, summary) : NeedHiding(r, summary, hiding, cells[hiding].Owner);
+    }
+
+    /// <summary>Relation <paramref name="r"/>'s summary, summarised first if it is not up to date.</summary>
+    private NeedSummary SummaryOf(int r)
+    {
         var summary = needSummaries[r] ??= new NeedSummary();
         if (!summarised[r])
         {
@@ -1163,11 +1327,44 @@ public sealed class DisclosureTable
             summarised[r] = true;
         }
 
-        if (summary.UnknownPublic == 0 && hiding < 0)
+        return summary;
+    }
+
+    /// <summary>Need with nothing more hidden: read for every candidate of every relation it shares, so kept until the summary changes.</summary>
+    private int NeedNow(int r, NeedSummary summary)
+    {
+        if (summary.NeedNow < 0)
         {
-            return 0;
+            summary.NeedNow = summary.UnknownPublic == 0 ? 0 : NeedOf(r, summary, -1);
         }
 
+        return summary.NeedNow;
+    }
+
+    /// <summary>
+    /// Need with <paramref name="hiding"/> (owned by <paramref name="owner"/>) hidden too. Hiding a cell whose owner
+    /// owns no unknown cell of the relation and is not the LA it is restricted to (most candidates: their owners' cells
+    /// in England's and the regions' relations are shown) needs what any such cell needs: only whether it has an owner
+    /// counts. Kept until the summary changes, like NeedNow.
+    /// </summary>
+    private int NeedHiding(int r, NeedSummary summary, int hiding, int owner)
+    {
+        if (owner == restrictedTo![r] || (owner >= 0 && summary.HasOwner(owner)))
+        {
+            return NeedOf(r, summary, hiding);
+        }
+
+        if (owner < 0)
+        {
+            return summary.NeedHidingUnowned >= 0 ? summary.NeedHidingUnowned : summary.NeedHidingUnowned = NeedOf(r, summary, hiding);
+        }
+
+        return summary.NeedHidingOwnedElsewhere >= 0 ? summary.NeedHidingOwnedElsewhere : summary.NeedHidingOwnedElsewhere = NeedOf(r, summary, hiding);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int NeedOf(int r, NeedSummary summary, int hiding)
+    {
         var hidingOwner = hiding >= 0 ? cells[hiding].Owner : NoOwner;
         var add = hiding >= 0 ? 1 : 0;
         var restrictedTo = this.restrictedTo![r];
@@ -1222,6 +1419,17 @@ public sealed class DisclosureTable
     /// </summary>
     private sealed class NeedSummary
     {
+        /// <summary>Need with nothing more hidden, once worked out (-1: not yet, or the summary changed since).</summary>
+        public int NeedNow { get; set; } = -1;
+
+        /// <summary>Need hiding a cell no LA owns (-1: not worked out since the summary changed).</summary>
+        public int NeedHidingUnowned { get; set; } = -1;
+
+        /// <summary>Need hiding a cell of an LA owning none of the unknown cells (-1: not worked out since the summary changed).</summary>
+        public int NeedHidingOwnedElsewhere { get; set; } = -1;
+
+        public void ForgetNeeds() => (NeedNow, NeedHidingUnowned, NeedHidingOwnedElsewhere) = (-1, -1, -1);
+
         public int UnknownPublic { get; set; }
         public int ProtectedPublic { get; set; }
         public int UnknownToRestricted { get; set; }
@@ -1273,6 +1481,7 @@ public sealed class DisclosureTable
         }
 
         var summary = needSummaries[r]!;
+        summary.ForgetNeeds();
         var isProtected = cell.Protected ? sign : 0;
         summary.UnknownPublic += sign;
         summary.ProtectedPublic += isProtected;
@@ -1411,6 +1620,7 @@ public sealed class DisclosureTable
         }
 
         summary.OwnerCount = owners.Count;
+        summary.ForgetNeeds();
         summary.UnknownPublic = unknownPublic;
         summary.ProtectedPublic = protectedPublic;
         summary.UnknownToRestricted = unknownRestricted;
@@ -1430,12 +1640,12 @@ public sealed class DisclosureTable
     /// as a complement may still be exposed by another sum; the next round hides a complement there, and so on.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool RecoveredAtOnce(int cell, int relation, int audience, int[][] index)
+    private bool RecoveredAtOnce(int cell, int relation, int audience)
     {
-        foreach (var r in index[cell])
+        foreach (var r in ratiosOf![cell])
         {
             var ratio = relations[r];
-            if (r != relation && ratio.IsRatio && ratio.Result == cell && Given(ratio.Terms[0], audience) && Given(ratio.Terms[1], audience))
+            if (r != relation && Given(ratio.Terms[0], audience) && Given(ratio.Terms[1], audience))
             {
                 return true;
             }
@@ -1443,6 +1653,12 @@ public sealed class DisclosureTable
 
         return false;
     }
+
+    /// <summary>Per relation, whether it is a ratio (made with <see cref="memberOf"/>; read for each relation of each candidate).</summary>
+    private bool[]? isRatio;
+
+    /// <summary>Per cell, the ratio relations whose result it is (made with <see cref="memberOf"/>).</summary>
+    private int[][]? ratiosOf;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[][] MemberOf()
@@ -1486,6 +1702,32 @@ public sealed class DisclosureTable
                     last[c] = r;
                     index[c][counts[c]++] = r;
                 }
+            }
+        }
+
+        restrictedFreeShown = new int[relations.Count];
+        for (var c = 0; c < cells.Count; c++)
+        {
+            if (IsRestrictedFree(c) && !cells[c].Hidden)
+            {
+                foreach (var r in index[c])
+                {
+                    restrictedFreeShown[r]++;
+                }
+            }
+        }
+
+        isRatio = [.. relations.Select(r => r.IsRatio)];
+
+        // Per cell, the ratios it is the result of (most cells: none; searching the ~20 relations of an LA's count for
+        // them was read for every candidate).
+        ratiosOf = new int[cells.Count][];
+        Array.Fill(ratiosOf, []);
+        for (var r = 0; r < relations.Count; r++)
+        {
+            if (relations[r].IsRatio)
+            {
+                ratiosOf[relations[r].Result] = [.. ratiosOf[relations[r].Result], r];
             }
         }
 

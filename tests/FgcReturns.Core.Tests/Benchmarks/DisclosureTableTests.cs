@@ -145,6 +145,29 @@ public class DisclosureTableTests
     }
 
     [Fact]
+    public void SuppressComplements_NoCellCanBeAComplement_ReportsWhatIsLeftWithItsValue()
+    {
+        // Arrange: the suppressed cell's row and its chained total are all figures that may never be hidden (an
+        // infinite cost), so nothing can protect it; the value reported is worked out through the chain
+        // (small = row - nine, row = total - other).
+        var t = new DisclosureTable();
+        var total = t.AddCell("total", 40, hidden: false, cost: double.PositiveInfinity);
+        var other = t.AddCell("other", 10, hidden: false, cost: double.PositiveInfinity);
+        var row = t.AddUnshownCell("row", 30);
+        var small = t.AddCell("small", 2, hidden: true, cost: 2);
+        var rest = t.AddCell("rest", 28, hidden: false, cost: double.PositiveInfinity);
+        t.AddSum("total = row + other", total, [row, other]);
+        t.AddSum("row", row, [small, rest]);
+
+        // Act
+        var left = t.SuppressComplements();
+
+        // Assert
+        left.ShouldHaveSingleItem().ShouldBe(new Recovery("public", "small", 2m, "row"));
+        t.SecondaryCount.ShouldBe(0);
+    }
+
+    [Fact]
     public void SuppressComplements_ComplementThatOtherRelationsWouldGiveBack_ChainsUntilNothingIsRecoverable()
     {
         // Arrange: the 2 x 2 table with only a suppressed. Hiding b (the cheapest in row 1) exposes it in
