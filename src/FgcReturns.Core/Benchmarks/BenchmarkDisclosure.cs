@@ -284,8 +284,6 @@ public static partial class BenchmarkDisclosure
 
         public int Count => numbers.Count;
 
-        public int this[string code] => numbers[code];
-
         /// <summary>The code's number, giving it the next one if it has none yet.</summary>
         public int Of(string code)
         {
@@ -296,8 +294,6 @@ public static partial class BenchmarkDisclosure
 
             return number;
         }
-
-        public bool TryGet(string code, out int number) => numbers.TryGetValue(code, out number);
     }
 
     /// <summary>
