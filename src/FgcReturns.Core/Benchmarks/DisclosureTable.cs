@@ -544,10 +544,7 @@ public sealed class DisclosureTable
                 return true;
             }
 
-            for (var w = 0; w < k.Words; w++)
-            {
-                could[w] |= k.Knowers[(x * k.Words) + w];
-            }
+            Union(could, k.Knowers.AsSpan(x * k.Words, k.Words));
 
             return false;
         }
@@ -606,10 +603,7 @@ public sealed class DisclosureTable
                 return true;
             }
 
-            for (var w = 0; w < could.Length; w++)
-            {
-                could[w] |= who[w];
-            }
+            Union(could, who);
         }
 
         return false;
@@ -622,6 +616,14 @@ public sealed class DisclosureTable
         for (var w = 0; w < set.Length; w++)
         {
             set[w] &= other[w];
+        }
+    }
+
+    private static void Union(Span<ulong> set, ReadOnlySpan<ulong> other)
+    {
+        for (var w = 0; w < set.Length; w++)
+        {
+            set[w] |= other[w];
         }
     }
 
@@ -1267,9 +1269,9 @@ public sealed class DisclosureTable
                 continue;
             }
 
-            if (isRatio![r])
+            var relation = relations[r];
+            if (relation.IsRatio)
             {
-                var relation = relations[r];
                 var rate = cells[relation.Result];
                 if (relation.Result != cell && !rate.Hidden && !double.IsPositiveInfinity(rate.Cost))
                 {
@@ -1654,9 +1656,6 @@ public sealed class DisclosureTable
         return false;
     }
 
-    /// <summary>Per relation, whether it is a ratio (made with <see cref="memberOf"/>; read for each relation of each candidate).</summary>
-    private bool[]? isRatio;
-
     /// <summary>Per cell, the ratio relations whose result it is (made with <see cref="memberOf"/>).</summary>
     private int[][]? ratiosOf;
 
@@ -1716,8 +1715,6 @@ public sealed class DisclosureTable
                 }
             }
         }
-
-        isRatio = [.. relations.Select(r => r.IsRatio)];
 
         // Per cell, the ratios it is the result of (most cells: none; searching the ~20 relations of an LA's count for
         // them was read for every candidate).
